@@ -1,0 +1,42 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Liaison",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "liaison", targets: ["liaison"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure logic: no sockets, no SQL, no HTTP.
+        .target(name: "LiaisonCore"),
+        // The SQLite state file.
+        .target(name: "LiaisonStore", dependencies: [
+            "LiaisonCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Config file, console network, wiring and lifecycle. A library so tests can reach it;
+        // the executable below stays a thin command line.
+        .target(name: "LiaisonApp", dependencies: [
+            "LiaisonCore",
+            "LiaisonStore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "liaison", dependencies: [
+            "LiaisonApp",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Broker tests run on the real SQLite store, never a mock.
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore"]),
+        .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
+        .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonCore", "LiaisonStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,92 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+import Logging
+
+/// Owns the broker and the state file, and serialises everything that touches them: one
+/// event (or timer tick) at a time, committed, then its messages delivered.
+actor Engine {
+    private let broker: Broker
+    private let store: SQLiteStore
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    let botName: String
+    private let consoleRuns: Bool
+
+    init(config: LiaisonConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.logger = logger
+        self.clock = clock
+        self.botName = config.botName
+        self.consoleRuns = config.consoleEnabled
+        store = try SQLiteStore(path: config.statePath)
+        var networks = config.consoleEnabled ? [NetworkName.console] : []
+        networks += config.irc.map(\.name) + config.matrix.map(\.name)
+        broker = try Broker(settings: config.broker, store: store, networks: networks)
+        let path = config.filePath
+        let log = logger
+        broker.log = { line in
+            if line.hasPrefix("warning:") {
+                log.warning("\(line.dropFirst(9))")
+            } else if line.hasPrefix("error:") {
+                log.error("\(line.dropFirst(7))")
+            } else {
+                log.info("\(line)")
+            }
+        }
+        broker.reloader = {
+            let fresh: LiaisonConfig
+            do {
+                fresh = try ConfigLoader.load(path: path)
+            } catch let error as ConfigError {
+                throw Refusal("bot.conf has an error, so nothing changed: \(error.description)")
+            }
+            log.info("configuration reloaded from \(path)")
+            let s = fresh.broker
+            return (s, "\(Text.plural(s.admins.count, "admin")), offers_per_request \(s.offersPerRequest), offer_ttl \(DurationText.format(s.offerTTL)), request_ttl \(DurationText.format(s.requestTTL)).")
+        }
+        let indexed = broker.index.count
+        logger.info("state file \(config.statePath) open, \(indexed) topics indexed")
+    }
+
+    /// One console line: committed and its replies written before the next is read.
+    func handleConsole(_ bytes: [UInt8], lineNumber: Int) {
+        switch ConsoleLine.parse(bytes, botName: botName) {
+        case .ignored:
+            return
+        case .invalid:
+            FileHandle.standardError.write(Data("console: line \(lineNumber): expected \"NAME: TEXT\" or \"NAME #CHANNEL: TEXT\"\n".utf8))
+        case .message(let name, let channel, let text):
+            let message = IncomingMessage(sender: .console(name), displayName: name,
+                                          place: channel.map { .channel($0) } ?? .direct,
+                                          text: text, botNick: botName)
+            broker.handle(message, now: clock())
+            flush()
+        }
+    }
+
+    /// Runs whatever is due and returns when the next thing is due.
+    func tick() -> Date? {
+        let next = broker.runDue(now: clock())
+        flush()
+        return next
+    }
+
+    /// Delivers what the outbox holds, oldest first, for the networks that run.
+    func flush() {
+        guard consoleRuns else { return }
+        do {
+            while true {
+                let entries = try store.pendingOutbox(network: NetworkName.console, limit: 200)
+                guard !entries.isEmpty else { return }
+                var lines: [String] = []
+                for entry in entries {
+                    lines += ConsoleOutput.lines(for: entry) { id in (try? self.store.displayName(of: id)) ?? id.id }
+                }
+                ConsoleOutput.write(lines)
+                try store.markSent(entries.map(\.id))
+            }
+        } catch {
+            logger.error("could not deliver the outbox: \(error)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import LiaisonCore
+import Logging
+import ServiceLifecycle
+
+/// `liaison run`: load bot.conf, open the state file, run the networks until input ends or
+/// a signal arrives. Returns the process exit code (SPEC §8).
+public enum LiaisonRunner {
+    public static func run(configPath: String) async -> Int32 {
+        umask(0o077) // every file the bot creates is private (state file, WAL, backups)
+        let config: LiaisonConfig
+        do {
+            config = try ConfigLoader.load(path: configPath)
+        } catch {
+            printError("liaison: \(error)")
+            return 2
+        }
+        let level = Logger.Level(rawValue: config.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "liaison")
+        for irc in config.irc {
+            logger.warning("[irc.\(irc.name)]: IRC networks are not supported yet; this section is validated and ignored.")
+        }
+        for matrix in config.matrix {
+            logger.warning("[matrix.\(matrix.name)]: Matrix networks are not supported yet; this section is validated and ignored.")
+        }
+        guard config.consoleEnabled else {
+            printError("liaison: nothing to run: the console is disabled and IRC and Matrix are not supported yet; set [console] enabled = yes in \(config.filePath).")
+            return 2
+        }
+        let engine: Engine
+        do {
+            engine = try Engine(config: config, logger: logger)
+        } catch {
+            printError("liaison: cannot open the state file \(config.statePath): \(error)")
+            return 1
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            printError("""
+                Liaison console. Type lines as NAME: TEXT (private message) or NAME #CHANNEL: TEXT (in a channel).
+                Try: alice: help    or    bob #networking: who knows about tax law?    Ctrl-D ends.
+                """)
+        }
+        // Messages committed before a crash, and what came due while the bot was down.
+        _ = await engine.tick()
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: TimerService(engine: engine)),
+                // The console is the only network for now: its end of input ends the process.
+                .init(service: ConsoleService(engine: engine, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped: \(error)")
+            await engine.flush()
+            return 1
+        }
+        await engine.flush()
+        return 0
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+extension Broker {
+    static let maxTopicLength = 200
+
+    /// SPEC §3.1: record the request, reply with a count (never names), and send the offers.
+    func ask(topic rawTopic: String, original: String, ctx: CommandContext, natural: Bool) throws {
+        let tx = ctx.tx
+        let topic = Text.quote(rawTopic, limit: 10_000)
+        guard topic.count <= Self.maxTopicLength else {
+            throw Refusal("That topic is \(topic.count) characters long; keep it under \(Self.maxTopicLength), like \"ask reverse mortgages\".")
+        }
+        let key = TopicText.key(topic)
+        guard !key.isEmpty else {
+            if natural { return }
+            throw Refusal("\"\(Text.quote(topic, limit: 60))\" has no words I can match; name the subject, like \"ask tax law\".")
+        }
+        if try tx.isBanned(ctx.sender) {
+            if natural { return }
+            try ctx.requireNotBanned()
+        }
+        if let existing = try tx.requests(of: ctx.sender, status: .open).first(where: { $0.key == key }) {
+            try ctx.reply("You already asked about \(existing.topic): request #\(existing.id) is still open (\"cancel \(existing.id)\" to drop it).")
+            return
+        }
+        let channel: String? = if case .channel(let name) = ctx.message.place { name } else { nil }
+        let draft = Request(id: 0, requester: ctx.sender, topic: topic, key: key,
+                            originalText: Text.quote(original, limit: 400), channel: channel, status: .open,
+                            createdAt: ctx.now, expiresAt: ctx.now.addingTimeInterval(settings.requestTTL))
+        let candidates = try rankedCandidates(for: draft, tx: tx, now: ctx.now)
+        if natural && candidates.isEmpty { return }
+        if natural, let channel {
+            // Channel noise control: past the per-minute budget, answer privately instead.
+            if !allowChannelReply(network: ctx.message.network, channel: channel, now: ctx.now) {
+                ctx.replyPrivately = true
+            }
+        }
+        if try tx.requests(of: ctx.sender, status: .open).count >= settings.maxOpenRequests {
+            ctx.replyPrivately = true
+            throw Refusal("You already have \(settings.maxOpenRequests) open requests; cancel one first (\"requests\" lists them).")
+        }
+        if try tx.requestCount(of: ctx.sender, since: ctx.now.addingTimeInterval(-86_400)) >= settings.maxRequestsPerDay {
+            throw Refusal("You have made \(settings.maxRequestsPerDay) requests in the last 24 hours, the daily limit; try again tomorrow.")
+        }
+        var request = try tx.createRequest(draft)
+        let chosen = Array(candidates.prefix(settings.offersPerRequest))
+        for expert in chosen {
+            try makeOffer(request, to: expert, tx: tx, now: ctx.now)
+        }
+        if chosen.isEmpty {
+            request.nobodyNotified = true
+            try tx.saveRequest(request)
+            try ctx.reply("Request #\(request.id): nobody who knows about \(topic) is available right now. I'll keep it open until \(Text.date(request.expiresAt)) and ask anyone who turns up.")
+        } else {
+            let asking = chosen.count == candidates.count ? "I'm asking privately"
+                : "I'm asking \(chosen.count) of them privately"
+            try ctx.reply("Request #\(request.id): \(Text.plural(candidates.count, "member")) \(candidates.count == 1 ? "knows" : "know") about \(topic); \(asking) and will introduce you when one says yes.")
+        }
+    }
+
+    func allowChannelReply(network: String, channel: String, now: Date) -> Bool {
+        let key = "\(network) \(channel)"
+        var recent = (channelReplies[key] ?? []).filter { now.timeIntervalSince($0) < 60 }
+        guard recent.count < settings.channelRepliesPerMinute else {
+            channelReplies[key] = recent
+            return false
+        }
+        recent.append(now)
+        channelReplies[key] = recent
+        return true
+    }
+
+    /// Eligible members for the request, best first (SPEC §4, §5). Members already offered
+    /// this request are left out.
+    func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date) throws -> [Identity] {
+        let offered = Set(try tx.offers(requestID: request.id).map(\.expert))
+        let requesterChannels = try tx.channels(of: request.requester)
+        var scored: [(Identity, Double)] = []
+        for hit in index.search(request.topic) where !offered.contains(hit.member) {
+            guard let expert = try tx.person(hit.member),
+                  try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now)
+            else { continue }
+            let recent = try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400))
+            let shares = !requesterChannels.isDisjoint(with: try tx.channels(of: expert.identity))
+            let thanks = try tx.thanksCount(expert: expert.identity)
+            // Relevance dominates; load, common channels and thanks break near-ties.
+            let load: Double = 0.08 * Double(recent)
+            let bonus: Double = (shares ? 0.1 : 0) + 0.05 * Double(min(thanks, 4))
+            let score = hit.relevance - load + bonus
+            scored.append((expert.identity, score))
+        }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
+    }
+
+    /// Everything SPEC §4 requires before an offer.
+    func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
+                    tx: any StoreTransaction, now: Date) throws -> Bool {
+        guard expert.identity != requester, expert.optedIn == true, !expert.isAway(at: now) else { return false }
+        switch expert.asksFrom {
+        case .nobody: return false
+        case .channels:
+            guard !requesterChannels.isDisjoint(with: try tx.channels(of: expert.identity)) else { return false }
+        case .anyone: break
+        }
+        if try tx.isBanned(expert.identity) || tx.isBanned(requester) { return false }
+        if try tx.isBlocked(blocker: expert.identity, blocked: requester) { return false }
+        let limit = expert.maxOffersPerWeek ?? settings.maxOffersPerWeek
+        return try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400)) < limit
+    }
+
+    /// SPEC §3.2: the private question to one expert.
+    func makeOffer(_ request: Request, to expert: Identity, tx: any StoreTransaction, now: Date) throws {
+        try tx.createOffer(Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
+                                 expiresAt: now.addingTimeInterval(settings.offerTTL)))
+        let requester = try tx.person(request.requester)
+        let who = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network)
+        let place = request.channel.map { "in \($0)" } ?? "privately"
+        var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \"\(request.originalText)\"."
+        text += " " + (try commonGround(request.requester, expert, tx: tx))
+        text += " Reply \"accept \(request.id)\" to be introduced or \"decline \(request.id)\" (they won't be told); this offer lapses in \(DurationText.humanize(settings.offerTTL))."
+        try tx.enqueue(.message, to: .person(expert), text: text, at: now)
+    }
+
+    /// "carol (console)": a person as others on any network should read them.
+    static func handle(_ name: String, network: String) -> String {
+        "\(name) (\(network))"
+    }
+
+    /// Channels both are in, and earlier introductions in common (SPEC §3.2, §3.4).
+    func commonGround(_ a: Identity, _ b: Identity, tx: any StoreTransaction) throws -> String {
+        var parts: [String] = []
+        if a.network == b.network {
+            let shared = try tx.channels(of: a).intersection(try tx.channels(of: b)).sorted()
+            if !shared.isEmpty { parts.append("you are both in \(Text.list(shared))") }
+        }
+        func counterparts(_ id: Identity) throws -> Set<Identity> {
+            Set(try tx.introductions(involving: id).map { $0.requester == id ? $0.expert : $0.requester })
+        }
+        let aSide = try counterparts(a)
+        if aSide.contains(b) { parts.append("you were introduced to each other before") }
+        let mutual = aSide.intersection(try counterparts(b)).subtracting([a, b]).count
+        if mutual > 0 { parts.append("you have \(Text.plural(mutual, "earlier introduction")) in common") }
+        return parts.isEmpty ? "Common ground: none known yet." : "Common ground: \(Text.list(parts))."
+    }
+}

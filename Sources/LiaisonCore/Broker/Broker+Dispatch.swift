@@ -1,0 +1,94 @@
+import Foundation
+
+extension Broker {
+    /// Works out what a message asks for (SPEC §2) and runs it.
+    func dispatch(_ message: IncomingMessage, tx: any StoreTransaction, now: Date) throws {
+        let known = try tx.person(message.sender)
+        if known?.displayName != message.displayName {
+            var person = known ?? Person(identity: message.sender, displayName: message.displayName, firstSeen: now)
+            person.displayName = message.displayName
+            try tx.savePerson(person)
+        }
+        let text = ChatText.plain(message.text)
+        switch message.place {
+        case .direct:
+            guard !text.isEmpty else { return }
+            try runCommand(text, message: message, tx: tx, now: now)
+        case .channel(let channel):
+            try tx.recordChannelMember(message.sender, channel: channel)
+            if let setting = try tx.channelSetting(network: message.network, channel: channel),
+               setting.joined == false { return }
+            try dispatchChannel(text, channel: channel, message: message, tx: tx, now: now)
+        }
+    }
+
+    private func dispatchChannel(_ text: String, channel: String, message: IncomingMessage,
+                                 tx: any StoreTransaction, now: Date) throws {
+        if !message.isAction, text.hasPrefix(settings.prefix) {
+            let command = String(text.dropFirst(settings.prefix.count)).trimmingCharacters(in: .whitespaces)
+            guard let first = command.first, first.isLetter else { return }
+            try runCommand(command, message: message, tx: tx, now: now)
+            return
+        }
+        var body = text
+        var addressed = message.mentionsBot
+        if let rest = Self.stripAddress(text, nick: message.botNick) {
+            body = rest
+            addressed = true
+        }
+        if addressed, !message.isAction, let word = body.split(separator: " ").first,
+           CommandCatalog.find(String(word).lowercased()) != nil {
+            try runCommand(body, message: message, tx: tx, now: now)
+            return
+        }
+        let quiet = try tx.channelSetting(network: message.network, channel: channel)?.quiet ?? false
+        guard addressed || (message.listensToQuestions && !quiet) else { return }
+        if let topic = RequestDetector.detect(body, addressed: addressed) {
+            let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
+            try ask(topic: topic, original: text, ctx: ctx, natural: true)
+        } else if addressed {
+            let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
+            try ctx.reply("Try \"\(settings.prefix)help\" for what I can do, or ask \"\(message.botNick): who knows about TOPIC?\".")
+        }
+    }
+
+    /// `liaison: ask x`, `liaison, who knows rust?`, `@liaison ask x` -> the rest; nil if not addressed.
+    static func stripAddress(_ text: String, nick: String) -> String? {
+        var t = Substring(text)
+        if t.hasPrefix("@") { t = t.dropFirst() }
+        guard t.count > nick.count, t.prefix(nick.count).lowercased() == nick.lowercased() else { return nil }
+        let after = t.dropFirst(nick.count)
+        guard let sep = after.first, sep == ":" || sep == "," || sep == " " else { return nil }
+        let rest = after.dropFirst().trimmingCharacters(in: .whitespaces)
+        return rest.isEmpty ? nil : rest
+    }
+
+    func runCommand(_ text: String, message: IncomingMessage, tx: any StoreTransaction, now: Date) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let name: String
+        let args: String
+        if let space = trimmed.firstIndex(of: " ") {
+            name = trimmed[..<space].lowercased()
+            args = trimmed[space...].trimmingCharacters(in: .whitespaces)
+        } else {
+            name = trimmed.lowercased()
+            args = ""
+        }
+        let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
+        guard let command = CommandCatalog.find(name) else {
+            let hint = message.place == .direct ? "help" : "\(settings.prefix)help"
+            throw Refusal("I don't know the command \"\(String(name.prefix(40)))\"; type \"\(hint)\" for the list.")
+        }
+        if !command.answeredInChannel { ctx.replyPrivately = true }
+        if command.admin {
+            guard settings.admins.contains(message.sender), message.verified else {
+                log("warning: refused admin command from \(message.sender): \(String(text.prefix(80)))")
+                throw Refusal("Sorry, admin commands are only for Liaison's admins.")
+            }
+            guard message.place == .direct else {
+                throw Refusal("Admin commands work only in a private message to me.")
+            }
+        }
+        try command.run(args, ctx)
+    }
+}

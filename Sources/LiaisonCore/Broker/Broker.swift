@@ -1,0 +1,90 @@
+import Foundation
+
+/// The introduction broker: turns one chat event (or the passing of time) into state changes
+/// and outgoing messages, committed together in one store transaction (SPEC §3, §4).
+///
+/// Not thread-safe: the owner serialises calls (the app runs it inside one actor).
+public final class Broker {
+    public private(set) var settings: BrokerSettings
+    public let store: any Store
+    /// The in-memory expertise index (SPEC §5), rebuilt from the store at start-up.
+    public let index: MatchIndex
+    /// Networks this process runs, for `admin join` without a NETWORK.
+    public var networks: [String]
+    /// Re-reads bot.conf for `admin reload`; returns the new settings and a summary line.
+    public var reloader: (() throws -> (BrokerSettings, String))?
+    /// Called for every admin action, refusal of an admin command and internal error.
+    public var log: (String) -> Void = { _ in }
+
+    /// Index changes of the running transaction, applied only once it commits.
+    var pendingIndexChanges: [(MatchIndex) -> Void] = []
+    /// `forget` asked, waiting for `forget confirm` (in memory on purpose: a restart cancels it).
+    var forgetRequested: [Identity: Date] = [:]
+    /// Natural-language replies per channel in the last minute (flood control, not state).
+    var channelReplies: [String: [Date]] = [:]
+
+    public init(settings: BrokerSettings, store: any Store, networks: [String]) throws {
+        self.settings = settings
+        self.store = store
+        self.networks = networks
+        self.index = MatchIndex()
+        try rebuildIndex()
+    }
+
+    public func rebuildIndex() throws {
+        for topic in try store.allTopics() {
+            index.insert(topicID: topic.id, member: topic.identity, text: topic.text)
+        }
+        index.setAliases(try store.allAliases().map { ($0.alias, $0.topic) })
+    }
+
+    public func updateSettings(_ settings: BrokerSettings) {
+        self.settings = settings
+    }
+
+    /// Handles one incoming message: everything it changes and every reply commit together.
+    public func handle(_ message: IncomingMessage, now: Date) {
+        guard message.sender.network != NetworkName.console
+                || message.sender.id != settings.botName.lowercased() else { return }
+        perform(replyTo: message, now: now) { tx in
+            try self.dispatch(message, tx: tx, now: now)
+        }
+    }
+
+    /// Runs expiries, follow-ups and ends of `away` that are due. Returns the next due time.
+    @discardableResult
+    public func runDue(now: Date) -> Date? {
+        perform(replyTo: nil, now: now) { tx in try self.processDue(tx: tx, now: now) }
+        return try? store.transaction { tx in try tx.nextDueTime() }
+    }
+
+    /// One transaction; on a refusal it is rolled back and only the refusal's sentence is sent.
+    func perform(replyTo message: IncomingMessage?, now: Date, _ body: (any StoreTransaction) throws -> Void) {
+        pendingIndexChanges = []
+        do {
+            try store.transaction { tx in try body(tx) }
+            for change in pendingIndexChanges { change(index) }
+        } catch {
+            pendingIndexChanges = []
+            let sentence: String
+            if let userError = error as? UserFacingError {
+                sentence = userError.sentence
+            } else {
+                log("error: \(error)")
+                sentence = "Sorry, something went wrong on my side; nothing was changed."
+            }
+            guard let message else { return }
+            do {
+                try store.transaction { tx in
+                    try tx.enqueue(.message, to: .person(message.sender), text: sentence, at: now)
+                }
+            } catch {
+                log("error: could not queue a reply: \(error)")
+            }
+        }
+    }
+
+    func indexChange(_ change: @escaping (MatchIndex) -> Void) {
+        pendingIndexChanges.append(change)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+extension AdminCommands {
+    static func alias(_ args: String, _ ctx: CommandContext) throws {
+        let parts = args.split(separator: "=", maxSplits: 1).map { ChatText.plain(String($0)) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw Refusal("Usage: admin alias ALIAS = TOPIC (for example: admin alias HECM = reverse mortgage).")
+        }
+        guard parts[0].count <= 100, parts[1].count <= 100 else { throw Refusal("An alias and its topic can be at most 100 characters each.") }
+        guard !TopicText.key(parts[0]).isEmpty, !TopicText.key(parts[1]).isEmpty else {
+            throw Refusal("Both sides of an alias need words I can match.")
+        }
+        try ctx.tx.setAlias(Alias(alias: parts[0], topic: parts[1]))
+        try refreshAliases(ctx)
+        try record(ctx, "alias \(parts[0]) = \(parts[1])")
+        try ctx.reply("Alias saved: \(parts[0]) = \(parts[1]).")
+    }
+
+    static func unalias(_ args: String, _ ctx: CommandContext) throws {
+        let alias = ChatText.plain(args)
+        guard !alias.isEmpty else { throw Refusal("Usage: admin unalias ALIAS.") }
+        guard try ctx.tx.removeAlias(alias) else { throw Refusal("There is no alias \"\(Text.quote(alias, limit: 60))\".") }
+        try refreshAliases(ctx)
+        try record(ctx, "unalias \(alias)")
+        try ctx.reply("Alias \(alias) removed.")
+    }
+
+    static func refreshAliases(_ ctx: CommandContext) throws {
+        let all = try ctx.tx.aliases().map { ($0.alias, $0.topic) }
+        ctx.broker.indexChange { $0.setAliases(all) }
+    }
+
+    static func aliases(_ args: String, _ ctx: CommandContext) throws {
+        let list = try ctx.tx.aliases()
+        try ctx.reply(list.isEmpty ? "No aliases yet." : "Aliases: " + list.map { "\($0.alias) = \($0.topic)" }.joined(separator: "; ") + ".")
+    }
+
+    static func requests(_ args: String, _ ctx: CommandContext) throws {
+        var lines: [String] = []
+        for request in try ctx.tx.requests(status: .open) {
+            let who = try ctx.tx.person(request.requester)?.displayName ?? request.requester.id
+            var pending: [String] = []
+            for offer in try ctx.tx.offers(requestID: request.id) where offer.status == .pending {
+                pending.append(try ctx.tx.person(offer.expert)?.displayName ?? offer.expert.id)
+            }
+            let offers = pending.isEmpty ? "no pending offers" : "pending offers to \(Text.list(pending))"
+            lines.append("#\(request.id) \(who) (\(request.requester.raw)) asks about \(request.topic): \(offers); open until \(Text.date(request.expiresAt))")
+        }
+        try ctx.reply(lines.isEmpty ? "No open requests." : "Open requests:\n" + lines.joined(separator: "\n"))
+    }
+
+    static func audit(_ args: String, _ ctx: CommandContext) throws {
+        let arg = args.trimmingCharacters(in: .whitespaces)
+        var limit = 10
+        if !arg.isEmpty {
+            guard arg.allSatisfy(\.isASCII), let n = Int(arg), (1...100).contains(n) else {
+                throw Refusal("Usage: admin audit [N], where N is from 1 to 100.")
+            }
+            limit = n
+        }
+        let entries = try ctx.tx.audit(limit: limit)
+        guard !entries.isEmpty else { return try ctx.reply("No admin actions yet.") }
+        let lines = entries.map { "\(Text.date($0.at)) \($0.actor.raw): \($0.action)\($0.subject.map { " \($0.raw)" } ?? "")" }
+        try ctx.reply("Last \(Text.plural(entries.count, "admin action")):\n" + lines.joined(separator: "\n"))
+    }
+
+    static func reload(_ args: String, _ ctx: CommandContext) throws {
+        guard let reloader = ctx.broker.reloader else { throw Refusal("Reload is not available in this process.") }
+        let (settings, summary) = try reloader()
+        ctx.broker.updateSettings(settings)
+        try record(ctx, "reload")
+        try ctx.reply("Reloaded bot.conf: \(summary)")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// `admin ...`: private message only, admin identities only (checked before `run`).
+enum AdminCommands {
+    static let helpText = "Admin commands: admin stats | admin members [TOPIC] | admin remove IDENTITY | admin ban IDENTITY [REASON] | admin unban IDENTITY | admin bans | admin alias ALIAS = TOPIC | admin unalias ALIAS | admin aliases | admin requests | admin join [NETWORK] CHANNEL | admin part [NETWORK] CHANNEL | admin quiet [NETWORK] CHANNEL on|off | admin audit [N] | admin reload. IDENTITY is NETWORK:ID, like console:bob."
+
+    static let subcommands: [String: @Sendable (String, CommandContext) throws -> Void] = [
+        "stats": stats, "members": members, "remove": remove, "ban": ban, "unban": unban, "bans": bans,
+        "alias": alias, "unalias": unalias, "aliases": aliases, "requests": requests, "join": join,
+        "part": part, "quiet": quiet, "audit": audit, "reload": reload,
+    ]
+
+    static func identity(_ text: String, usage: String) throws -> Identity {
+        guard let id = Identity(parsing: text) else {
+            throw Refusal("\"\(Text.quote(text, limit: 60))\" is not an identity; write NETWORK:ID, like console:bob (usage: \(usage)).")
+        }
+        return id
+    }
+
+    static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
+        try ctx.tx.appendAudit(actor: ctx.sender, action: action, subject: subject, at: ctx.now)
+        ctx.broker.log("info: admin \(ctx.sender): \(action)")
+    }
+
+    static func stats(_ args: String, _ ctx: CommandContext) throws {
+        let s = try ctx.tx.stats(topGivers: 5)
+        let answered = s.acceptedOffers + s.declinedOffers + s.expiredOffers
+        let rate = answered == 0 ? "n/a" : "\(Int((Double(s.acceptedOffers) / Double(answered) * 100).rounded()))%"
+        let perNetwork = s.membersPerNetwork.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        let givers = s.topGivers.map { "\($0.displayName) (\($0.identity.raw)): \(Text.plural($0.introductions, "introduction")), \($0.thanked) thanked" }
+        var text = "Members: \(s.members)"
+        if !perNetwork.isEmpty { text += " (\(perNetwork.joined(separator: ", ")))" }
+        text += ". Topics: \(s.topics). Requests: \(s.requests) (\(s.openRequests) open). Offers: \(s.offers) (\(s.acceptedOffers) accepted, \(s.declinedOffers) declined, \(s.expiredOffers) lapsed). Introductions: \(s.introductions), thanked: \(s.thanks). Acceptance rate: \(rate)."
+        text += givers.isEmpty ? " Top givers: none yet." : " Top givers: \(givers.joined(separator: "; "))."
+        try ctx.reply(text)
+    }
+
+    static func members(_ args: String, _ ctx: CommandContext) throws {
+        let filter = ChatText.plain(args)
+        var lines: [String] = []
+        for person in try ctx.tx.members(optedInOnly: false) {
+            let topics = try ctx.tx.topics(of: person.identity)
+            guard person.optedIn != nil || !topics.isEmpty else { continue }
+            if !filter.isEmpty, !topics.contains(where: { ctx.broker.index.relevance(query: filter, topic: $0.text) > 0 }) { continue }
+            var flags: [String] = []
+            if person.optedIn != true { flags.append("opted out") }
+            if person.isAway(at: ctx.now) { flags.append("away") }
+            if try ctx.tx.isBanned(person.identity) { flags.append("banned") }
+            let flagText = flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"
+            lines.append("\(person.displayName) (\(person.identity.raw))\(flagText): \(topics.map(\.text).joined(separator: ", "))")
+        }
+        if lines.isEmpty {
+            try ctx.reply(filter.isEmpty ? "No members yet." : "No member knows about \(Text.quote(filter, limit: 60)).")
+        } else {
+            try ctx.reply("\(Text.plural(lines.count, "member")):\n" + lines.joined(separator: "\n"))
+        }
+    }
+
+    static func remove(_ args: String, _ ctx: CommandContext) throws {
+        let id = try identity(args, usage: "admin remove IDENTITY")
+        guard !(try ctx.tx.dataReferring(to: id)).isEmpty else { throw Refusal("I store nothing about \(id.raw).") }
+        try ctx.broker.erase(id, tx: ctx.tx, now: ctx.now)
+        try record(ctx, "removed a member and their data")
+        try ctx.reply("Removed \(id.raw) and their data.")
+    }
+
+    static func ban(_ args: String, _ ctx: CommandContext) throws {
+        let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let first = parts.first else { throw Refusal("Usage: admin ban IDENTITY [REASON].") }
+        let id = try identity(first, usage: "admin ban IDENTITY [REASON]")
+        guard id != ctx.sender else { throw Refusal("You can't ban yourself.") }
+        guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
+        let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
+        try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.sender, createdAt: ctx.now))
+        // A ban ends what they had under way: their open requests and offers to them.
+        for var request in try ctx.tx.requests(of: id, status: .open) {
+            request.status = .cancelled
+            try ctx.tx.saveRequest(request)
+            try ctx.broker.withdrawPending(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: ctx.tx, now: ctx.now)
+        }
+        for var offer in try ctx.tx.offers(expert: id, status: .pending) {
+            offer.status = .withdrawn
+            try ctx.tx.saveOffer(offer)
+            if let request = try ctx.tx.request(offer.requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }
+        }
+        try record(ctx, "ban\(reason.map { ": \($0)" } ?? "")", subject: id)
+        try ctx.reply("Banned \(id.raw): they can neither ask nor receive offers.")
+    }
+
+    static func unban(_ args: String, _ ctx: CommandContext) throws {
+        let id = try identity(args, usage: "admin unban IDENTITY")
+        guard try ctx.tx.unban(id) else { throw Refusal("\(id.raw) is not banned.") }
+        try record(ctx, "unban", subject: id)
+        try ctx.reply("Unbanned \(id.raw).")
+    }
+
+    static func bans(_ args: String, _ ctx: CommandContext) throws {
+        let list = try ctx.tx.bans()
+        guard !list.isEmpty else { return try ctx.reply("Nobody is banned.") }
+        try ctx.reply("Banned: " + list.map { "\($0.identity.raw) by \($0.bannedBy.raw) on \(Text.date($0.createdAt))\($0.reason.map { " (\($0))" } ?? "")" }.joined(separator: "; ") + ".")
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+extension CommandCatalog {
+    static let accept = ChatCommand("accept", usage: "accept ID", summary: "say yes to offer ID: you'll be introduced") { args, ctx in
+        try ctx.broker.answer(try ctx.requestID(args, usage: "accept ID"), accept: true, ctx: ctx)
+    }
+
+    static let decline = ChatCommand("decline", usage: "decline ID", summary: "say no to offer ID (the requester is not told)") { args, ctx in
+        try ctx.broker.answer(try ctx.requestID(args, usage: "decline ID"), accept: false, ctx: ctx)
+    }
+
+    static let yes = ChatCommand("yes", aliases: ["y"], usage: "yes", summary: "accept the one offer waiting for you") { _, ctx in
+        try ctx.broker.answer(try onlyOffer(ctx, word: "yes", command: "accept"), accept: true, ctx: ctx)
+    }
+
+    static let no = ChatCommand("no", aliases: ["n"], usage: "no", summary: "decline the one offer waiting for you") { _, ctx in
+        try ctx.broker.answer(try onlyOffer(ctx, word: "no", command: "decline"), accept: false, ctx: ctx)
+    }
+
+    /// Bare yes / no answer an offer only when exactly one waits (SPEC §2).
+    static func onlyOffer(_ ctx: CommandContext, word: String, command: String) throws -> Int64 {
+        let pending = try ctx.tx.offers(expert: ctx.sender, status: .pending)
+        switch pending.count {
+        case 0: throw Refusal("There is no offer waiting for your answer, so \"\(word)\" has nothing to answer.")
+        case 1: return pending[0].requestID
+        default:
+            let ids = pending.map { "#\($0.requestID)" }
+            throw Refusal("\(pending.count) offers are waiting (\(Text.list(ids))); answer one with \"\(command) ID\".")
+        }
+    }
+}
+
+extension Broker {
+    /// SPEC §3.3: an expert answers an offer.
+    func answer(_ id: Int64, accept: Bool, ctx: CommandContext) throws {
+        let tx = ctx.tx
+        guard var offer = try tx.offer(requestID: id, expert: ctx.sender), var request = try tx.request(id) else {
+            throw Refusal("You have no offer #\(id) to answer.")
+        }
+        guard offer.status == .pending else {
+            let said: String = switch offer.status {
+            case .accepted: "you already accepted it"
+            case .declined: "you already declined it"
+            case .expired: "it lapsed"
+            case .withdrawn: "it was withdrawn"
+            case .pending: "it is pending"
+            }
+            throw Refusal("Offer #\(id) can't be answered any more: \(said).")
+        }
+        if accept { try ctx.requireNotBanned() }
+        offer.answeredAt = ctx.now
+        offer.status = accept ? .accepted : .declined
+        try tx.saveOffer(offer)
+        guard accept else {
+            try ctx.reply("Declined offer #\(id). \(try tx.person(request.requester)?.displayName ?? "The requester") won't be told.")
+            try refill(request, tx: tx, now: ctx.now)
+            return
+        }
+        try introduce(&request, expert: ctx.sender, tx: tx, now: ctx.now)
+    }
+
+    /// SPEC §3.4: both people get a message naming each other.
+    func introduce(_ request: inout Request, expert: Identity, tx: any StoreTransaction, now: Date) throws {
+        _ = try tx.createIntroduction(Introduction(id: 0, requestID: request.id, requester: request.requester,
+                                                   expert: expert, topic: request.topic, createdAt: now))
+        let requester = try tx.person(request.requester)
+        let expertPerson = try tx.person(expert)
+        let requesterName = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network)
+        let expertName = Self.handle(expertPerson?.displayName ?? expert.id, network: expert.network)
+        let ground = try commonGround(request.requester, expert, tx: tx)
+        let place = request.channel.map { "in \($0)" } ?? "privately"
+        var toRequester = "Introduction #\(request.id) (\(request.topic)): meet \(expertName), who knows about it and said yes. You asked \(place): \"\(request.originalText)\". \(ground)"
+        if let note = expertPerson?.note { toRequester += " Their note: \"\(note)\"." }
+        toRequester += " Message them directly; \"thanks \(request.id)\" passes your thanks on."
+        var toExpert = "Introduction #\(request.id) (\(request.topic)): meet \(requesterName), who asked \(place): \"\(request.originalText)\". \(ground)"
+        if let note = expertPerson?.note { toExpert += " Your note was passed on: \"\(note)\"." }
+        toExpert += " They'll message you, or you can message them directly. Thank you for helping!"
+        try tx.enqueue(.message, to: .person(expert), text: toExpert, at: now)
+        try tx.enqueue(.message, to: .person(request.requester), text: toRequester, at: now)
+        if request.followupAt == nil { request.followupAt = now.addingTimeInterval(settings.followupAfter) }
+        if try tx.introductions(requestID: request.id).count >= settings.introsPerRequest {
+            request.status = .fulfilled
+            try tx.saveRequest(request)
+            try withdrawPending(request, note: "Offer #\(request.id) (\(request.topic)) is no longer needed: someone else said yes. Thanks anyway!",
+                                tx: tx, now: now)
+        } else {
+            try tx.saveRequest(request)
+        }
+    }
+
+    /// Withdraws every pending offer of the request, telling each expert in one short line.
+    func withdrawPending(_ request: Request, note: String, tx: any StoreTransaction, now: Date) throws {
+        for var offer in try tx.offers(requestID: request.id) where offer.status == .pending {
+            offer.status = .withdrawn
+            offer.answeredAt = now
+            try tx.saveOffer(offer)
+            try tx.enqueue(.message, to: .person(offer.expert), text: note, at: now)
+        }
+    }
+
+    /// When no offer of an open request is pending any more, ask the next-best members; when
+    /// none are left, tell the requester once and keep the request standing (SPEC §3.3).
+    func refill(_ request: Request, tx: any StoreTransaction, now: Date) throws {
+        guard var request = try tx.request(request.id), request.status == .open else { return }
+        let offers = try tx.offers(requestID: request.id)
+        guard !offers.contains(where: { $0.status == .pending }) else { return }
+        let next = try rankedCandidates(for: request, tx: tx, now: now).prefix(settings.offersPerRequest)
+        for expert in next { try makeOffer(request, to: expert, tx: tx, now: now) }
+        if next.isEmpty {
+            guard !request.nobodyNotified else { return }
+            request.nobodyNotified = true
+            try tx.saveRequest(request)
+            let made = try tx.introductions(requestID: request.id).count
+            guard made == 0 else { return }
+            try tx.enqueue(.message, to: .person(request.requester),
+                           text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.",
+                           at: now)
+        } else if request.nobodyNotified {
+            request.nobodyNotified = false
+            try tx.saveRequest(request)
+        }
+    }
+
+    /// SPEC §3.6: a member who opts in, comes back or adds a topic gets the offers of open
+    /// requests that match, while fewer than `offers_per_request` offers are pending.
+    func offerStandingRequests(to member: Identity, tx: any StoreTransaction, now: Date, topics: [String]? = nil) throws {
+        guard let person = try tx.person(member) else { return }
+        let texts = try topics ?? tx.topics(of: member).map(\.text)
+        guard !texts.isEmpty else { return }
+        for var request in try tx.requests(status: .open) where request.expiresAt > now {
+            guard texts.contains(where: { index.relevance(query: request.topic, topic: $0) > 0 }) else { continue }
+            let offers = try tx.offers(requestID: request.id)
+            guard !offers.contains(where: { $0.expert == member }),
+                  offers.filter({ $0.status == .pending }).count < settings.offersPerRequest,
+                  try isEligible(person, for: request.requester, requesterChannels: tx.channels(of: request.requester),
+                                 tx: tx, now: now)
+            else { continue }
+            try makeOffer(request, to: member, tx: tx, now: now)
+            if request.nobodyNotified {
+                request.nobodyNotified = false
+                try tx.saveRequest(request)
+            }
+        }
+    }
+}

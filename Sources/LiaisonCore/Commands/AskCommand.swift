@@ -1,0 +1,59 @@
+import Foundation
+
+extension CommandCatalog {
+    static let ask = ChatCommand(
+        "ask", usage: "ask TOPIC", summary: "ask for an introduction to someone who knows TOPIC",
+        answeredInChannel: true
+    ) { args, ctx in
+        let plain = ChatText.plain(args)
+        guard !plain.isEmpty else {
+            throw Refusal("Usage: ask TOPIC (for example: ask reverse mortgages).")
+        }
+        try ctx.broker.ask(topic: RequestDetector.reduceTopic(plain), original: plain, ctx: ctx, natural: false)
+    }
+
+    static let requests = ChatCommand(
+        "requests", usage: "requests", summary: "your open requests, and the offers waiting for your answer"
+    ) { _, ctx in
+        var lines: [String] = []
+        let mine = try ctx.tx.requests(of: ctx.sender, status: .open)
+        for request in mine {
+            let pending = try ctx.tx.offers(requestID: request.id).filter { $0.status == .pending }.count
+            let intros = try ctx.tx.introductions(requestID: request.id).count
+            var state = pending > 0 ? "waiting for \(Text.plural(pending, "answer"))" : "standing, waiting for someone new"
+            if intros > 0 { state += ", \(Text.plural(intros, "introduction")) made" }
+            lines.append("#\(request.id) \(request.topic) (\(state); open until \(Text.date(request.expiresAt)))")
+        }
+        var offers: [String] = []
+        for offer in try ctx.tx.offers(expert: ctx.sender, status: .pending) {
+            guard let request = try ctx.tx.request(offer.requestID) else { continue }
+            let who = try ctx.tx.person(request.requester)?.displayName ?? "someone"
+            offers.append("#\(request.id) from \(who): \(request.topic)")
+        }
+        if lines.isEmpty && offers.isEmpty {
+            try ctx.reply("You have no open requests and no offers waiting.")
+            return
+        }
+        var text = lines.isEmpty ? "No open requests." : "Your open requests: \(lines.joined(separator: "; "))."
+        if !offers.isEmpty {
+            text += " Offers waiting for your answer (accept ID / decline ID): \(offers.joined(separator: "; "))."
+        }
+        try ctx.reply(text)
+    }
+
+    static let cancel = ChatCommand("cancel", usage: "cancel ID", summary: "cancel your request ID") { args, ctx in
+        let id = try ctx.requestID(args, usage: "cancel ID")
+        guard var request = try ctx.tx.request(id), request.requester == ctx.sender else {
+            throw Refusal("You have no request #\(id).")
+        }
+        guard request.status == .open else {
+            throw Refusal("Request #\(id) is already \(request.status.rawValue).")
+        }
+        request.status = .cancelled
+        request.followupAt = nil
+        try ctx.tx.saveRequest(request)
+        try ctx.broker.withdrawPending(request, note: "Request #\(id) (\(request.topic)) was cancelled; no need to answer.",
+                                       tx: ctx.tx, now: ctx.now)
+        try ctx.reply("Cancelled request #\(id) (\(request.topic)).")
+    }
+}

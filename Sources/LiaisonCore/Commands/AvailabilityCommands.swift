@@ -1,0 +1,105 @@
+import Foundation
+
+extension CommandCatalog {
+    static let away = ChatCommand(
+        "away", usage: "away [DURATION]", summary: "pause offers, for DURATION (like 3d or 2w) or until you say back"
+    ) { args, ctx in
+        var me = try ctx.me()
+        let arg = args.trimmingCharacters(in: .whitespaces)
+        if arg.isEmpty {
+            me.awayUntil = .distantFuture
+            try ctx.tx.savePerson(me)
+            try ctx.reply("Offers paused until you say \"back\".")
+            return
+        }
+        guard let seconds = DurationText.parse(arg), seconds > 0 else {
+            throw Refusal("\"\(Text.quote(arg, limit: 20))\" is not a duration; use a number and a unit, like 90m, 12h, 3d or 2w.")
+        }
+        me.awayUntil = ctx.now.addingTimeInterval(seconds)
+        try ctx.tx.savePerson(me)
+        try ctx.reply("Offers paused for \(DurationText.humanize(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner.")
+    }
+
+    static let back = ChatCommand("back", usage: "back", summary: "resume offers after away") { _, ctx in
+        var me = try ctx.me()
+        guard me.isAway(at: ctx.now) else {
+            try ctx.reply("You weren't away; offers are on\(me.optedIn == true ? "" : " once you optin").")
+            return
+        }
+        me.awayUntil = nil
+        try ctx.tx.savePerson(me)
+        try ctx.reply("Welcome back: offers resumed.")
+        try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
+    }
+
+    static let prefs = ChatCommand(
+        "prefs", usage: "prefs | prefs asks-from anyone|channels|nobody | prefs max-offers N | prefs note TEXT",
+        summary: "show or change who may be offered to you, your weekly limit and the note added to your introductions"
+    ) { args, ctx in
+        let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
+        var me = try ctx.me()
+        switch parts.first?.lowercased() {
+        case nil:
+            try ctx.reply(try describePrefs(me, ctx))
+        case "asks-from":
+            let value = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces).lowercased() : ""
+            guard let choice = AsksFrom(rawValue: value) else {
+                throw Refusal("Usage: prefs asks-from anyone|channels|nobody.")
+            }
+            me.asksFrom = choice
+            try ctx.tx.savePerson(me)
+            let meaning: String = switch choice {
+            case .anyone: "anyone may be offered to you"
+            case .channels: "only people who share a channel with you may be offered to you"
+            case .nobody: "nobody will be offered to you"
+            }
+            try ctx.reply("Saved: \(meaning).")
+        case "max-offers":
+            let value = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            guard value.allSatisfy(\.isASCII), let n = Int(value), (0...100).contains(n) else {
+                throw Refusal("Usage: prefs max-offers N, where N is a whole number from 0 to 100.")
+            }
+            me.maxOffersPerWeek = n
+            try ctx.tx.savePerson(me)
+            try ctx.reply("Saved: at most \(Text.plural(n, "offer")) a week.")
+        case "note":
+            let note = parts.count > 1 ? Text.quote(ChatText.plain(parts[1]), limit: 10_000) : ""
+            guard note.count <= 200 else {
+                throw Refusal("A note can be at most 200 characters; yours is \(note.count).")
+            }
+            me.note = note.isEmpty || note.lowercased() == "none" ? nil : note
+            try ctx.tx.savePerson(me)
+            try ctx.reply(me.note == nil ? "Note removed." : "Saved: your introductions will add \"\(note)\".")
+        default:
+            throw Refusal("Usage: prefs, prefs asks-from anyone|channels|nobody, prefs max-offers N or prefs note TEXT.")
+        }
+    }
+
+    static func describePrefs(_ me: Person, _ ctx: CommandContext) throws -> String {
+        let status: String = switch me.optedIn {
+        case true?: "opted in"
+        case false?: "opted out"
+        case nil: "not a member yet (optin)"
+        }
+        var parts = [status]
+        if let until = me.awayUntil, until > ctx.now {
+            parts.append(until == .distantFuture ? "away until you say back" : "away until \(Text.date(until))")
+        }
+        parts.append("asks-from \(me.asksFrom.rawValue)")
+        let limit = me.maxOffersPerWeek.map { "\($0)" } ?? "\(ctx.settings.maxOffersPerWeek) (default)"
+        parts.append("max-offers \(limit) a week")
+        parts.append(me.note.map { "note \"\($0)\"" } ?? "no note")
+        let blocked = try ctx.tx.blockRequestIDs(blocker: ctx.sender)
+        if blocked.isEmpty {
+            parts.append("nobody blocked")
+        } else {
+            var names: [String] = []
+            for id in blocked {
+                let name = try ctx.tx.request(id).flatMap { try ctx.tx.person($0.requester)?.displayName }
+                names.append("the requester of #\(id)\(name.map { " (\($0))" } ?? "")")
+            }
+            parts.append("blocked: \(Text.list(names))")
+        }
+        return "Your preferences: \(parts.joined(separator: "; "))."
+    }
+}

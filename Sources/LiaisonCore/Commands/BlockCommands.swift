@@ -1,0 +1,58 @@
+import Foundation
+
+extension CommandCatalog {
+    static let block = ChatCommand(
+        "block", usage: "block ID", summary: "never again get offers from the requester of request ID (they are not told)"
+    ) { args, ctx in
+        let id = try ctx.requestID(args, usage: "block ID")
+        // Only someone who was offered the request knows who asked it.
+        guard var offer = try ctx.tx.offer(requestID: id, expert: ctx.sender), let request = try ctx.tx.request(id) else {
+            throw Refusal("You have no offer #\(id) to block.")
+        }
+        guard try ctx.tx.addBlock(blocker: ctx.sender, blocked: request.requester, requestID: id, at: ctx.now) else {
+            throw Refusal("You already blocked the requester of #\(id).")
+        }
+        var text = "Blocked: you won't get offers from the requester of #\(id) again. They are not told."
+        if offer.status == .pending {
+            offer.status = .declined
+            offer.answeredAt = ctx.now
+            try ctx.tx.saveOffer(offer)
+            text += " Offer #\(id) is declined."
+        }
+        try ctx.reply(text)
+        try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now)
+    }
+
+    static let unblock = ChatCommand("unblock", usage: "unblock ID", summary: "undo block ID") { args, ctx in
+        let id = try ctx.requestID(args, usage: "unblock ID")
+        guard try ctx.tx.offer(requestID: id, expert: ctx.sender) != nil, let request = try ctx.tx.request(id),
+              try ctx.tx.removeBlock(blocker: ctx.sender, blocked: request.requester) else {
+            throw Refusal("You have no block through #\(id).")
+        }
+        try ctx.reply("Unblocked the requester of #\(id).")
+    }
+
+    static let thanks = ChatCommand(
+        "thanks", aliases: ["thank"], usage: "thanks ID", summary: "thank the expert(s) you were introduced to on request ID"
+    ) { args, ctx in
+        let id = try ctx.requestID(args, usage: "thanks ID")
+        guard let request = try ctx.tx.request(id), request.requester == ctx.sender else {
+            throw Refusal("You have no request #\(id) with an introduction to thank for.")
+        }
+        let intros = try ctx.tx.introductions(requestID: id)
+        guard !intros.isEmpty else {
+            throw Refusal("Request #\(id) has no introduction yet, so there is nobody to thank.")
+        }
+        let fresh = intros.filter { $0.thankedAt == nil }
+        guard !fresh.isEmpty else { throw Refusal("You already thanked for #\(id); it was passed on.") }
+        var names: [String] = []
+        for var intro in fresh {
+            intro.thankedAt = ctx.now
+            try ctx.tx.saveIntroduction(intro)
+            let name = try ctx.tx.person(intro.expert)?.displayName ?? intro.expert.id
+            names.append(name)
+            try ctx.tell(intro.expert, "\(ctx.message.displayName) thanks you for the introduction on #\(id) (\(request.topic)). You made a difference!")
+        }
+        try ctx.reply("Thanks passed on to \(Text.list(names)).")
+    }
+}

@@ -1,0 +1,65 @@
+/// Chat text as people read it, without the formatting codes that clients insert.
+public enum ChatText {
+    /// Removes IRC formatting (\u{02} bold, \u{03} colour with optional "NN" or "NN,NN"
+    /// digits, \u{04} hex colour with 6 hex digits and optional ",RRGGBB", \u{0F} reset,
+    /// \u{11} monospace, \u{16} reverse, \u{1D} italic, \u{1E} strikethrough, \u{1F}
+    /// underline) and every other C0 control character and DEL; collapses runs of
+    /// whitespace to one space; trims.
+    ///
+    /// Tab, line feed, carriage return, vertical tab and form feed count as whitespace
+    /// rather than being dropped, so the words on either side of them stay apart.
+    public static func plain(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        var i = 0
+        func emit(_ scalar: Unicode.Scalar) {
+            if pendingSpace && !out.isEmpty { out.append(" ") }
+            pendingSpace = false
+            out.append(scalar)
+        }
+        while i < scalars.count {
+            let scalar = scalars[i]
+            i += 1
+            switch scalar.value {
+            case 0x03:
+                i = skipColour(scalars, from: i, digits: 2, isDigit: isDecimal)
+            case 0x04:
+                i = skipColour(scalars, from: i, digits: 6, isDigit: isHex)
+            case 0x09...0x0D:
+                pendingSpace = true
+            case 0x00...0x1F, 0x7F:
+                continue
+            default:
+                if scalar.properties.isWhitespace { pendingSpace = true } else { emit(scalar) }
+            }
+        }
+        return String(out)
+    }
+
+    /// Skips the colour arguments after \u{03} (1-2 decimal digits, optional ",1-2") or
+    /// \u{04} (exactly 6 hex digits, optional ",6"). A comma is consumed only when a
+    /// background colour follows it, so "\u{03}4,x" keeps ",x" as text.
+    private static func skipColour(_ s: [Unicode.Scalar], from start: Int, digits: Int,
+                                   isDigit: (Unicode.Scalar) -> Bool) -> Int {
+        func run(_ from: Int) -> Int {
+            var n = 0
+            while n < digits, from + n < s.count, isDigit(s[from + n]) { n += 1 }
+            // hex colours are all six digits or none
+            return digits == 6 && n != 6 ? 0 : n
+        }
+        let foreground = run(start)
+        guard foreground > 0 else { return start }
+        var i = start + foreground
+        if i < s.count, s[i] == ",", case let background = run(i + 1), background > 0 {
+            i += 1 + background
+        }
+        return i
+    }
+
+    private static func isDecimal(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+
+    private static func isHex(_ s: Unicode.Scalar) -> Bool {
+        isDecimal(s) || ("a"..."f").contains(s) || ("A"..."F").contains(s)
+    }
+}

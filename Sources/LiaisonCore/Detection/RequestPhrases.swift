@@ -1,0 +1,120 @@
+/// The words and phrases request detection knows. Kept together so the accepted forms can
+/// be read (and extended) in one place.
+enum RequestPhrases {
+    /// The forms of SPEC §2, plus a few natural neighbours (someone/somebody, "here",
+    /// "who is an expert on", "anyone with experience in", "anyone good at", "I need
+    /// someone who knows"). X, the topic, follows the match.
+    static let requests: [WordPattern] = [
+        "who H? knows|know",
+        "who can|could H? help|assist me|us? out? with",
+        "who is an|a expert|specialist|guru on|in|with|at|for",
+        "does|do S H? know|knows",
+        "does|do S H? know|knows anyone|anybody|someone|somebody who|that knows|know",
+        "does|do S H? have experience with|in",
+        "S H? know|knows",
+        "S H? know|knows anyone|anybody|someone|somebody who|that knows|know",
+        "is|are S H? familiar with",
+        "S H? familiar with",
+        "is|are S H? good with|at",
+        "S H? good with|at",
+        "S H? has|have experience with|in",
+        "S H? with experience in|with",
+        "is|are there S H? who|that knows|know",
+        "is|are there S H? who|that is|are familiar with",
+        "is|are there S H? familiar with",
+        "can|could|would S H? help|assist me|us? out? with",
+        "i|we? am|are|is? looking|searching for S who|that knows|know",
+        "i|we? am|are|is? looking|searching for S familiar with",
+        "i|we? am|are|is? looking|searching for S with experience in|with",
+        "i|we? am|are|is? looking|searching for an|a expert|specialist on|in|with|for",
+        "i|we? need|want S who|that knows|know",
+        "is|are there an|a|any expert|experts|specialist|specialists H? on|in|for|with",
+        "any expert|experts|specialist|specialists H? on|in|for|with",
+    ].map(WordPattern.init)
+
+    /// Extra forms for an explicit `ask TEXT`, where the words around the topic are chattier.
+    static let askOnly: [WordPattern] = [
+        "S|expert|experts|specialist H? who|that knows|know",
+        "an|a? expert|experts|specialist|guru on|in|with|for|at",
+        "S H? who|that is|are familiar with",
+        "S H? who|that has|have experience with|in",
+        "S H? who|that is|are good with|at",
+        "S H? who|that can|could help|assist me|us? with",
+        "S H? to help|assist me|us? with",
+        "S for",
+        "help|assist me|us? with",
+        "an|a? intro|introduction to S who|that knows|know",
+        "introduce me|us to S who|that knows|know",
+    ].map(WordPattern.init)
+
+    /// "any X experts (here)": the prefix before X, and the words that may end it.
+    static let expertsPrefixes: [WordPattern] = ["any", "are|is there any?"].map(WordPattern.init)
+    static let expertWords: Set<String> = ["expert", "experts", "specialist", "specialists", "guru", "gurus"]
+
+    /// Openers skipped before a request: "hey, quick question: does anyone know X?",
+    /// "/me wonders if anyone knows X".
+    static let openers: [WordPattern] = [
+        "hey|hi|hello|hiya|heya|howdy|yo|ok|okay|so|well|um|umm|uh|hmm|hmmm|hm|oh|ah|btw|also|and|but",
+        "sorry|question|q|please|pls|plz|morning|evening|greetings|sup|ps",
+        "quick|random|dumb|stupid|silly|general question",
+        "real quick", "out of curiosity", "by any chance", "just? curious",
+        "good morning|afternoon|evening",
+        "i? am|was? just? wonder|wonders|wondering if|whether?",
+    ].map(WordPattern.init)
+
+    /// Words addressing the room, skipped after an opener ("hey all") or when punctuated
+    /// ("folks, who knows X?").
+    static let audience: Set<String> = [
+        "all", "everyone", "everybody", "folks", "guys", "people", "yall", "y'all", "team", "friends",
+        "there", "peeps", "gang", "chat", "fellas",
+    ]
+
+    /// Skipped only when punctuated: "anyone? who knows X?" (unpunctuated they start a request).
+    static let punctuatedAudience: Set<String> = ["anyone", "anybody", "someone", "somebody"]
+
+    /// Words at the end of a line that do not stop it from "ending with ?":
+    /// "who knows about rust? thanks!".
+    static let politeEndings: [[String]] = [
+        ["thanks"], ["thx"], ["ty"], ["tia"], ["cheers"], ["please"], ["pls"], ["plz"], ["lol"],
+        ["thank", "you"], ["thanks", "in", "advance"], ["in", "advance"],
+    ]
+
+    /// Removed from the end of a topic.
+    static let topicEndings: [[String]] = politeEndings + [
+        ["here"], ["around"], ["at", "all"], ["anyone"], ["anybody"], ["someone"], ["somebody"],
+        ["guys"], ["folks"], ["all"], ["everyone"], ["in", "here"], ["on", "here"], ["out", "there"],
+        ["right", "now"], ["atm"], ["perhaps"], ["maybe"], ["well"], ["really"], ["if", "possible"],
+        ["if", "any"], ["if", "anyone"], ["too"], ["either"], ["stuff"], ["things"], ["online"],
+        ["by", "any", "chance"], ["in", "this", "channel"], ["in", "this", "room"], ["on", "this", "channel"],
+    ]
+
+    /// Removed from the start of a topic.
+    static let topicOpenings: [[String]] = [
+        ["about"], ["anything", "about"], ["something", "about"], ["much", "about"], ["a", "lot", "about"],
+        ["a", "bit", "about"], ["a", "thing", "about"], ["anything", "on"], ["anything", "regarding"],
+        ["anything", "re"], ["regarding"], ["re"], ["of"],
+    ]
+
+    /// Removed from the start of a topic when more words follow ("my tax return").
+    static let determiners: Set<String> = ["a", "an", "the", "some", "my", "our", "this", "these", "any"]
+
+    /// A topic starting with one of these is a question about a fact, or a how-to, not a
+    /// topic: "does anyone know if the meeting is today?", "anyone know how to exit vim?".
+    static let notTopicStarts: Set<String> = [
+        "if", "whether", "when", "where", "why", "how", "what", "who", "whom", "whose", "which",
+        "what's", "whats", "where's", "wheres", "how's", "hows", "when's", "whens", "who's", "whos",
+        "why's", "wat", "i", "me", "you", "u", "he", "him", "she", "her", "it", "it's", "its", "we",
+        "us", "they", "them", "that", "those", "there", "this", "anything", "something",
+        "everything", "nothing", "anyone", "anybody", "someone", "somebody", "everyone",
+        "everybody", "nobody", "whatever", "yourself", "myself", "yes", "no",
+    ]
+
+    /// A topic cannot end on these: "any updates from the experts?" is not about "updates from the".
+    static let notTopicEnds: Set<String> = [
+        "the", "a", "an", "of", "to", "for", "with", "in", "on", "at", "from", "by", "my", "your",
+        "our", "their", "and", "or", "is", "are",
+    ]
+
+    /// More words than this and the line is not a request for one topic.
+    static let maxTopicWords = 12
+}

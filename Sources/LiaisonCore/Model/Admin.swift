@@ -1,0 +1,82 @@
+import Foundation
+
+public struct Ban: Sendable, Equatable, Codable {
+    public var identity: Identity
+    public var reason: String?
+    public var bannedBy: Identity
+    public var createdAt: Date
+
+    public init(identity: Identity, reason: String?, bannedBy: Identity, createdAt: Date) {
+        self.identity = identity
+        self.reason = reason
+        self.bannedBy = bannedBy
+        self.createdAt = createdAt
+    }
+}
+
+public struct Alias: Sendable, Equatable, Codable {
+    public var alias: String
+    public var topic: String
+
+    public init(alias: String, topic: String) {
+        self.alias = alias
+        self.topic = topic
+    }
+}
+
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var at: Date
+    public var actor: Identity
+    public var action: String
+    /// The identity acted on, kept apart so `forget` can scrub it.
+    public var subject: Identity?
+
+    public init(id: Int64, at: Date, actor: Identity, action: String, subject: Identity?) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+    }
+}
+
+/// A channel's persisted state: `admin join` / `admin part` / `admin quiet`, and kicks.
+public struct ChannelSetting: Sendable, Equatable, Codable {
+    public var network: String
+    public var channel: String
+    /// nil: follow bot.conf; true: joined by an admin; false: parted or kicked.
+    public var joined: Bool?
+    public var quiet: Bool
+
+    public init(network: String, channel: String, joined: Bool?, quiet: Bool) {
+        self.network = network
+        self.channel = channel
+        self.joined = joined
+        self.quiet = quiet
+    }
+}
+
+/// Figures for `admin stats`.
+public struct Stats: Sendable, Equatable {
+    public var members = 0
+    public var membersPerNetwork: [String: Int] = [:]
+    public var topics = 0
+    public var requests = 0
+    public var openRequests = 0
+    public var offers = 0
+    public var acceptedOffers = 0
+    public var declinedOffers = 0
+    public var expiredOffers = 0
+    public var introductions = 0
+    public var thanks = 0
+    /// Experts by introductions given, with how many were thanked.
+    public var topGivers: [(identity: Identity, displayName: String, introductions: Int, thanked: Int)] = []
+
+    public init() {}
+
+    public static func == (a: Stats, b: Stats) -> Bool {
+        a.members == b.members && a.topics == b.topics && a.requests == b.requests && a.offers == b.offers
+            && a.introductions == b.introductions && a.thanks == b.thanks
+    }
+}

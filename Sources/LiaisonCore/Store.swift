@@ -1,0 +1,100 @@
+import Foundation
+
+/// What the broker needs from persistence. LiaisonStore implements it on SQLite; a later
+/// store (PostgreSQL, several bot processes) implements the same protocol.
+///
+/// Every broker operation runs inside one `transaction`: its state changes and the messages
+/// they cause (the outbox) commit together or not at all.
+public protocol Store: AnyObject {
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// Messages committed but not yet delivered, oldest first.
+    func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry]
+    /// Delivered: removed from the outbox.
+    func markSent(_ ids: [Int64]) throws
+    /// Every topic, for building the match index at start-up.
+    func allTopics() throws -> [Topic]
+    func allAliases() throws -> [Alias]
+    /// Channel settings persisted by admin commands and kicks.
+    func channelSettings() throws -> [ChannelSetting]
+}
+
+/// The operations available inside one transaction.
+public protocol StoreTransaction {
+    // People and members
+    func person(_ id: Identity) throws -> Person?
+    func savePerson(_ person: Person) throws
+    func members(optedInOnly: Bool) throws -> [Person]
+
+    // Topics
+    func topics(of id: Identity) throws -> [Topic]
+    /// nil when the member already has a topic with this key.
+    func addTopic(_ identity: Identity, text: String, key: String) throws -> Topic?
+    func removeTopic(id: Int64) throws
+    func allTopics() throws -> [Topic]
+
+    // Channel membership (who is in which channel, for common ground and asks-from)
+    func recordChannelMember(_ id: Identity, channel: String) throws
+    func channels(of id: Identity) throws -> Set<String>
+
+    // Requests
+    func createRequest(_ request: Request) throws -> Request
+    func request(_ id: Int64) throws -> Request?
+    func saveRequest(_ request: Request) throws
+    func requests(of requester: Identity, status: RequestStatus?) throws -> [Request]
+    func requests(status: RequestStatus) throws -> [Request]
+    func requestCount(of requester: Identity, since: Date) throws -> Int
+
+    // Offers
+    func createOffer(_ offer: Offer) throws
+    func offer(requestID: Int64, expert: Identity) throws -> Offer?
+    func saveOffer(_ offer: Offer) throws
+    func offers(requestID: Int64) throws -> [Offer]
+    func offers(expert: Identity, status: OfferStatus?) throws -> [Offer]
+    func offerCount(expert: Identity, since: Date) throws -> Int
+    func pendingOffers() throws -> [Offer]
+
+    // Introductions
+    func createIntroduction(_ intro: Introduction) throws -> Introduction
+    func introductions(requestID: Int64) throws -> [Introduction]
+    func introductions(involving id: Identity) throws -> [Introduction]
+    func saveIntroduction(_ intro: Introduction) throws
+    func thanksCount(expert: Identity) throws -> Int
+
+    // Blocks: the blocked identity is kept only as a keyed digest (see the store).
+    func addBlock(blocker: Identity, blocked: Identity, requestID: Int64, at: Date) throws -> Bool
+    func removeBlock(blocker: Identity, blocked: Identity) throws -> Bool
+    func isBlocked(blocker: Identity, blocked: Identity) throws -> Bool
+    /// Request ids the blocker blocked through, for `prefs`.
+    func blockRequestIDs(blocker: Identity) throws -> [Int64]
+
+    // Admin
+    func ban(_ ban: Ban) throws
+    func unban(_ id: Identity) throws -> Bool
+    func bans() throws -> [Ban]
+    func isBanned(_ id: Identity) throws -> Bool
+    func setAlias(_ alias: Alias) throws
+    func removeAlias(_ alias: String) throws -> Bool
+    func aliases() throws -> [Alias]
+    func appendAudit(actor: Identity, action: String, subject: Identity?, at: Date) throws
+    func audit(limit: Int) throws -> [AuditEntry]
+    func channelSetting(network: String, channel: String) throws -> ChannelSetting?
+    func saveChannelSetting(_ setting: ChannelSetting) throws
+    func stats(topGivers: Int) throws -> Stats
+
+    // Timers
+    /// The earliest due time of offer expiry, request expiry, follow-up or away end.
+    func nextDueTime() throws -> Date?
+    func expiredOffers(at now: Date) throws -> [Offer]
+    func expiredRequests(at now: Date) throws -> [Request]
+    func dueFollowups(at now: Date) throws -> [Request]
+    func awayEnded(at now: Date) throws -> [Person]
+
+    // Outbox
+    func enqueue(_ kind: OutboxKind, to target: Target, text: String, at: Date) throws
+
+    // Privacy
+    /// Every stored row that refers to the identity, as (table, readable row) pairs.
+    func dataReferring(to id: Identity) throws -> [(table: String, row: String)]
+    /// Deletes every row that refers to the identity; introductions survive only as counts.
+    func forget(_ id: Identity) throws
+}

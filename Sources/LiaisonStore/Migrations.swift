@@ -1,0 +1,129 @@
+import GRDB
+
+/// Named, append-only migrations: never edit one that has shipped; add the next.
+enum Migrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 directory, requests, outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE person (
+                    identity TEXT PRIMARY KEY NOT NULL,
+                    network TEXT NOT NULL,
+                    display_name TEXT NOT NULL,
+                    opted_in INTEGER CHECK (opted_in IN (0, 1)),
+                    away_until REAL,
+                    asks_from TEXT NOT NULL DEFAULT 'anyone' CHECK (asks_from IN ('anyone', 'channels', 'nobody')),
+                    max_offers INTEGER CHECK (max_offers >= 0),
+                    note TEXT,
+                    first_seen REAL NOT NULL
+                );
+                CREATE INDEX person_away ON person(away_until) WHERE away_until IS NOT NULL;
+                CREATE TABLE topic (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    identity TEXT NOT NULL,
+                    text TEXT NOT NULL CHECK (length(text) > 0),
+                    key TEXT NOT NULL CHECK (length(key) > 0),
+                    UNIQUE (identity, key)
+                );
+                CREATE TABLE channel_member (
+                    identity TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    PRIMARY KEY (identity, channel)
+                ) WITHOUT ROWID;
+                CREATE TABLE request (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    requester TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    original_text TEXT NOT NULL,
+                    channel TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'fulfilled', 'cancelled', 'expired')),
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    nobody_notified INTEGER NOT NULL DEFAULT 0,
+                    followup_at REAL
+                );
+                CREATE INDEX request_requester ON request(requester, status);
+                CREATE INDEX request_open ON request(status, expires_at);
+                CREATE INDEX request_followup ON request(followup_at) WHERE followup_at IS NOT NULL;
+                CREATE TABLE offer (
+                    request_id INTEGER NOT NULL REFERENCES request(id) ON DELETE CASCADE,
+                    expert TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'declined', 'expired', 'withdrawn')),
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    answered_at REAL,
+                    PRIMARY KEY (request_id, expert)
+                );
+                CREATE INDEX offer_expert ON offer(expert, status, created_at);
+                CREATE INDEX offer_pending ON offer(status, expires_at);
+                CREATE TABLE introduction (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    request_id INTEGER NOT NULL REFERENCES request(id) ON DELETE CASCADE,
+                    requester TEXT NOT NULL,
+                    expert TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    thanked_at REAL,
+                    UNIQUE (request_id, expert)
+                );
+                CREATE INDEX introduction_requester ON introduction(requester);
+                CREATE INDEX introduction_expert ON introduction(expert);
+                CREATE TABLE block (
+                    blocker TEXT NOT NULL,
+                    blocked_digest TEXT NOT NULL,
+                    request_id INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (blocker, blocked_digest)
+                ) WITHOUT ROWID;
+                CREATE TABLE ban (
+                    identity TEXT PRIMARY KEY NOT NULL,
+                    reason TEXT,
+                    banned_by TEXT,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE alias (
+                    alias_key TEXT PRIMARY KEY NOT NULL,
+                    alias TEXT NOT NULL,
+                    topic TEXT NOT NULL
+                );
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    actor TEXT,
+                    action TEXT NOT NULL,
+                    subject TEXT
+                );
+                CREATE TABLE channel_setting (
+                    network TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    joined INTEGER CHECK (joined IN (0, 1)),
+                    quiet INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (network, channel)
+                ) WITHOUT ROWID;
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('message', 'join', 'part')),
+                    network TEXT NOT NULL,
+                    target_kind TEXT NOT NULL CHECK (target_kind IN ('person', 'channel')),
+                    target TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX outbox_network ON outbox(network, id);
+                CREATE TABLE counter (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            var rng = SystemRandomNumberGenerator()
+            let salt = (0..<4).map { _ in String(rng.next(), radix: 16) }.joined()
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('block_salt', ?)", arguments: [salt])
+        }
+        return migrator
+    }
+}

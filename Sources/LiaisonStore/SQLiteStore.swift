@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+/// The state file: one SQLite database in WAL mode (SPEC §4, §6).
+public final class SQLiteStore: Store {
+    let queue: DatabaseQueue
+    public let path: String
+
+    /// Opens (or creates, with mode 0600) the state file at `path` and migrates it.
+    /// `":memory:"` gives a private in-memory database for tests.
+    public init(path: String) throws {
+        self.path = path
+        if path != ":memory:" { try Self.createPrivately(path) }
+        var config = Configuration()
+        config.journalMode = .wal
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // forget must leave no trace in the file: overwrite deleted content.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            // A confirmed change survives a power cut, not only a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        queue = path == ":memory:" ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
+        try Migrations.migrator().migrate(queue)
+    }
+
+    /// Creates the file with mode 0600 before SQLite does, so it is never world-readable.
+    /// SQLite gives the WAL and shared-memory files the database file's mode.
+    static func createPrivately(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        if fd >= 0 {
+            close(fd)
+        } else if errno != EEXIST {
+            throw StoreError("cannot create the state file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try queue.write { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE network = ? ORDER BY id LIMIT ?",
+                             arguments: [network, limit]).map(OutboxEntry.init(row:))
+        }
+    }
+
+    public func markSent(_ ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        try queue.write { db in
+            for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
+        }
+    }
+
+    public func allTopics() throws -> [Topic] {
+        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM topic ORDER BY id").map(Topic.init(row:)) }
+    }
+
+    public func allAliases() throws -> [Alias] {
+        try queue.read { db in try SQLiteTransaction(db: db).aliases() }
+    }
+
+    public func channelSettings() throws -> [ChannelSetting] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM channel_setting ORDER BY network, channel").map {
+                ChannelSetting(network: $0["network"], channel: $0["channel"],
+                               joined: ($0["joined"] as Int?).map { $0 == 1 }, quiet: ($0["quiet"] as Int? ?? 0) == 1)
+            }
+        }
+    }
+
+    /// Moves the WAL's content into the main file and truncates the WAL to zero bytes.
+    public func checkpoint() throws {
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+}
+
+public struct StoreError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension SQLiteStore {
+    /// The nick / display name to address a person by, for transports.
+    public func displayName(of id: Identity) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT display_name FROM person WHERE identity = ?", arguments: [id.raw])
+        }
+    }
+}

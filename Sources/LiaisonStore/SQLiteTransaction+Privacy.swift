@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+extension SQLiteTransaction {
+    /// Every column that holds an identity, by table. `mydata` and `forget` both work from
+    /// this list, and a test walks the schema to prove it misses nothing.
+    static let identityColumns: [(table: String, columns: [String])] = [
+        ("person", ["identity"]),
+        ("topic", ["identity"]),
+        ("channel_member", ["identity"]),
+        ("request", ["requester"]),
+        ("offer", ["expert"]),
+        ("introduction", ["requester", "expert"]),
+        ("block", ["blocker"]),
+        ("ban", ["identity", "banned_by"]),
+        ("audit", ["actor", "subject"]),
+        ("outbox", ["target"]),
+    ]
+
+    func dataReferring(to id: Identity) throws -> [(table: String, row: String)] {
+        var result: [(table: String, row: String)] = []
+        for (table, columns) in Self.identityColumns {
+            let condition = columns.map { "\($0) = ?" }.joined(separator: " OR ")
+            let args = StatementArguments(Array(repeating: id.raw, count: columns.count))
+            for row in try rows("SELECT * FROM \(table) WHERE \(condition)", args) {
+                result.append((table, Self.describe(row)))
+            }
+        }
+        return result
+    }
+
+    /// "column: value, ..." with times as dates.
+    static func describe(_ row: Row) -> String {
+        row.columnNames.compactMap { name -> String? in
+            let value = row[name] as DatabaseValue
+            switch value.storage {
+            case .null: return nil
+            case .double(let d) where name.hasSuffix("_at") || name == "first_seen" || name == "away_until":
+                return "\(name): \(d >= Date.distantFuture.stored ? "indefinitely" : Text.date(Date(stored: d)))"
+            case .double(let d): return "\(name): \(d)"
+            case .int64(let i): return "\(name): \(i)"
+            case .string(let s): return "\(name): \(s)"
+            case .blob(let b): return "\(name): \(b.count) bytes"
+            }
+        }.joined(separator: ", ")
+    }
+
+    func forget(_ id: Identity) throws {
+        let raw = id.raw
+        // Introductions, offers and requests survive only as anonymous counts.
+        let mine = "SELECT id FROM request WHERE requester = ?"
+        try bump("forgotten_requests", by: int("SELECT COUNT(*) FROM request WHERE requester = ?", [raw]))
+        for status in ["accepted", "declined", "expired"] {
+            try bump("forgotten_\(status)", by: int("SELECT COUNT(*) FROM offer WHERE status = ? AND (expert = ? OR request_id IN (\(mine)))",
+                                                    [status, raw, raw]))
+        }
+        try bump("forgotten_offers", by: int("SELECT COUNT(*) FROM offer WHERE expert = ? OR request_id IN (\(mine))", [raw, raw]))
+        try bump("forgotten_introductions", by: int("SELECT COUNT(*) FROM introduction WHERE requester = ? OR expert = ?", [raw, raw]))
+        try bump("forgotten_thanks", by: int("SELECT COUNT(*) FROM introduction WHERE (requester = ? OR expert = ?) AND thanked_at IS NOT NULL",
+                                             [raw, raw]))
+        for sql in [
+            "DELETE FROM introduction WHERE requester = ? OR expert = ?",
+            "DELETE FROM offer WHERE expert = ? OR request_id IN (\(mine))",
+        ] {
+            try db.execute(sql: sql, arguments: [raw, raw])
+        }
+        for sql in [
+            "DELETE FROM request WHERE requester = ?",
+            "DELETE FROM topic WHERE identity = ?",
+            "DELETE FROM channel_member WHERE identity = ?",
+            "DELETE FROM person WHERE identity = ?",
+            "DELETE FROM block WHERE blocker = ?",
+            "DELETE FROM outbox WHERE target_kind = 'person' AND target = ?",
+            "UPDATE ban SET banned_by = NULL WHERE banned_by = ?",
+            "UPDATE audit SET actor = NULL WHERE actor = ?",
+            "UPDATE audit SET subject = NULL WHERE subject = ?",
+            // A ban is the admins' record, not the member's: it stays (forget refuses banned identities).
+        ] {
+            try db.execute(sql: sql, arguments: [raw])
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+extension SQLiteTransaction {
+    func createRequest(_ r: Request) throws -> Request {
+        try db.execute(sql: """
+            INSERT INTO request (requester, topic, key, original_text, channel, status, created_at, expires_at, nobody_notified, followup_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [r.requester.raw, r.topic, r.key, r.originalText, r.channel, r.status.rawValue,
+                             r.createdAt.stored, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored])
+        var saved = r
+        saved.id = db.lastInsertedRowID
+        return saved
+    }
+
+    func request(_ id: Int64) throws -> Request? {
+        try Row.fetchOne(db, sql: "SELECT * FROM request WHERE id = ?", arguments: [id]).map(Request.init(row:))
+    }
+
+    func saveRequest(_ r: Request) throws {
+        try db.execute(sql: """
+            UPDATE request SET status = ?, expires_at = ?, nobody_notified = ?, followup_at = ? WHERE id = ?
+            """, arguments: [r.status.rawValue, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored, r.id])
+    }
+
+    func requests(of requester: Identity, status: RequestStatus?) throws -> [Request] {
+        if let status {
+            return try rows("SELECT * FROM request WHERE requester = ? AND status = ? ORDER BY id",
+                            [requester.raw, status.rawValue]).map(Request.init(row:))
+        }
+        return try rows("SELECT * FROM request WHERE requester = ? ORDER BY id", [requester.raw]).map(Request.init(row:))
+    }
+
+    func requests(status: RequestStatus) throws -> [Request] {
+        try rows("SELECT * FROM request WHERE status = ? ORDER BY id", [status.rawValue]).map(Request.init(row:))
+    }
+
+    func requestCount(of requester: Identity, since: Date) throws -> Int {
+        try int("SELECT COUNT(*) FROM request WHERE requester = ? AND created_at > ?", [requester.raw, since.stored])
+    }
+
+    // MARK: Offers
+
+    func createOffer(_ o: Offer) throws {
+        try db.execute(sql: """
+            INSERT INTO offer (request_id, expert, status, created_at, expires_at, answered_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [o.requestID, o.expert.raw, o.status.rawValue, o.createdAt.stored, o.expiresAt.stored, o.answeredAt?.stored])
+    }
+
+    func offer(requestID: Int64, expert: Identity) throws -> Offer? {
+        try Row.fetchOne(db, sql: "SELECT * FROM offer WHERE request_id = ? AND expert = ?",
+                         arguments: [requestID, expert.raw]).map(Offer.init(row:))
+    }
+
+    func saveOffer(_ o: Offer) throws {
+        try db.execute(sql: "UPDATE offer SET status = ?, expires_at = ?, answered_at = ? WHERE request_id = ? AND expert = ?",
+                       arguments: [o.status.rawValue, o.expiresAt.stored, o.answeredAt?.stored, o.requestID, o.expert.raw])
+    }
+
+    func offers(requestID: Int64) throws -> [Offer] {
+        try rows("SELECT * FROM offer WHERE request_id = ? ORDER BY created_at, expert", [requestID]).map(Offer.init(row:))
+    }
+
+    func offers(expert: Identity, status: OfferStatus?) throws -> [Offer] {
+        if let status {
+            return try rows("SELECT * FROM offer WHERE expert = ? AND status = ? ORDER BY request_id",
+                            [expert.raw, status.rawValue]).map(Offer.init(row:))
+        }
+        return try rows("SELECT * FROM offer WHERE expert = ? ORDER BY request_id", [expert.raw]).map(Offer.init(row:))
+    }
+
+    func offerCount(expert: Identity, since: Date) throws -> Int {
+        try int("SELECT COUNT(*) FROM offer WHERE expert = ? AND created_at > ?", [expert.raw, since.stored])
+    }
+
+    func pendingOffers() throws -> [Offer] {
+        try rows("SELECT * FROM offer WHERE status = 'pending' ORDER BY request_id, expert").map(Offer.init(row:))
+    }
+
+    // MARK: Introductions
+
+    func createIntroduction(_ i: Introduction) throws -> Introduction {
+        try db.execute(sql: """
+            INSERT INTO introduction (request_id, requester, expert, topic, created_at, thanked_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [i.requestID, i.requester.raw, i.expert.raw, i.topic, i.createdAt.stored, i.thankedAt?.stored])
+        var saved = i
+        saved.id = db.lastInsertedRowID
+        return saved
+    }
+
+    func introductions(requestID: Int64) throws -> [Introduction] {
+        try rows("SELECT * FROM introduction WHERE request_id = ? ORDER BY id", [requestID]).map(Introduction.init(row:))
+    }
+
+    func introductions(involving id: Identity) throws -> [Introduction] {
+        try rows("SELECT * FROM introduction WHERE requester = ? OR expert = ? ORDER BY id", [id.raw, id.raw])
+            .map(Introduction.init(row:))
+    }
+
+    func saveIntroduction(_ i: Introduction) throws {
+        try db.execute(sql: "UPDATE introduction SET thanked_at = ? WHERE id = ?", arguments: [i.thankedAt?.stored, i.id])
+    }
+
+    func thanksCount(expert: Identity) throws -> Int {
+        try int("SELECT COUNT(*) FROM introduction WHERE expert = ? AND thanked_at IS NOT NULL", [expert.raw])
+    }
+
+    // MARK: Timers
+
+    func nextDueTime() throws -> Date? {
+        let next = try Double.fetchOne(db, sql: """
+            SELECT MIN(t) FROM (
+                SELECT MIN(expires_at) AS t FROM offer WHERE status = 'pending'
+                UNION ALL SELECT MIN(expires_at) FROM request WHERE status = 'open'
+                UNION ALL SELECT MIN(followup_at) FROM request WHERE followup_at IS NOT NULL
+                UNION ALL SELECT MIN(away_until) FROM person WHERE away_until IS NOT NULL AND away_until < ?
+            )
+            """, arguments: [Date.distantFuture.stored])
+        return next.map(Date.init(stored:))
+    }
+
+    func expiredOffers(at now: Date) throws -> [Offer] {
+        try rows("SELECT * FROM offer WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, request_id",
+                 [now.stored]).map(Offer.init(row:))
+    }
+
+    func expiredRequests(at now: Date) throws -> [Request] {
+        try rows("SELECT * FROM request WHERE status = 'open' AND expires_at <= ? ORDER BY id", [now.stored]).map(Request.init(row:))
+    }
+
+    func dueFollowups(at now: Date) throws -> [Request] {
+        try rows("SELECT * FROM request WHERE followup_at IS NOT NULL AND followup_at <= ? ORDER BY id", [now.stored])
+            .map(Request.init(row:))
+    }
+
+    func awayEnded(at now: Date) throws -> [Person] {
+        try rows("SELECT * FROM person WHERE away_until IS NOT NULL AND away_until <= ? ORDER BY identity", [now.stored])
+            .map(Person.init(row:))
+    }
+}

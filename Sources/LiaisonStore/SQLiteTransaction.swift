@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+/// The store operations inside one open write transaction.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments)
+    }
+
+    func int(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+    }
+
+    // MARK: People
+
+    func person(_ id: Identity) throws -> Person? {
+        try Row.fetchOne(db, sql: "SELECT * FROM person WHERE identity = ?", arguments: [id.raw]).map(Person.init(row:))
+    }
+
+    func savePerson(_ p: Person) throws {
+        try db.execute(sql: """
+            INSERT INTO person (identity, network, display_name, opted_in, away_until, asks_from, max_offers, note, first_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(identity) DO UPDATE SET display_name = excluded.display_name, opted_in = excluded.opted_in,
+                away_until = excluded.away_until, asks_from = excluded.asks_from, max_offers = excluded.max_offers,
+                note = excluded.note
+            """, arguments: [p.identity.raw, p.identity.network, p.displayName, p.optedIn.map { $0 ? 1 : 0 },
+                             p.awayUntil?.stored, p.asksFrom.rawValue, p.maxOffersPerWeek, p.note, p.firstSeen.stored])
+    }
+
+    func members(optedInOnly: Bool) throws -> [Person] {
+        let filter = optedInOnly ? "opted_in = 1" : "opted_in IS NOT NULL OR identity IN (SELECT identity FROM topic)"
+        return try rows("SELECT * FROM person WHERE \(filter) ORDER BY identity").map(Person.init(row:))
+    }
+
+    // MARK: Topics
+
+    func topics(of id: Identity) throws -> [Topic] {
+        try rows("SELECT * FROM topic WHERE identity = ? ORDER BY id", [id.raw]).map(Topic.init(row:))
+    }
+
+    func addTopic(_ identity: Identity, text: String, key: String) throws -> Topic? {
+        try db.execute(sql: "INSERT OR IGNORE INTO topic (identity, text, key) VALUES (?, ?, ?)",
+                       arguments: [identity.raw, text, key])
+        guard db.changesCount > 0 else { return nil }
+        return Topic(id: db.lastInsertedRowID, identity: identity, text: text, key: key)
+    }
+
+    func removeTopic(id: Int64) throws {
+        try db.execute(sql: "DELETE FROM topic WHERE id = ?", arguments: [id])
+    }
+
+    func allTopics() throws -> [Topic] {
+        try rows("SELECT * FROM topic ORDER BY id").map(Topic.init(row:))
+    }
+
+    // MARK: Channels
+
+    func recordChannelMember(_ id: Identity, channel: String) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO channel_member (identity, channel) VALUES (?, ?)",
+                       arguments: [id.raw, channel.lowercased()])
+    }
+
+    func channels(of id: Identity) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT channel FROM channel_member WHERE identity = ?", arguments: [id.raw]))
+    }
+
+    // MARK: Outbox
+
+    func enqueue(_ kind: OutboxKind, to target: Target, text: String, at: Date) throws {
+        let (targetKind, value): (String, String) = switch target {
+        case .person(let id): ("person", id.raw)
+        case .channel(_, let name): ("channel", name)
+        }
+        try db.execute(sql: """
+            INSERT INTO outbox (kind, network, target_kind, target, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [kind.rawValue, target.network, targetKind, value, text, at.stored])
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import LiaisonCore
+
+/// SPEC §2: commands, replies and bad input.
+@Suite struct CommandTests {
+    @Test func privateCommandsTypedInAChannelAreAnsweredPrivately() throws {
+        let h = try Harness()
+        let out = try h.say("alice", "!optin", in: "#dev")
+        #expect(out.to("#dev").isEmpty)
+        #expect(out.to("alice").count == 1)
+        let help = try h.say("alice", "!help", in: "#dev")
+        #expect(help.to("#dev").count == 1)
+        let addressed = try h.say("alice", "liaison: expertise add rust", in: "#dev")
+        #expect(addressed.to("alice").mentioning("added rust").count == 1)
+        #expect(try h.say("alice", "liaison, help", in: "#dev").to("#dev").count == 1)
+    }
+
+    @Test func naturalLanguageWithoutAMatchIsSilentAndNotKept() throws {
+        let h = try Harness()
+        #expect(try h.say("bob", "who knows about quantum knitting?", in: "#dev").isEmpty)
+        #expect(try h.say("bob", "requests").first?.contains("no open requests") == true)
+        try h.member("alice", "rust")
+        let out = try h.say("bob", "Does anyone know about Rust?", in: "#dev")
+        #expect(out.to("#dev").count == 1)
+        #expect(out.to("alice").count == 1)
+        #expect(try h.say("bob", "rust is great", in: "#dev").isEmpty)
+    }
+
+    @Test func quietChannelsIgnoreQuestionsButNotCommands() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        try h.say("admin", "admin quiet #dev on")
+        #expect(try h.say("bob", "who knows rust?", in: "#dev").isEmpty)
+        #expect(try h.say("bob", "!ask rust", in: "#dev").to("#dev").count == 1)
+    }
+
+    @Test func badInputGetsOneSentenceAndChangesNothing() throws {
+        let h = try Harness()
+        try h.say("alice", "optin")
+        let long = String(repeating: "x", count: 5000)
+        for bad in ["expertise add \(long)", "ask \(long)", "away soon", "frobnicate", "accept 99", "accept x",
+                    "cancel 7", "prefs max-offers lots", "prefs asks-from everyone", "thanks 3", "block 1", "forget confirm"] {
+            let out = try h.say("alice", bad)
+            #expect(out.count == 1, "\(bad): \(out)")
+            #expect(out.first.map { !$0.contains("\n") } == true)
+        }
+        #expect(try h.say("alice", "expertise").first?.contains("no topics") == true)
+        #expect(try h.say("alice", "prefs").first?.contains("max-offers 5 (default)") == true)
+        #expect(try h.say("alice", "requests").first?.contains("no open requests") == true)
+    }
+
+    @Test func anUnknownIdAndSomeoneElsesIdGetTheSameSentence() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        let notMine = try h.say("carol", "accept \(id)").first ?? ""
+        let missing = try h.say("carol", "accept 999").first ?? ""
+        #expect(notMine.replacingOccurrences(of: "\(id)", with: "N") == missing.replacingOccurrences(of: "999", with: "N"))
+        let cancelNotMine = try h.say("carol", "cancel \(id)").first ?? ""
+        let cancelMissing = try h.say("carol", "cancel 999").first ?? ""
+        #expect(cancelNotMine.replacingOccurrences(of: "\(id)", with: "N") == cancelMissing.replacingOccurrences(of: "999", with: "N"))
+        // Answering someone else's offer changes nothing: alice can still accept.
+        #expect(try h.say("alice", "accept \(id)").to("bob").count == 1)
+    }
+
+    @Test func yesAndNoAnswerOnlyASingleWaitingOffer() throws {
+        let h = try Harness()
+        try h.member("alice", "rust, go")
+        #expect(try h.say("alice", "yes").first?.contains("no offer") == true)
+        try h.say("bob", "ask rust")
+        try h.say("carol", "ask go")
+        #expect(try h.say("alice", "yes").first?.contains("2 offers") == true)
+        try h.say("alice", "decline 1")
+        #expect(try h.say("alice", "yes").to("carol").count == 1)
+    }
+
+    @Test func expertiseAddListRemove() throws {
+        let h = try Harness()
+        try h.say("alice", "expertise add Tax Law, reverse mortgages")
+        #expect(try h.say("alice", "know tax laws").first?.contains("Already listed") == true)
+        #expect(try h.say("alice", "expertise").first == "alice: Your topics: Tax Law, reverse mortgages.")
+        try h.say("alice", "expertise remove tax law")
+        #expect(try h.say("alice", "expertise").first == "alice: Your topics: reverse mortgages.")
+        try h.say("alice", "optin")
+        #expect(try h.say("zed", "topics").first == "zed: Topics: reverse mortgages (1).")
+    }
+
+    @Test func nonAdminsAreRefusedAndAdminsWork() throws {
+        let h = try Harness()
+        #expect(try h.say("bob", "admin stats").first?.contains("only for Liaison's admins") == true)
+        #expect(try h.say("admin", "admin stats", in: "#dev").to("#dev").isEmpty)
+        try h.member("alice", "rust")
+        #expect(try h.say("admin", "admin members rust").first?.contains("console:alice") == true)
+        try h.say("admin", "admin alias HECM = reverse mortgage")
+        #expect(try h.say("admin", "admin aliases").first?.contains("HECM = reverse mortgage") == true)
+        let audit = try h.say("admin", "admin audit 5").joined()
+        #expect(audit.contains("alias HECM"))
+        #expect(try h.say("admin", "admin join #new").first?.contains("Joining #new") == true)
+        #expect(try h.say("admin", "admin bogus").first?.contains("no admin command") == true)
+    }
+
+    @Test func aliasesHelpMatching() throws {
+        let h = try Harness()
+        try h.member("alice", "reverse mortgages")
+        #expect(try h.say("bob", "ask HECM").to("alice").isEmpty)
+        try h.say("admin", "admin alias HECM = reverse mortgage")
+        #expect(try h.say("carl", "ask HECM").to("alice").count == 1)
+    }
+
+    @Test func partedChannelsAreIgnored() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        try h.say("admin", "admin part #dev")
+        #expect(try h.say("bob", "!ask rust", in: "#dev").isEmpty)
+    }
+
+    @Test func forgetNeedsConfirmationAndRemovesEverything() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        #expect(try h.say("alice", "forget").first?.contains("forget confirm") == true)
+        #expect(try h.say("alice", "forget confirm").count == 1)
+        #expect(try h.say("bob", "ask rust").to("alice").isEmpty)
+        let data = try h.say("alice", "mydata")
+        #expect(data.joined().contains("person"), "only the row made by asking again")
+        #expect(!data.joined().contains("rust"))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import LiaisonCore
+
+/// SPEC §4: nobody receives an offer unless every condition holds.
+@Suite struct EligibilityTests {
+    /// Runs `setup` for alice (who knows rust), then bob asks; returns whether alice got an offer.
+    func aliceIsOffered(_ setup: (Harness) throws -> Void, settings: (inout BrokerSettings) -> Void = { _ in }) throws -> Bool {
+        let h = try Harness(settings)
+        try h.member("alice", "rust")
+        try setup(h)
+        return !(try h.say("bob", "!ask rust", in: "#dev").to("alice").isEmpty)
+    }
+
+    @Test func anOptedInMemberIsOffered() throws {
+        #expect(try aliceIsOffered { _ in })
+    }
+
+    @Test func notOptedInOrOptedOutGetsNoOffer() throws {
+        #expect(try !aliceIsOffered { h in try h.say("alice", "optout") })
+        let h = try Harness()
+        try h.say("alice", "expertise add rust")
+        #expect(try h.say("bob", "ask rust").to("alice").isEmpty)
+    }
+
+    @Test func awayMembersGetNoOfferUntilBack() throws {
+        #expect(try !aliceIsOffered { h in try h.say("alice", "away") })
+        let h = try Harness()
+        try h.member("alice", "rust")
+        try h.say("alice", "away 2d")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        let back = try h.advance(2 * 86_400)
+        #expect(back.to("alice").mentioning("accept \(id)").count == 1, "the standing request reaches her when away ends")
+    }
+
+    @Test func asksFromChannelsNeedsASharedChannel() throws {
+        #expect(try !aliceIsOffered { h in try h.say("alice", "prefs asks-from channels") })
+        #expect(try aliceIsOffered { h in
+            try h.say("alice", "prefs asks-from channels")
+            try h.say("alice", "hello all", in: "#dev")
+        })
+        #expect(try !aliceIsOffered { h in try h.say("alice", "prefs asks-from nobody") })
+    }
+
+    @Test func blockedRequesterNeverReachesTheBlocker() throws {
+        let h = try Harness()
+        try h.member("alice", "rust, go")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        let blocked = try h.say("alice", "block \(id)")
+        #expect(blocked.to("bob").mentioning("block").isEmpty, "they are not told")
+        #expect(try h.say("bob", "ask go").to("alice").isEmpty)
+        #expect(try h.say("alice", "prefs").to("alice").first?.contains("#\(id)") == true)
+        try h.say("alice", "unblock \(id)")
+        #expect(try h.say("carl", "ask go").to("alice").count == 1)
+    }
+
+    @Test func weeklyOfferLimitIsRespected() throws {
+        let h = try Harness { $0.maxOffersPerWeek = 2 }
+        try h.member("alice", "rust")
+        for asker in ["b1", "b2", "b3"] { try h.say(asker, "ask rust") }
+        let offers = try h.say("alice", "requests").to("alice").first ?? ""
+        #expect(offers.contains("#1") && offers.contains("#2") && !offers.contains("#3"))
+        try h.say("alice", "prefs max-offers 0")
+        try h.advance(8 * 86_400)
+        #expect(try h.say("b4", "ask rust").to("alice").isEmpty)
+    }
+
+    @Test func theRequesterIsNeverOfferedTheirOwnRequest() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        let out = try h.say("alice", "ask rust")
+        #expect(out.to("alice").mentioning("accept").isEmpty)
+    }
+
+    @Test func bannedIdentitiesNeitherAskNorReceive() throws {
+        #expect(try !aliceIsOffered { h in try h.say("admin", "admin ban console:alice spam") })
+        let h = try Harness()
+        try h.member("alice", "rust")
+        try h.say("admin", "admin ban console:bob")
+        let refused = try h.say("bob", "ask rust")
+        #expect(refused.to("alice").isEmpty)
+        #expect(refused.to("bob").mentioning("banned").count == 1)
+        #expect(try h.say("bob", "who knows about rust?", in: "#dev").isEmpty)
+        try h.say("admin", "admin unban console:bob")
+        #expect(try h.say("bob", "ask rust").to("alice").count == 1)
+    }
+
+    @Test func offersSpreadAcrossMembers() throws {
+        let h = try Harness { $0.offersPerRequest = 1 }
+        try h.member("alice", "rust")
+        try h.member("carol", "rust")
+        let first = try h.say("b1", "ask rust")
+        let second = try h.say("b2", "ask rust")
+        let firstTo = first.to("alice").isEmpty ? "carol" : "alice"
+        #expect(second.to(firstTo).isEmpty, "the member with fewer recent offers goes first")
+    }
+}

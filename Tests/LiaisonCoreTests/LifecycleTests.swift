@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import LiaisonCore
+
+/// SPEC §3: the introduction lifecycle, driven as people would drive it.
+@Suite struct LifecycleTests {
+    @Test func fullStoryFromRequestToThanks() throws {
+        let h = try Harness()
+        try h.member("alice", "tax law, reverse mortgages")
+        try h.member("carol", "tax law")
+        let asked = try h.say("bob", "who knows about tax law?", in: "#networking")
+        // The reply goes to the channel, with a count and an id, never names.
+        let channelReply = asked.to("#networking")
+        #expect(channelReply.count == 1)
+        #expect(channelReply.first?.contains("2 members") == true)
+        let id = try #require(requestID(in: channelReply))
+        #expect(asked.to("alice").count == 1)
+        #expect(asked.to("carol").count == 1)
+        #expect(asked.to("alice").first?.contains("accept \(id)") == true)
+        #expect(asked.to("alice").first?.contains("#networking") == true)
+
+        let declined = try h.say("carol", "decline \(id)")
+        #expect(declined.to("bob").isEmpty, "the requester is not told who declined")
+        #expect(declined.to("carol").count == 1)
+
+        let accepted = try h.say("alice", "accept \(id)")
+        #expect(accepted.to("bob").mentioning("alice").count == 1)
+        #expect(accepted.to("alice").mentioning("bob").count == 1)
+        #expect(accepted.to("bob").first?.contains("tax law") == true)
+
+        let thanked = try h.say("bob", "thanks \(id)")
+        #expect(thanked.to("alice").mentioning("thanks").count == 1)
+        #expect(thanked.to("bob").mentioning("alice").count == 1)
+        let again = try h.say("bob", "thanks \(id)")
+        #expect(again.to("alice").isEmpty)
+    }
+
+    @Test func expertNamesNeverReachTheRequesterBeforeAcceptance() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        try h.member("carol", "rust")
+        var toBob: [String] = []
+        toBob += try h.say("bob", "ask rust").to("bob")
+        let id = try #require(requestID(in: toBob))
+        toBob += try h.say("carol", "decline \(id)").to("bob")
+        toBob += try h.say("bob", "requests").to("bob")
+        toBob += try h.advance(3600).to("bob")
+        #expect(toBob.mentioning("alice").isEmpty && toBob.mentioning("carol").isEmpty, "\(toBob)")
+        let after = try h.say("alice", "yes").to("bob")
+        #expect(after.mentioning("alice").count == 1)
+        #expect(after.mentioning("carol").isEmpty, "a decliner is never named")
+    }
+
+    @Test func firstAcceptanceWithdrawsTheOtherOffers() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        try h.member("carol", "rust")
+        try h.member("dave", "rust")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        let out = try h.say("dave", "accept \(id)")
+        #expect(out.to("alice").mentioning("no longer needed").count == 1)
+        #expect(out.to("carol").mentioning("no longer needed").count == 1)
+        let late = try h.say("alice", "accept \(id)")
+        #expect(late.to("alice").first?.contains("withdrawn") == true)
+        #expect(late.to("bob").isEmpty)
+    }
+
+    @Test func lapsedOffersGoToTheNextBestMembers() throws {
+        let h = try Harness { $0.offersPerRequest = 1; $0.offerTTL = 3600 }
+        try h.member("alice", "rust")
+        try h.member("carol", "rust")
+        let first = try h.say("bob", "ask rust")
+        let id = try #require(requestID(in: first))
+        let firstExpert = first.to("alice").isEmpty ? "carol" : "alice"
+        let secondExpert = firstExpert == "alice" ? "carol" : "alice"
+        #expect(try h.advance(1800).isEmpty)
+        let lapsed = try h.advance(1801)
+        #expect(lapsed.to(firstExpert).mentioning("lapsed").count == 1)
+        #expect(lapsed.to(secondExpert).mentioning("accept \(id)").count == 1)
+        let nobody = try h.say(secondExpert, "no")
+        #expect(nobody.to("bob").mentioning("nobody was available").count == 1)
+        // A standing request: a new member who knows the topic gets the offer.
+        try h.say("erin", "optin")
+        let standing = try h.say("erin", "expertise add Rust programming")
+        #expect(standing.to("erin").mentioning("accept \(id)").count == 1)
+    }
+
+    @Test func requestExpiresAndTheRequesterIsToldPrivately() throws {
+        let h = try Harness { $0.requestTTL = 86_400 }
+        let reply = try h.say("bob", "!ask underwater basket weaving", in: "#crafts")
+        #expect(reply.to("#crafts").mentioning("nobody").count == 1)
+        let id = try #require(requestID(in: reply))
+        // Someone who joins within the TTL gets the standing request.
+        try h.advance(3600)
+        try h.say("alice", "optin")
+        #expect(try h.say("alice", "know basket weaving").to("alice").mentioning("accept \(id)").count == 1)
+        try h.say("alice", "decline \(id)")
+        let expired = try h.advance(86_400)
+        #expect(expired.to("bob").mentioning("expired").count == 1)
+        #expect(try h.say("bob", "cancel \(id)").to("bob").first?.contains("already expired") == true)
+    }
+
+    @Test func followUpAsksTheRequesterAfterTheIntroduction() throws {
+        let h = try Harness { $0.followupAfter = 7 * 86_400 }
+        try h.member("alice", "rust")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        try h.say("alice", "accept \(id)")
+        #expect(try h.advance(6 * 86_400).to("bob").isEmpty)
+        let followup = try h.advance(86_400)
+        #expect(followup.to("bob").mentioning("thanks \(id)").count == 1)
+        #expect(try h.advance(30 * 86_400).to("bob").mentioning("help").isEmpty, "asked once")
+    }
+
+    @Test func cancelWithdrawsPendingOffersWithANote() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        let out = try h.say("bob", "cancel \(id)")
+        #expect(out.to("bob").mentioning("cancelled").count == 1)
+        #expect(out.to("alice").mentioning("cancelled").count == 1)
+        #expect(try h.say("alice", "accept \(id)").to("bob").isEmpty)
+    }
+
+    @Test func askingAgainReturnsTheOpenRequest() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        let again = try h.say("bob", "ask Rust")
+        #expect(again.first?.contains("#\(id)") == true)
+        #expect(again.to("alice").isEmpty, "no second offer")
+    }
+
+    @Test func twoIntroductionsPerRequestWhenConfigured() throws {
+        let h = try Harness { $0.introsPerRequest = 2 }
+        try h.member("alice", "rust")
+        try h.member("carol", "rust")
+        let id = try #require(requestID(in: try h.say("bob", "ask rust")))
+        try h.say("alice", "accept \(id)")
+        let second = try h.say("carol", "accept \(id)")
+        #expect(second.to("bob").mentioning("carol").count == 1)
+    }
+}

@@ -1,0 +1,209 @@
+import Testing
+@testable import LiaisonCore
+
+/// A small directory where "law" is common (four law topics of sixteen) and "rust" is not.
+private func directory() -> MatchIndex {
+    let index = MatchIndex()
+    let topics: [(String, String)] = [
+        ("alice", "reverse mortgages"), ("bob", "tax law"), ("carol", "family law"),
+        ("dave", "patent law"), ("erin", "employment law"), ("frank", "Rust"),
+        ("grace", "Rust async"), ("heidi", "cybersecurity"), ("ivan", "cyber security"),
+        ("judy", "investment banking"), ("ken", "Café culture"), ("leo", "HECM loans"),
+        ("mia", "Python"), ("nick", "REST APIs"), ("olga", "kubernetes"), ("pat", "Python web frameworks"),
+    ]
+    for (i, (name, topic)) in topics.enumerated() {
+        index.insert(topicID: Int64(i + 1), member: .console(name), text: topic)
+    }
+    return index
+}
+
+private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
+
+@Suite struct TopicTextTests {
+    @Test func foldsCaseAndAccents() {
+        #expect(TopicText.terms("Café") == TopicText.terms("cafe"))
+        #expect(TopicText.terms("STRASSE") == TopicText.terms("Straße"))
+        #expect(TopicText.terms("naïve Ångström") == TopicText.terms("naive angstrom"))
+    }
+
+    @Test func dropsStopWordsAndSplitsOnPunctuation() {
+        #expect(TopicText.terms("about the stuff in tax-law, for my things") == TopicText.terms("tax law"))
+        #expect(TopicText.terms("the") == [])
+        #expect(TopicText.terms("what is it") == [])
+        #expect(TopicText.terms("!!!") == [])
+    }
+
+    @Test func stemsWordForms() {
+        let mortgage = TopicText.terms("mortgage")
+        #expect(TopicText.terms("mortgages") == mortgage)
+        #expect(TopicText.terms("mortgaging") == mortgage)
+        let invest = TopicText.terms("invest")
+        #expect(TopicText.terms("investing") == invest)
+        #expect(TopicText.terms("investment") == invest)
+        #expect(TopicText.terms("security") == TopicText.terms("secure"))
+        #expect(TopicText.terms("programming") == TopicText.terms("programmer"))
+        #expect(TopicText.terms("communities") == TopicText.terms("community"))
+        #expect(TopicText.terms("embedded") == TopicText.terms("embed"))
+        // short words are left alone so they do not collide
+        #expect(TopicText.terms("legal") != TopicText.terms("leg"))
+    }
+
+    @Test func keyIgnoresOrderCaseAndForm() {
+        #expect(TopicText.key("Reverse Mortgages") == TopicText.key("mortgage, reverse"))
+        #expect(TopicText.key("Reverse Mortgages") == "mortgag revers")
+        #expect(TopicText.key("the") == "")
+        #expect(TopicText.key("rust rust") == TopicText.key("Rust"))
+    }
+
+    @Test func keepsTechnicalSpellingsAndAcronyms() {
+        #expect(TopicText.terms("C++") == ["cpp"])
+        #expect(TopicText.terms("C# and F#") == ["csharp", "fsharp"])
+        #expect(TopicText.terms(".NET") == ["dotnet"])
+        #expect(TopicText.terms("IT security").first == "it")
+        #expect(TopicText.terms("who knows it") == [])
+    }
+}
+
+@Suite struct MatchIndexTests {
+    @Test func caseAccentsAndWordForms() {
+        let index = directory()
+        #expect(names(index.search("CAFE")) == ["ken"])
+        #expect(names(index.search("mortgage")) == ["alice"])
+        #expect(names(index.search("investing")) == ["judy"])
+        #expect(names(index.search("invest")) == ["judy"])
+    }
+
+    @Test func wordOrderAndStopWords() {
+        let index = directory()
+        let hits = index.search("mortgage reverse")
+        #expect(names(hits) == ["alice"])
+        #expect(names(index.search("about the reverse mortgages")) == ["alice"])
+    }
+
+    @Test func partialQueryCoverage() {
+        let index = directory()
+        // the whole query inside a longer topic
+        #expect(names(index.search("mortgages")) == ["alice"])
+        // a rare word carries the query; the fuller topic ranks first
+        let rust = index.search("rust async")
+        #expect(names(rust) == ["grace", "frank"])
+        #expect(rust[0].relevance > rust[1].relevance)
+        // a common word does not: no tax lawyer for a criminal-law question
+        #expect(index.search("criminal law").isEmpty)
+        #expect(index.relevance(query: "criminal law", topic: "tax law") == 0)
+        #expect(names(index.search("law")) == ["bob", "carol", "dave", "erin"])
+    }
+
+    @Test func queriesThatMatchNothing() {
+        let index = directory()
+        #expect(index.search("what time is it").isEmpty)
+        #expect(index.search("the").isEmpty)
+        #expect(index.search("").isEmpty)
+        #expect(index.search("gardening").isEmpty)
+    }
+
+    @Test func compoundsBothWays() {
+        let index = directory()
+        #expect(Set(names(index.search("cybersecurity"))) == ["heidi", "ivan"])
+        #expect(Set(names(index.search("cyber security"))) == ["heidi", "ivan"])
+        // the form as typed ranks first
+        #expect(index.search("cyber security").first?.member.id == "ivan")
+        #expect(index.search("cybersecurity").first?.member.id == "heidi")
+        #expect(MatchIndex().relevance(query: "cyber security", topic: "Cybersecurity") > 0)
+    }
+
+    @Test func typos() {
+        let index = directory()
+        #expect(names(index.search("mortages")) == ["alice"])
+        #expect(names(index.search("Pyhton")) == ["mia", "pat"])  // transposition: one edit
+        #expect(names(index.search("pyton")) == ["mia", "pat"])
+        // a word that some topic has is not typo-matched: "rust" is not "rest"
+        #expect(names(index.search("rust")) == ["frank", "grace"])
+        // three-letter words get no tolerance
+        #expect(index.search("lqw").isEmpty)
+        #expect(index.search("mortgages")[0].relevance > index.search("mortages")[0].relevance)
+    }
+
+    @Test func typoToleranceAgainstTheIndexVocabulary() {
+        // a member who misspelled their topic is found while nobody spells it right
+        let index = MatchIndex()
+        index.insert(topicID: 1, member: .console("a"), text: "reverse mortages")
+        #expect(names(index.search("mortgages")) == ["a"])
+    }
+
+    @Test func aliasesBothWays() {
+        let index = directory()
+        #expect(names(index.search("HECM")) == ["leo"])
+        index.setAliases([(alias: "HECM", topic: "reverse mortgage")])
+        #expect(Set(names(index.search("HECM"))) == ["leo", "alice"])
+        #expect(Set(names(index.search("reverse mortgages"))) == ["alice", "leo"])
+        #expect(index.search("HECM").first?.member.id == "leo")
+        #expect(index.relevance(query: "reverse mortgage", topic: "HECM") > 0)
+        // replacing the set drops the old aliases
+        index.setAliases([])
+        #expect(names(index.search("HECM")) == ["leo"])
+    }
+
+    @Test func relevanceOrderingAndRange() {
+        let index = directory()
+        #expect(index.relevance(query: "rust", topic: "Rust") == 1)
+        let exact = index.relevance(query: "mortgages", topic: "mortgages")
+        let stem = index.relevance(query: "mortgage", topic: "mortgages")
+        let longer = index.relevance(query: "mortgages", topic: "reverse mortgages")
+        let typo = index.relevance(query: "mortages", topic: "mortgages")
+        #expect(exact == 1)
+        #expect(stem < exact && stem > 0)
+        #expect(longer < exact && longer > 0.5)
+        #expect(typo < stem && typo > 0)
+        #expect(index.relevance(query: "gardening", topic: "Rust") == 0)
+    }
+
+    @Test func oneHitPerMemberWithTheBestTopic() {
+        let index = MatchIndex()
+        let a = Identity.console("a"), b = Identity.console("b")
+        index.insert(topicID: 1, member: a, text: "Rust")
+        index.insert(topicID: 2, member: a, text: "Rust async")
+        index.insert(topicID: 3, member: b, text: "Rust embedded")
+        index.insert(topicID: 4, member: b, text: "gardening")
+        let hits = index.search("rust")
+        #expect(hits.map(\.member) == [a, b])
+        #expect(hits[0].topicID == 1 && hits[0].topic == "Rust" && hits[0].relevance == 1)
+        #expect(hits[1].topicID == 3 && hits[1].relevance < 1)
+        #expect(index.search("rust async").first?.topicID == 2)
+        #expect(names(MatchIndex().search("rust")) == [])
+    }
+
+    @Test func equalRelevanceIsOrderedByMember() {
+        let index = MatchIndex()
+        for (id, name) in [(1, "zoe"), (2, "adam"), (3, "mike")] {
+            index.insert(topicID: Int64(id), member: .console(name), text: "Rust")
+        }
+        #expect(names(index.search("rust")) == ["adam", "mike", "zoe"])
+    }
+
+    @Test func insertReplacesAndRemoveForgets() {
+        let index = MatchIndex()
+        let a = Identity.console("a")
+        index.insert(topicID: 1, member: a, text: "Rust")
+        index.insert(topicID: 1, member: a, text: "Python")
+        #expect(index.count == 1)
+        #expect(index.search("rust").isEmpty)
+        #expect(names(index.search("python")) == ["a"])
+        index.remove(topicID: 1)
+        #expect(index.count == 0)
+        #expect(index.search("python").isEmpty)
+        // the removed word leaves the vocabulary: no typo match on it either
+        #expect(index.search("pyton").isEmpty)
+        index.remove(topicID: 42)  // unknown id: nothing happens
+    }
+
+    @Test func removeAllOfOneMember() {
+        let index = directory()
+        index.insert(topicID: 100, member: .console("bob"), text: "Rust")
+        #expect(Set(names(index.search("rust"))) == ["frank", "grace", "bob"])
+        index.removeAll(member: .console("bob"))
+        #expect(names(index.search("rust")) == ["frank", "grace"])
+        #expect(index.search("tax").isEmpty)
+        #expect(index.count == 15)
+    }
+}

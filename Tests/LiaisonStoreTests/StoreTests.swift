@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Testing
+@testable import LiaisonCore
+@testable import LiaisonStore
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+func mode(_ path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+}
+
+@Suite struct StoreTests {
+    @Test func theStateFileAndItsWALArePrivateAndInWALMode() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("state.db").path
+        let store = try SQLiteStore(path: path)
+        try store.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "hi", at: Date()) }
+        #expect(try mode(path) == 0o600)
+        #expect(try mode(path + "-wal") == 0o600)
+        let journal = try store.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+        let secure = try store.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
+        #expect(secure == 1)
+    }
+
+    @Test func migrationsAreNamedAndReopeningKeepsData() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("state.db").path
+        do {
+            let store = try SQLiteStore(path: path)
+            _ = try store.transaction { tx in try tx.addTopic(.console("alice"), text: "Rust", key: "rust") }
+        }
+        let store = try SQLiteStore(path: path)
+        let applied = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied == ["v1 directory, requests, outbox"])
+        #expect(try store.allTopics().map(\.text) == ["Rust"])
+    }
+
+    @Test func theOutboxKeepsCommitOrderAcrossRestartsUntilSent() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("state.db").path
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.transaction { tx in
+                for i in 1...5 { try tx.enqueue(.message, to: .person(.console("a")), text: "m\(i)", at: Date()) }
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        let pending = try store.pendingOutbox(network: "console", limit: 3)
+        #expect(pending.map(\.text) == ["m1", "m2", "m3"])
+        try store.markSent(pending.map(\.id))
+        #expect(try store.pendingOutbox(network: "console", limit: 10).map(\.text) == ["m4", "m5"])
+        #expect(try store.pendingOutbox(network: "other", limit: 10).isEmpty)
+    }
+
+    @Test func aFailedTransactionLeavesNoChangeAndNoMessage() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.transaction { tx in
+                _ = try tx.addTopic(.console("alice"), text: "rust", key: "rust")
+                try tx.enqueue(.message, to: .person(.console("alice")), text: "Added rust.", at: Date())
+                throw Boom()
+            }
+        }
+        #expect(try store.allTopics().isEmpty)
+        #expect(try store.pendingOutbox(network: "console", limit: 10).isEmpty)
+    }
+
+    @Test func schemaConstraintsRejectBadRows() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        #expect(throws: (any Error).self) {
+            try store.queue.write { db in
+                try db.execute(sql: "INSERT INTO request (requester, topic, key, original_text, status, created_at, expires_at) VALUES ('a', 't', 'k', 'o', 'bogus', 0, 0)")
+            }
+        }
+        #expect(throws: (any Error).self) {
+            try store.queue.write { db in
+                try db.execute(sql: "INSERT INTO offer (request_id, expert, status, created_at, expires_at) VALUES (42, 'a', 'pending', 0, 0)")
+            }
+        }
+    }
+
+    @Test func blocksKeepNoReadableIdentityOfTheBlockedPerson() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        let alice = Identity.console("alice"), bob = Identity.console("bob")
+        let (added, blocked, reverse) = try store.transaction { tx throws -> (Bool, Bool, Bool) in
+            (try tx.addBlock(blocker: alice, blocked: bob, requestID: 1, at: Date()),
+             try tx.isBlocked(blocker: alice, blocked: bob), try tx.isBlocked(blocker: bob, blocked: alice))
+        }
+        #expect(added && blocked && !reverse)
+        let text = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT blocked_digest FROM block") }
+        #expect(text.count == 1 && !text[0].contains("bob") && text[0].count == 64)
+    }
+
+    @Test func sha256MatchesKnownVectors() {
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(String(repeating: "a", count: 1000)).count == 64)
+    }
+}
