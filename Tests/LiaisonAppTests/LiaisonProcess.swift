@@ -52,8 +52,8 @@ struct LiaisonProcess {
         process.currentDirectoryURL = dir
         let out = dir.appendingPathComponent("stdout-\(UUID().uuidString)")
         let err = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         let stdin = Pipe()

@@ -60,7 +60,11 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(TopicText.terms("C# and F#") == ["csharp", "fsharp"])
         #expect(TopicText.terms(".NET") == ["dotnet"])
         #expect(TopicText.terms("IT security").first == "it")
+        #expect(TopicText.terms("IT") == ["it"])
+        #expect(TopicText.terms("US tax law").first == "us")
         #expect(TopicText.terms("who knows it") == [])
+        #expect(TopicText.terms("WHO KNOWS IT") == [])
+        #expect(TopicText.terms("ABOUT") == [])
     }
 }
 

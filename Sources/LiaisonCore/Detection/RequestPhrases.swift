@@ -23,6 +23,9 @@ enum RequestPhrases {
         "is|are there S H? who|that is|are familiar with",
         "is|are there S H? familiar with",
         "can|could|would S H? help|assist me|us? out? with",
+        "is|are? S H? able to help|assist me|us? out? with",
+        "has|have S H? worked|dealt with",
+        "has|have S H? any? experience with|in",
         "i|we? am|are|is? looking|searching for S who|that knows|know",
         "i|we? am|are|is? looking|searching for S familiar with",
         "i|we? am|are|is? looking|searching for S with experience in|with",
@@ -91,8 +94,8 @@ enum RequestPhrases {
     /// Removed from the start of a topic.
     static let topicOpenings: [[String]] = [
         ["about"], ["anything", "about"], ["something", "about"], ["much", "about"], ["a", "lot", "about"],
-        ["a", "bit", "about"], ["a", "thing", "about"], ["anything", "on"], ["anything", "regarding"],
-        ["anything", "re"], ["regarding"], ["re"], ["of"],
+        ["a", "bit", "about"], ["a", "thing", "about"], ["more", "about"], ["anything", "on"],
+        ["anything", "regarding"], ["anything", "re"], ["regarding"], ["re"], ["of"],
     ]
 
     /// Removed from the start of a topic when more words follow ("my tax return").

@@ -15,7 +15,7 @@ enum EnglishStemmer {
         stripPlural(&w)
         // "community" and "communities" meet on "communiti" before the suffix step.
         if w.count > 3, w.last == y, !isVowel(w[w.count - 2]) { w[w.count - 1] = i }
-        // Suffixes stack ("engineerings", "optimizing" -> "optimize"), so a few rounds.
+        // Suffixes stack ("automating" -> "automate" -> "autom"), so a few rounds.
         var rounds = 0
         while rounds < 3, stripSuffix(&w, inflections: rounds == 0) { rounds += 1 }
         if w.count > 3, w.last == e { w.removeLast() }

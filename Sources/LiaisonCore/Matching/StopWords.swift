@@ -6,6 +6,12 @@
 enum StopWords {
     static func contains(_ word: String) -> Bool { words.contains(word) }
 
+    /// Stop words that are also common acronyms (IT, US, WHO, OR, CAN bus): kept when
+    /// written in capitals in text that is not all capitals.
+    static func isAcronym(_ word: String) -> Bool { acronyms.contains(word) }
+
+    private static let acronyms: Set<String> = ["it", "us", "who", "or", "can"]
+
     private static let words: Set<String> = [
         // articles, pronouns, determiners
         "a", "an", "the", "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "you", "your",

@@ -14,7 +14,8 @@ public enum TopicText {
     ///
     /// A few technical spellings survive the split: `C++` -> `cpp`, `C#`/`F#` -> `csharp`/
     /// `fsharp`, `.NET` -> `dotnet`. An all-caps stop word in mixed-case text is kept (`IT`
-    /// in "IT security"), because there it is an acronym rather than a pronoun.
+    /// in "IT security", `US` in "US tax law"), because there it is an acronym rather than
+    /// a pronoun; see `StopWords.isAcronym`.
     public static func terms(_ text: String) -> [String] {
         words(text).map(\.stem)
     }
@@ -30,12 +31,15 @@ public enum TopicText {
     static func words(_ text: String) -> [TopicWord] {
         let tokens = rawTokens(foldMarks(text))
         // In shouted text every word is all-caps, so capitals say nothing about acronyms.
-        let shouting = tokens.allSatisfy { $0.allCaps || !$0.text.contains(where: \.isLetter) }
+        let lettered = tokens.filter { $0.text.contains(where: \.isLetter) }
+        let shouting = lettered.count > 1 && lettered.allSatisfy(\.allCaps)
         var seen = Set<String>()
         var result: [TopicWord] = []
         for token in tokens {
             let surface = foldCase(token.text)
-            if StopWords.contains(surface) && !(token.allCaps && !shouting && surface.count > 1) { continue }
+            if StopWords.contains(surface) && !(token.allCaps && !shouting && StopWords.isAcronym(surface)) {
+                continue
+            }
             let stem = EnglishStemmer.stem(surface)
             if seen.insert(stem).inserted { result.append(TopicWord(surface: surface, stem: stem)) }
         }

@@ -1,0 +1,68 @@
+/// Reducing the text after a request pattern to the topic itself.
+extension RequestDetector {
+    /// The topic in `tokens`: cut at the first sentence end, trailing fillers and smileys
+    /// removed, leading "about"/articles removed, punctuation around it trimmed. `strict`
+    /// (detection) also rejects what cannot be a topic: a question word or pronoun first,
+    /// a dangling preposition last, more than `maxTopicWords` words. Nil when nothing is left.
+    static func reduce(_ tokens: ArraySlice<ChatToken>, strict: Bool) -> String? {
+        var topic = trimEnd(cutAtSentenceEnd(tokens))
+        while let first = topic.first {
+            if first.isDecoration {
+                topic.removeFirst()
+            } else if let n = phraseAtStart(topic, RequestPhrases.topicOpenings) {
+                topic.removeFirst(n)
+            } else if topic.count > 1, RequestPhrases.determiners.contains(first.word) {
+                topic.removeFirst()
+            } else {
+                break
+            }
+        }
+        topic = trimEnd(topic)
+        guard let first = topic.first, let last = topic.last else { return nil }
+        if strict {
+            let wordCount = topic.filter { !$0.word.isEmpty }.count
+            guard !RequestPhrases.notTopicStarts.contains(first.word),
+                  !RequestPhrases.notTopicEnds.contains(last.word),
+                  wordCount <= RequestPhrases.maxTopicWords
+            else { return nil }
+        }
+        var text = Substring(topic.map(\.raw).joined(separator: " "))
+        while let c = text.last, ChatToken.trailingPunctuation.contains(c) || c == "-" { text.removeLast() }
+        while let c = text.first, ChatToken.leadingPunctuation.contains(c) { text.removeFirst() }
+        let result = String(text)
+        return result.contains(where: { $0.isLetter || $0.isNumber }) ? result : nil
+    }
+
+    /// Up to and including the first token that ends a sentence: "rust? I need help" -> "rust?".
+    static func cutAtSentenceEnd(_ tokens: ArraySlice<ChatToken>) -> ArraySlice<ChatToken> {
+        guard let end = tokens.firstIndex(where: \.endsSentence) else { return tokens }
+        return tokens[...end]
+    }
+
+    /// Removes trailing smileys and fillers ("here", "at all", "please", "thanks").
+    static func trimEnd(_ tokens: ArraySlice<ChatToken>) -> ArraySlice<ChatToken> {
+        var rest = tokens
+        while let last = rest.last {
+            if last.isDecoration {
+                rest.removeLast()
+            } else if let n = phraseAtEnd(rest, RequestPhrases.topicEndings) {
+                rest.removeLast(n)
+            } else {
+                break
+            }
+        }
+        return rest
+    }
+
+    /// The length of the longest phrase that ends `tokens`, word for word.
+    static func phraseAtEnd(_ tokens: ArraySlice<ChatToken>, _ phrases: [[String]]) -> Int? {
+        phrases.filter { $0.count <= tokens.count && tokens.suffix($0.count).map(\.word) == $0 }
+            .map(\.count).max()
+    }
+
+    /// The length of the longest phrase that starts `tokens`, word for word.
+    static func phraseAtStart(_ tokens: ArraySlice<ChatToken>, _ phrases: [[String]]) -> Int? {
+        phrases.filter { $0.count <= tokens.count && tokens.prefix($0.count).map(\.word) == $0 }
+            .map(\.count).max()
+    }
+}

@@ -1,0 +1,136 @@
+/// Natural-language requests in a channel (SPEC §2): "who knows about X?".
+///
+/// Decisions beyond the SPEC's list of forms:
+/// - "somebody"/"someone" are accepted wherever "anyone"/"anybody" are; "here", "around"
+///   and "else" may follow the subject ("does anyone here know X"), and a few natural
+///   neighbours are accepted too (`RequestPhrases.requests`).
+/// - A how-to or fact question is not a request: X may not start with a question word or
+///   a pronoun ("anyone know how to exit vim?", "does anyone know if the meeting is
+///   today?"). People answer those in the channel; offering them to experts privately
+///   would be noise.
+/// - "Ends with ?" tolerates trailing politeness and smileys: "who knows about rust?
+///   thanks! :)" counts. Any other text after the "?" means it does not end with "?"
+///   ("who knows about rust? I need help" counts only when addressed).
+/// - A line that starts with "nick:" or "nick," (after greetings) or "@nick" talks to
+///   someone else: not a request, unless it was addressed to the bot (the nick is then
+///   taken to be the bot's and skipped). Lines starting with ">" or a quote mark, and
+///   pasted log lines ("<bob> who knows ...") quote someone: not requests.
+/// - The request must open the line (after greetings and fillers), so a question inside
+///   a sentence ("he asked who knows about rust?") is not one.
+public enum RequestDetector {
+    /// The topic when `line` is a natural-language request of SPEC §2, else nil.
+    /// `addressed`: the line was addressed to the bot (then it need not end with "?").
+    /// Case-insensitive, tolerant of punctuation, IRC formatting, *emphasis*, `/me` text
+    /// and leading greetings. The topic is cut at the first sentence end and stripped of
+    /// leading "about"/articles and trailing fillers ("here", "please", "thanks"); more
+    /// than 12 words is no request.
+    public static func detect(_ line: String, addressed: Bool) -> String? {
+        var text = ChatText.plain(line)
+        if text.lowercased().hasPrefix("/me ") { text = String(text.dropFirst(4)) }
+        guard let first = text.first, !">\"\u{201C}\u{201E}\u{AB}'\u{2018}".contains(first) else { return nil }
+        let tokens = ChatToken.split(text)
+        guard addressed || endsWithQuestion(tokens) else { return nil }
+        let words = ChatWords(tokens, from: 0).words
+        guard var start = skipOpeners(words, tokens: tokens, from: 0) else { return nil }
+        let opening = tokens[words[start].token]
+        if opening.raw.hasPrefix("<") && opening.raw.hasSuffix(">") { return nil }
+        if opening.raw.hasPrefix("@") || opening.trailing == ":" || opening.trailing == "," {
+            guard addressed, let next = skipOpeners(words, tokens: tokens, from: nextToken(words, after: start))
+            else { return nil }
+            start = next
+        }
+        guard let topic = topicTokens(words, tokens: tokens, at: start, patterns: RequestPhrases.requests)
+        else { return nil }
+        return reduce(topic, strict: true)
+    }
+
+    /// For an explicit `ask TEXT`: reduces a long or chatty TEXT to its topic ("someone who
+    /// knows about reverse mortgages please" -> "reverse mortgages"; "tax law" -> "tax
+    /// law"). Never empty for text with letters/digits: when nothing is left after
+    /// reduction, the trimmed plain text is returned.
+    public static func reduceTopic(_ text: String) -> String {
+        let plain = ChatText.plain(text)
+        let tokens = ChatToken.split(plain)
+        let words = ChatWords(tokens, from: 0).words
+        var topic = ArraySlice(tokens)
+        if let start = skipOpeners(words, tokens: tokens, from: 0),
+           let found = topicTokens(words, tokens: tokens, at: start,
+                                   patterns: RequestPhrases.requests + RequestPhrases.askOnly) {
+            topic = found
+        }
+        return reduce(topic, strict: false) ?? plain
+    }
+
+    /// The tokens after a request pattern at word `start`, or after "any" in "any X
+    /// experts"; nil when no request starts there.
+    static func topicTokens(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int,
+                            patterns: [WordPattern]) -> ArraySlice<ChatToken>? {
+        if let end = WordPattern.longest(patterns, words, tokens: tokens, at: start, punctuation: .request) {
+            // X must start on a whole token: "who knows who's ..." is no topic.
+            guard end < words.count, words[end].startsToken else { return nil }
+            return tokens[words[end].token...]
+        }
+        return expertsTopic(words, tokens: tokens, at: start)
+    }
+
+    /// "any rust experts here?", "are there any tax law specialists?": X is between the
+    /// prefix and the expert word, which must end the sentence (trailing fillers aside).
+    private static func expertsTopic(_ words: [ChatWords.Word], tokens: [ChatToken],
+                                     at start: Int) -> ArraySlice<ChatToken>? {
+        guard let end = WordPattern.longest(RequestPhrases.expertsPrefixes, words, tokens: tokens,
+                                            at: start, punctuation: .request),
+              end < words.count, words[end].startsToken
+        else { return nil }
+        var rest = trimEnd(cutAtSentenceEnd(tokens[words[end].token...]))
+        guard rest.count >= 2, let last = rest.last, RequestPhrases.expertWords.contains(last.word)
+        else { return nil }
+        rest.removeLast()
+        return rest
+    }
+
+    /// Skips greetings and fillers; the word index where the request may start, or nil
+    /// when nothing is left.
+    static func skipOpeners(_ words: [ChatWords.Word], tokens: [ChatToken], from: Int) -> Int? {
+        var i = from
+        var afterOpener = false
+        while i < words.count {
+            let token = tokens[words[i].token]
+            let punctuated = !token.trailing.isEmpty
+            if token.isDecoration && words[i].startsToken {
+                i += 1
+            } else if let end = WordPattern.longest(RequestPhrases.openers, words, tokens: tokens,
+                                                    at: i, punctuation: .free) {
+                i = end
+                afterOpener = true
+            } else if RequestPhrases.audience.contains(words[i].text) && (afterOpener || punctuated)
+                        || RequestPhrases.punctuatedAudience.contains(words[i].text) && punctuated {
+                i += 1
+            } else {
+                return i
+            }
+        }
+        return nil
+    }
+
+    private static func nextToken(_ words: [ChatWords.Word], after i: Int) -> Int {
+        var j = i + 1
+        while j < words.count, !words[j].startsToken { j += 1 }
+        return j
+    }
+
+    /// The line ends with "?", ignoring smileys, emoji and polite endings after it.
+    static func endsWithQuestion(_ tokens: [ChatToken]) -> Bool {
+        var rest = ArraySlice(tokens)
+        while let last = rest.last {
+            if last.trailing.contains("?") || (last.word.isEmpty && last.raw.contains("?")) { return true }
+            if last.isDecoration {
+                rest.removeLast()
+            } else if let n = phraseAtEnd(rest, RequestPhrases.politeEndings) {
+                rest.removeLast(n)
+            } else {
+                return false
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// SPEC §4 and §8: confirmed changes survive `kill -9`; SIGTERM stops cleanly.
+@Suite(.serialized) struct CrashEndToEndTests {
+    /// Starts `liaison` with stdin left open; stdout goes to a file we can poll.
+    final class Running {
+        let process = Process()
+        let stdin = Pipe()
+        let out: URL
+
+        init(in dir: URL) throws {
+            out = dir.appendingPathComponent("stdout-\(UUID().uuidString)")
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            process.executableURL = LiaisonProcess.binary
+            process.arguments = ["--config", "bot.conf"]
+            process.currentDirectoryURL = dir
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = stdin
+            try process.run()
+        }
+
+        func send(_ text: String) { stdin.fileHandleForWriting.write(Data(text.utf8)) }
+        var lines: [String] { ((try? String(contentsOf: out, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+
+        /// Polls stdout until `done` holds or `seconds` pass.
+        func wait(_ seconds: Double, until done: ([String]) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if done(lines) { return true }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return done(lines)
+        }
+    }
+
+    @Test func everyConfirmedChangeSurvivesKillNine() throws {
+        let dir = try LiaisonProcess.workspace()
+        let bot = try Running(in: dir)
+        // Many members add a topic each; kill the process while it is busy confirming.
+        bot.send((1...400).map { "m\($0): know subject\($0)\n" }.joined())
+        #expect(bot.wait(30) { $0.count >= 40 }, "the bot confirms additions")
+        kill(bot.process.processIdentifier, SIGKILL)
+        bot.process.waitUntilExit()
+        let confirmed = bot.lines.compactMap { line -> Int? in
+            guard line.contains("Added subject") else { return nil }
+            return Int(line.drop { !$0.isNumber }.prefix { $0.isNumber })
+        }
+        #expect(confirmed.count >= 40)
+        #expect(confirmed.count < 400, "the kill came before the end, or the test proves nothing")
+        let check = try LiaisonProcess.console(confirmed.map { "m\($0): expertise\n" }.joined(), in: dir)
+        #expect(check.status == 0)
+        for i in confirmed {
+            #expect(check.lines.contains("-> m\(i): Your topics: subject\(i)."), "m\(i)'s confirmed topic was lost")
+        }
+    }
+
+    @Test func sigtermStopsCleanlyWithExitZero() throws {
+        let dir = try LiaisonProcess.workspace()
+        let bot = try Running(in: dir)
+        bot.send("alice: optin\n")
+        #expect(bot.wait(20) { !$0.isEmpty })
+        kill(bot.process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while bot.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!bot.process.isRunning, "stops within the 3 s outbox grace and a little more")
+        if bot.process.isRunning { kill(bot.process.processIdentifier, SIGKILL); bot.process.waitUntilExit() }
+        #expect(bot.process.terminationStatus == 0)
+    }
+}

@@ -1,0 +1,171 @@
+import Testing
+@testable import LiaisonCore
+
+@Suite struct ChatTextTests {
+    @Test func removesFormattingCodes() {
+        let formatted = "\u{02}bold\u{02} \u{1D}it\u{1D} \u{1F}u\u{1F} \u{1E}s\u{1E} \u{11}m\u{11} \u{16}r\u{16}\u{0F}"
+        #expect(ChatText.plain(formatted) == "bold it u s m r")
+    }
+
+    @Test func removesColourCodesWithTheirDigits() {
+        #expect(ChatText.plain("\u{03}4red\u{03} \u{03}04,12both\u{03} \u{03}plain") == "red both plain")
+        // a comma without a background colour stays text; three digits: the third is text
+        #expect(ChatText.plain("\u{03}4,x") == ",x")
+        #expect(ChatText.plain("\u{03}123") == "3")
+        #expect(ChatText.plain("\u{04}FF00aahex\u{04} \u{04}FF00AA,00FF00both") == "hex both")
+        #expect(ChatText.plain("\u{04}12x") == "12x")  // not six hex digits: no colour
+    }
+
+    @Test func dropsControlCharactersAndCollapsesWhitespace() {
+        #expect(ChatText.plain("  a\tb\r\n\nc\u{07}d\u{00}e\u{7F}f   ") == "a b cdef")
+        #expect(ChatText.plain("\u{02}\u{0F}") == "")
+        #expect(ChatText.plain("café  ☕") == "café ☕")
+    }
+}
+
+@Suite struct RequestDetectorTests {
+    private func detect(_ line: String, addressed: Bool = false) -> String? {
+        RequestDetector.detect(line, addressed: addressed)
+    }
+
+    @Test(arguments: [
+        ("who knows about reverse mortgages?", "reverse mortgages"),
+        ("Who knows anything about Rust?", "Rust"),
+        ("who knows tax law?", "tax law"),
+        ("who here knows about Node.js?", "Node.js"),
+        ("does anyone know about tax law?", "tax law"),
+        ("Does anybody know HECM loans?", "HECM loans"),
+        ("does anyone here know anything about kubernetes?", "kubernetes"),
+        ("anyone know about rust?", "rust"),
+        ("anyone here know jq?", "jq"),
+        ("anybody familiar with Terraform?", "Terraform"),
+        ("anyone familiar with C++?", "C++"),
+        ("anybody here familiar with SAP?", "SAP"),
+        ("is there anyone who knows about cycling?", "cycling"),
+        ("is there anyone who knows gardening?", "gardening"),
+        ("can anyone help me with my tax return?", "tax return"),
+        ("can anybody help with docker?", "docker"),
+        ("who can help me with rust lifetimes?", "rust lifetimes"),
+        ("who can help with accounting?", "accounting"),
+        ("looking for someone who knows about SEO?", "SEO"),
+        ("looking for someone who knows payroll?", "payroll"),
+        ("any rust experts here?", "rust"),
+        ("any tax law expert?", "tax law"),
+        ("are there any kubernetes experts around?", "kubernetes"),
+        ("is there an expert on maritime law?", "maritime law"),
+        ("is there an expert in Rust?", "Rust"),
+        // accepted neighbours of the SPEC forms
+        ("does someone know about estate planning?", "estate planning"),
+        ("can somebody help me with Excel?", "Excel"),
+        ("who's an expert on tax law?", "tax law"),
+        ("anyone with experience in Go?", "Go"),
+        ("has anyone here worked with Kafka?", "Kafka"),
+        ("does anyone know someone who knows about reverse mortgages?", "reverse mortgages"),
+        ("any experts on rust?", "rust"),
+    ])
+    func detectsEveryForm(line: String, topic: String) {
+        #expect(detect(line) == topic)
+        #expect(detect(line.uppercased()) == topic.uppercased())
+        #expect(detect(String(line.dropLast()), addressed: true) == topic)
+    }
+
+    @Test func needsQuestionMarkUnlessAddressed() {
+        #expect(detect("who knows about rust") == nil)
+        #expect(detect("who knows about rust", addressed: true) == "rust")
+        #expect(detect("who knows rust ?") == "rust")
+        #expect(detect("who knows about rust?!") == "rust")
+        #expect(detect("who knows about rust\u{FF1F}") == "rust")
+    }
+
+    @Test func toleratesFormattingEmphasisAndActions() {
+        #expect(detect("\u{02}who knows\u{02} about \u{03}4,2rust\u{0F}?") == "rust")
+        #expect(detect("who knows about *rust*?") == "rust")
+        #expect(detect("*who knows about rust?*") == "rust")
+        #expect(detect("who knows about _rust_ here?") == "rust")
+        #expect(detect("wonders who knows about cooking?") == "cooking")
+        #expect(detect("/me wonders if anyone knows about cooking?") == "cooking")
+        #expect(detect("is looking for someone who knows about cooking?") == "cooking")
+    }
+
+    @Test func skipsGreetingsAndFillers() {
+        #expect(detect("hey all, who knows about tax law?") == "tax law")
+        #expect(detect("quick question: does anyone know postgres?") == "postgres")
+        #expect(detect("Hi there! Anyone familiar with C++?") == "C++")
+        #expect(detect("so who knows about rust?") == "rust")
+        #expect(detect("folks, anyone know jq?") == "jq")
+        #expect(detect("I was wondering if anyone knows about sailing?") == "sailing")
+    }
+
+    @Test func reducesTheTopic() {
+        #expect(detect("who knows about rust here please?") == "rust")
+        #expect(detect("who knows about rust at all?") == "rust")
+        #expect(detect("who knows about rust? thanks!") == "rust")
+        let polite = "does anyone know anything about reverse mortgages here? thanks :)"
+        #expect(detect(polite) == "reverse mortgages")
+        #expect(detect("who knows about \"reverse mortgages\"?") == "reverse mortgages")
+        #expect(detect("does someone know about U.S. tax law?") == "U.S. tax law")
+        #expect(detect("who knows about rust? I need help", addressed: true) == "rust")
+        #expect(detect("who knows about rust. I need help", addressed: true) == "rust")
+    }
+
+    @Test func rejectsLongTopics() {
+        let twelve = "who knows about one two three four five six seven eight nine ten eleven twelve?"
+        #expect(detect(twelve) == "one two three four five six seven eight nine ten eleven twelve")
+        #expect(detect(String(twelve.dropLast()) + " thirteen?") == nil)
+    }
+
+    @Test(arguments: [
+        "who knows what time it is?",
+        "who knows?",
+        "who knows, maybe it will work?",
+        "does anyone know if the meeting is today?",
+        "does anyone know whether it rains?",
+        "anyone know where the docs are?",
+        "anyone know how to exit vim?",  // a how-to question: answered in the channel
+        "who knows about it?",
+        "who knows about?",
+        "who knows about the?",
+        "can anyone help me?",
+        "can anyone help me with this?",
+        "any updates from the experts?",
+        "any experts?",
+        "he asked \"who knows about rust?\"",
+        "\"who knows about rust?\"",
+        "> who knows about rust?",
+        "<bob> who knows about rust?",
+        "bob: who knows about rust?",
+        "bob, who knows about rust?",
+        "hey bob, who knows about rust?",
+        "@bob who knows about rust?",
+        "who knows about rust? I need help",
+        "who knows about rust",
+        "I think nobody knows about rust?",
+        "",
+        "?",
+    ])
+    func nearMisses(line: String) {
+        #expect(detect(line) == nil)
+    }
+
+    @Test func addressedLinesMayStartWithTheBotsNick() {
+        #expect(detect("liaison: who knows about rust", addressed: true) == "rust")
+        #expect(detect("liaison, who knows about rust?", addressed: true) == "rust")
+        #expect(detect("what time is it", addressed: true) == nil)
+    }
+
+    @Test func reduceTopicForAsk() {
+        #expect(RequestDetector.reduceTopic("someone who knows about reverse mortgages please") == "reverse mortgages")
+        #expect(RequestDetector.reduceTopic("tax law") == "tax law")
+        #expect(RequestDetector.reduceTopic("  Tax  law  ") == "Tax law")
+        #expect(RequestDetector.reduceTopic("an expert on maritime law") == "maritime law")
+        #expect(RequestDetector.reduceTopic("help with my taxes") == "taxes")
+        #expect(RequestDetector.reduceTopic("who knows rust?") == "rust")
+        #expect(RequestDetector.reduceTopic("reverse mortgages. It's urgent") == "reverse mortgages")
+        #expect(RequestDetector.reduceTopic("somebody familiar with \u{02}Kafka\u{02}") == "Kafka")
+        #expect(RequestDetector.reduceTopic("an intro to someone who knows SAP") == "SAP")
+        // nothing to reduce to: the plain text comes back
+        #expect(RequestDetector.reduceTopic("the") == "the")
+        #expect(RequestDetector.reduceTopic("how to exit vim") == "how to exit vim")
+        #expect(RequestDetector.reduceTopic("???") == "???")
+    }
+}
