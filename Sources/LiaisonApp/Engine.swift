@@ -30,7 +30,7 @@ actor Engine {
             } else if line.hasPrefix("error:") {
                 log.error("\(line.dropFirst(7))")
             } else {
-                log.info("\(line)")
+                log.info("\(line.hasPrefix("info: ") ? String(line.dropFirst(6)) : line)")
             }
         }
         broker.reloader = {

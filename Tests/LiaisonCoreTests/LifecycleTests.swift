@@ -139,4 +139,22 @@ import Testing
         let second = try h.say("carol", "accept \(id)")
         #expect(second.to("bob").mentioning("carol").count == 1)
     }
+
+    @Test func offersAndIntroductionsShowTheCommonGround() throws {
+        let h = try Harness()
+        try h.member("alice", "rust, go")
+        try h.say("alice", "hi", in: "#dev")
+        let first = try h.say("bob", "!ask rust", in: "#dev")
+        #expect(first.first?.hasPrefix("#dev: ") == true, "the reply where it was asked comes before the offers")
+        #expect(first.to("alice").first?.contains("you are both in #dev") == true)
+        let intro = try h.say("alice", "accept 1")
+        #expect(intro.to("bob").first?.contains("you were introduced to each other before") == false)
+        let second = try h.say("bob", "ask go")
+        #expect(second.to("alice").first?.contains("you were introduced to each other before") == true)
+        // carol was also introduced to alice: bob and carol have one introduction in common.
+        try h.say("carol", "ask rust")
+        try h.say("alice", "accept 3")
+        try h.member("bob", "haskell")
+        #expect(try h.say("carol", "ask haskell").to("bob").first?.contains("1 earlier introduction in common") == true)
+    }
 }

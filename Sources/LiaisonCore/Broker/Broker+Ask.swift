@@ -44,9 +44,6 @@ extension Broker {
         }
         var request = try tx.createRequest(draft)
         let chosen = Array(candidates.prefix(settings.offersPerRequest))
-        for expert in chosen {
-            try makeOffer(request, to: expert, tx: tx, now: ctx.now)
-        }
         if chosen.isEmpty {
             request.nobodyNotified = true
             try tx.saveRequest(request)
@@ -55,6 +52,10 @@ extension Broker {
             let asking = chosen.count == candidates.count ? "I'm asking privately"
                 : "I'm asking \(chosen.count) of them privately"
             try ctx.reply("Request #\(request.id): \(Text.plural(candidates.count, "member")) \(candidates.count == 1 ? "knows" : "know") about \(topic); \(asking) and will introduce you when one says yes.")
+        }
+        // The reply where it was asked comes first, then the private offers.
+        for expert in chosen {
+            try makeOffer(request, to: expert, tx: tx, now: ctx.now)
         }
     }
 

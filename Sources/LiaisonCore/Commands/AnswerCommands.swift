@@ -61,13 +61,14 @@ extension Broker {
 
     /// SPEC §3.4: both people get a message naming each other.
     func introduce(_ request: inout Request, expert: Identity, tx: any StoreTransaction, now: Date) throws {
+        // Common ground as it was before this introduction.
+        let ground = try commonGround(request.requester, expert, tx: tx)
         _ = try tx.createIntroduction(Introduction(id: 0, requestID: request.id, requester: request.requester,
                                                    expert: expert, topic: request.topic, createdAt: now))
         let requester = try tx.person(request.requester)
         let expertPerson = try tx.person(expert)
         let requesterName = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network)
         let expertName = Self.handle(expertPerson?.displayName ?? expert.id, network: expert.network)
-        let ground = try commonGround(request.requester, expert, tx: tx)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var toRequester = "Introduction #\(request.id) (\(request.topic)): meet \(expertName), who knows about it and said yes. You asked \(place): \"\(request.originalText)\". \(ground)"
         if let note = expertPerson?.note { toRequester += " Their note: \"\(note)\"." }
