@@ -26,25 +26,26 @@ extension AdminCommands {
     }
 
     static func join(_ args: String, _ ctx: CommandContext) throws {
-        let (network, channel, _) = try channelArgs(args, usage: "admin join [NETWORK] CHANNEL", ctx)
-        var setting = try ctx.tx.channelSetting(network: network, channel: channel)
-            ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
-        setting.joined = true
-        try ctx.tx.saveChannelSetting(setting)
-        try ctx.tx.enqueue(.join, to: .channel(network: network, name: channel), text: "", at: ctx.now)
-        try record(ctx, "join \(network) \(channel)")
-        try ctx.reply("Joining \(channel) on \(network).")
+        try setJoined(true, args, ctx)
     }
 
     static func part(_ args: String, _ ctx: CommandContext) throws {
-        let (network, channel, _) = try channelArgs(args, usage: "admin part [NETWORK] CHANNEL", ctx)
+        try setJoined(false, args, ctx)
+    }
+
+    /// A persisted join or part wins over the config's channel list; the transport acts on
+    /// the outbox entry.
+    static func setJoined(_ joined: Bool, _ args: String, _ ctx: CommandContext) throws {
+        let verb = joined ? "join" : "part"
+        let (network, channel, _) = try channelArgs(args, usage: "admin \(verb) [NETWORK] CHANNEL", ctx)
         var setting = try ctx.tx.channelSetting(network: network, channel: channel)
             ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
-        setting.joined = false
+        setting.joined = joined
         try ctx.tx.saveChannelSetting(setting)
-        try ctx.tx.enqueue(.part, to: .channel(network: network, name: channel), text: "", at: ctx.now)
-        try record(ctx, "part \(network) \(channel)")
-        try ctx.reply("Leaving \(channel) on \(network); I stay out until an admin says \"admin join\".")
+        try ctx.tx.enqueue(joined ? .join : .part, to: .channel(network: network, name: channel), text: "", at: ctx.now)
+        try record(ctx, "\(verb) \(network) \(channel)")
+        try ctx.reply(joined ? "Joining \(channel) on \(network)."
+                      : "Leaving \(channel) on \(network); I stay out until an admin says \"admin join\".")
     }
 
     static func quiet(_ args: String, _ ctx: CommandContext) throws {
