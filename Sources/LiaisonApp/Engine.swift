@@ -12,6 +12,9 @@ actor Engine {
     private let clock: @Sendable () -> Date
     let botName: String
     private let consoleRuns: Bool
+    /// Console names as last typed: replies address people by their current name, even
+    /// right after `forget` removed the stored one.
+    private var consoleNames: [Identity: String] = [:]
 
     init(config: LiaisonConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.logger = logger
@@ -56,6 +59,7 @@ actor Engine {
         case .invalid:
             FileHandle.standardError.write(Data("console: line \(lineNumber): expected \"NAME: TEXT\" or \"NAME #CHANNEL: TEXT\"\n".utf8))
         case .message(let name, let channel, let text):
+            consoleNames[.console(name)] = name
             let message = IncomingMessage(sender: .console(name), displayName: name,
                                           place: channel.map { .channel($0) } ?? .direct,
                                           text: text, botNick: botName)
@@ -80,7 +84,9 @@ actor Engine {
                 guard !entries.isEmpty else { return }
                 var lines: [String] = []
                 for entry in entries {
-                    lines += ConsoleOutput.lines(for: entry) { id in (try? self.store.displayName(of: id)) ?? id.id }
+                    lines += ConsoleOutput.lines(for: entry) { id in
+                        self.consoleNames[id] ?? (try? self.store.displayName(of: id)) ?? id.id
+                    }
                 }
                 ConsoleOutput.write(lines)
                 try store.markSent(entries.map(\.id))

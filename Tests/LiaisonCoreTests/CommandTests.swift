@@ -46,7 +46,7 @@ import Testing
             #expect(out.first.map { !$0.contains("\n") } == true)
         }
         #expect(try h.say("alice", "expertise").first?.contains("no topics") == true)
-        #expect(try h.say("alice", "prefs").first?.contains("max-offers 5 (default)") == true)
+        #expect(try h.say("alice", "prefs").first?.contains("at most 5 offers a week (the default)") == true)
         #expect(try h.say("alice", "requests").first?.contains("no open requests") == true)
     }
 
@@ -57,6 +57,9 @@ import Testing
         let notMine = try h.say("carol", "accept \(id)").first ?? ""
         let missing = try h.say("carol", "accept 999").first ?? ""
         #expect(notMine.replacingOccurrences(of: "\(id)", with: "N") == missing.replacingOccurrences(of: "999", with: "N"))
+        for unknown in ["0", "#999", "99999999999999999999"] {
+            #expect(try h.say("carol", "accept \(unknown)").first?.hasPrefix("carol: You have no offer #") == true)
+        }
         let cancelNotMine = try h.say("carol", "cancel \(id)").first ?? ""
         let cancelMissing = try h.say("carol", "cancel 999").first ?? ""
         #expect(cancelNotMine.replacingOccurrences(of: "\(id)", with: "N") == cancelMissing.replacingOccurrences(of: "999", with: "N"))
@@ -121,8 +124,36 @@ import Testing
         #expect(try h.say("alice", "forget").first?.contains("forget confirm") == true)
         #expect(try h.say("alice", "forget confirm").count == 1)
         #expect(try h.say("bob", "ask rust").to("alice").isEmpty)
-        let data = try h.say("alice", "mydata")
-        #expect(data.joined().contains("person"), "only the row made by asking again")
-        #expect(!data.joined().contains("rust"))
+        #expect(try h.say("alice", "mydata") == ["alice: I store nothing about you."], "talking to the bot stores nothing")
+    }
+
+    @Test func askIsAnsweredInTheChannelEvenWhenRefused() throws {
+        let h = try Harness()
+        #expect(try h.say("bob", "!ask", in: "#dev").to("#dev").first?.contains("Usage: ask TOPIC") == true)
+        #expect(try h.say("bob", "!ask the", in: "#dev").to("#dev").count == 1)
+        #expect(try h.say("bob", "!cancel 5", in: "#dev").to("bob").count == 1)
+    }
+
+    @Test func greetingsBeforeTheNickStillAddressTheBot() throws {
+        let h = try Harness()
+        try h.member("alice", "ruby")
+        #expect(try h.say("bob", "hey liaison, who knows ruby", in: "#dev").to("#dev").first?.contains("1 member") == true)
+    }
+
+    @Test func aQuestionInPrivateGetsAHintToAsk() throws {
+        let h = try Harness()
+        #expect(try h.say("bob", "who knows about rust?").first == "bob: To ask for an introduction, type \"ask rust\".")
+    }
+
+    @Test func auditNamesTheSubjectAndScrubsItOnForget() throws {
+        let h = try Harness()
+        try h.say("alice", "optin")
+        try h.say("admin", "admin ban console:alice spamming")
+        try h.say("admin", "admin unban console:alice")
+        #expect(try h.say("admin", "admin audit").joined().contains("ban console:alice (reason: spamming)"))
+        try h.say("alice", "forget")
+        try h.say("alice", "forget confirm")
+        let audit = try h.say("admin", "admin audit").joined()
+        #expect(!audit.contains("console:alice") && audit.contains("ban (forgotten) (reason: spamming)"))
     }
 }

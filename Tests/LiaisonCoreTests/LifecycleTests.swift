@@ -109,6 +109,12 @@ import Testing
         let followup = try h.advance(86_400)
         #expect(followup.to("bob").mentioning("thanks \(id)").count == 1)
         #expect(try h.advance(30 * 86_400).to("bob").mentioning("help").isEmpty, "asked once")
+        // Nobody is asked whether it helped after they already said thanks.
+        try h.member("carol", "go")
+        let second = try #require(requestID(in: try h.say("bob", "ask go")))
+        try h.say("carol", "yes")
+        try h.say("bob", "thanks \(second)")
+        #expect(try h.advance(8 * 86_400).to("bob").isEmpty)
     }
 
     @Test func cancelWithdrawsPendingOffersWithANote() throws {

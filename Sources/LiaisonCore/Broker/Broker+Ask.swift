@@ -42,6 +42,7 @@ extension Broker {
         if try tx.requestCount(of: ctx.sender, since: ctx.now.addingTimeInterval(-86_400)) >= settings.maxRequestsPerDay {
             throw Refusal("You have made \(settings.maxRequestsPerDay) requests in the last 24 hours, the daily limit; try again tomorrow.")
         }
+        try ctx.ensurePerson()
         var request = try tx.createRequest(draft)
         let chosen = Array(candidates.prefix(settings.offersPerRequest))
         if chosen.isEmpty {

@@ -3,11 +3,11 @@ import Foundation
 extension Broker {
     /// Works out what a message asks for (SPEC §2) and runs it.
     func dispatch(_ message: IncomingMessage, tx: any StoreTransaction, now: Date) throws {
-        let known = try tx.person(message.sender)
-        if known?.displayName != message.displayName {
-            var person = known ?? Person(identity: message.sender, displayName: message.displayName, firstSeen: now)
-            person.displayName = message.displayName
-            try tx.savePerson(person)
+        // Only people who did something that needs it have a row (see CommandContext.me);
+        // talking to the bot stores nothing, so `forget` stays forgotten.
+        if var known = try tx.person(message.sender), known.displayName != message.displayName {
+            known.displayName = message.displayName
+            try tx.savePerson(known)
         }
         let text = ChatText.plain(message.text)
         switch message.place {
@@ -55,6 +55,10 @@ extension Broker {
     /// `liaison: ask x`, `liaison, who knows rust?`, `@liaison ask x` -> the rest; nil if not addressed.
     static func stripAddress(_ text: String, nick: String) -> String? {
         var t = Substring(text)
+        for greeting in ["hey ", "hi ", "hello ", "ok ", "okay ", "yo "] where t.lowercased().hasPrefix(greeting) {
+            t = t.dropFirst(greeting.count).drop { $0 == " " }
+            break
+        }
         if t.hasPrefix("@") { t = t.dropFirst() }
         guard t.count > nick.count, t.prefix(nick.count).lowercased() == nick.lowercased() else { return nil }
         let after = t.dropFirst(nick.count)
@@ -76,6 +80,10 @@ extension Broker {
         }
         let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
         guard let command = CommandCatalog.find(name) else {
+            if let topic = RequestDetector.detect(trimmed, addressed: true) {
+                let ask = message.place == .direct ? "ask" : "\(settings.prefix)ask"
+                throw Refusal("To ask for an introduction, type \"\(ask) \(Text.quote(topic, limit: 80))\".")
+            }
             let hint = message.place == .direct ? "help" : "\(settings.prefix)help"
             throw Refusal("I don't know the command \"\(String(name.prefix(40)))\"; type \"\(hint)\" for the list.")
         }

@@ -24,7 +24,7 @@ extension Broker {
             request.followupAt = nil
             try tx.saveRequest(request)
             let intros = try tx.introductions(requestID: request.id)
-            guard !intros.isEmpty else { continue }
+            guard !intros.isEmpty, intros.contains(where: { $0.thankedAt == nil }) else { continue }
             var names: [String] = []
             for intro in intros { names.append(try tx.person(intro.expert)?.displayName ?? intro.expert.id) }
             try tx.enqueue(.message, to: .person(request.requester),

@@ -22,6 +22,9 @@ public final class Broker {
     var forgetRequested: [Identity: Date] = [:]
     /// Natural-language replies per channel in the last minute (flood control, not state).
     var channelReplies: [String: [Date]] = [:]
+    /// The command running in the current transaction, so a refusal is answered where it would be.
+    /// Cleared when the transaction ends (it holds the broker, so it must not outlive it).
+    var currentContext: CommandContext?
 
     public init(settings: BrokerSettings, store: any Store, networks: [String]) throws {
         self.settings = settings
@@ -61,6 +64,8 @@ public final class Broker {
     /// One transaction; on a refusal it is rolled back and only the refusal's sentence is sent.
     func perform(replyTo message: IncomingMessage?, now: Date, _ body: (any StoreTransaction) throws -> Void) {
         pendingIndexChanges = []
+        currentContext = nil
+        defer { currentContext = nil }
         do {
             try store.transaction { tx in try body(tx) }
             for change in pendingIndexChanges { change(index) }
@@ -74,9 +79,15 @@ public final class Broker {
                 sentence = "Sorry, something went wrong on my side; nothing was changed."
             }
             guard let message else { return }
+            var target = Target.person(message.sender)
+            var text = sentence
+            if let ctx = currentContext, case .channel = ctx.replyTarget {
+                target = ctx.replyTarget
+                text = "\(message.displayName): \(sentence)"
+            }
             do {
                 try store.transaction { tx in
-                    try tx.enqueue(.message, to: .person(message.sender), text: sentence, at: now)
+                    try tx.enqueue(.message, to: target, text: text, at: now)
                 }
             } catch {
                 log("error: could not queue a reply: \(error)")

@@ -60,7 +60,7 @@ extension AdminCommands {
         }
         let entries = try ctx.tx.audit(limit: limit)
         guard !entries.isEmpty else { return try ctx.reply("No admin actions yet.") }
-        let lines = entries.map { "\(Text.date($0.at)) \($0.actor.raw): \($0.action)\($0.subject.map { " \($0.raw)" } ?? "")" }
+        let lines = entries.map { "\(Text.date($0.at)) \($0.actor.raw): \($0.describedAction)" }
         try ctx.reply("Last \(Text.plural(entries.count, "admin action")):\n" + lines.joined(separator: "\n"))
     }
 

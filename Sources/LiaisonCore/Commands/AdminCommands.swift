@@ -43,7 +43,8 @@ enum AdminCommands {
             guard person.optedIn != nil || !topics.isEmpty else { continue }
             if !filter.isEmpty, !topics.contains(where: { ctx.broker.index.relevance(query: filter, topic: $0.text) > 0 }) { continue }
             var flags: [String] = []
-            if person.optedIn != true { flags.append("opted out") }
+            if person.optedIn == false { flags.append("opted out") }
+            if person.optedIn == nil { flags.append("not opted in") }
             if person.isAway(at: ctx.now) { flags.append("away") }
             if try ctx.tx.isBanned(person.identity) { flags.append("banned") }
             let flagText = flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"
@@ -83,14 +84,14 @@ enum AdminCommands {
             try ctx.tx.saveOffer(offer)
             if let request = try ctx.tx.request(offer.requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }
         }
-        try record(ctx, "ban\(reason.map { ": \($0)" } ?? "")", subject: id)
+        try record(ctx, "ban {subject}\(reason.map { " (reason: \($0))" } ?? "")", subject: id)
         try ctx.reply("Banned \(id.raw): they can neither ask nor receive offers.")
     }
 
     static func unban(_ args: String, _ ctx: CommandContext) throws {
         let id = try identity(args, usage: "admin unban IDENTITY")
         guard try ctx.tx.unban(id) else { throw Refusal("\(id.raw) is not banned.") }
-        try record(ctx, "unban", subject: id)
+        try record(ctx, "unban {subject}", subject: id)
         try ctx.reply("Unbanned \(id.raw).")
     }
 

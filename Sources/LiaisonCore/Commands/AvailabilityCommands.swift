@@ -9,7 +9,7 @@ extension CommandCatalog {
         if arg.isEmpty {
             me.awayUntil = .distantFuture
             try ctx.tx.savePerson(me)
-            try ctx.reply("Offers paused until you say \"back\".")
+            try ctx.reply("Offers paused until you say \"back\"." + notMember(me))
             return
         }
         guard let seconds = DurationText.parse(arg), seconds > 0 else {
@@ -17,7 +17,7 @@ extension CommandCatalog {
         }
         me.awayUntil = ctx.now.addingTimeInterval(seconds)
         try ctx.tx.savePerson(me)
-        try ctx.reply("Offers paused for \(DurationText.humanize(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner.")
+        try ctx.reply("Offers paused for \(DurationText.humanize(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner." + notMember(me))
     }
 
     static let back = ChatCommand("back", usage: "back", summary: "resume offers after away") { _, ctx in
@@ -28,7 +28,7 @@ extension CommandCatalog {
         }
         me.awayUntil = nil
         try ctx.tx.savePerson(me)
-        try ctx.reply("Welcome back: offers resumed.")
+        try ctx.reply(me.optedIn == true ? "Welcome back: offers resumed." : "Welcome back." + notMember(me))
         try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
     }
 
@@ -75,6 +75,10 @@ extension CommandCatalog {
         }
     }
 
+    static func notMember(_ me: Person) -> String {
+        me.optedIn == true ? "" : " (You're not opted in, so you get no offers until you type \"optin\".)"
+    }
+
     static func describePrefs(_ me: Person, _ ctx: CommandContext) throws -> String {
         let status: String = switch me.optedIn {
         case true?: "opted in"
@@ -86,8 +90,9 @@ extension CommandCatalog {
             parts.append(until == .distantFuture ? "away until you say back" : "away until \(Text.date(until))")
         }
         parts.append("asks-from \(me.asksFrom.rawValue)")
-        let limit = me.maxOffersPerWeek.map { "\($0)" } ?? "\(ctx.settings.maxOffersPerWeek) (default)"
-        parts.append("max-offers \(limit) a week")
+        let limit = me.maxOffersPerWeek.map { "max-offers \($0): at most \(Text.plural($0, "offer")) a week" }
+            ?? "max-offers: at most \(Text.plural(ctx.settings.maxOffersPerWeek, "offer")) a week (the default)"
+        parts.append(limit)
         parts.append(me.note.map { "note \"\($0)\"" } ?? "no note")
         let blocked = try ctx.tx.blockRequestIDs(blocker: ctx.sender)
         if blocked.isEmpty {

@@ -41,6 +41,9 @@ extension CommandCatalog {
         }
         let intros = try ctx.tx.introductions(requestID: id)
         guard !intros.isEmpty else {
+            if request.status == .fulfilled {
+                throw Refusal("The person you were introduced to on #\(id) has left Liaison, so thanks can't reach them.")
+            }
             throw Refusal("Request #\(id) has no introduction yet, so there is nobody to thank.")
         }
         let fresh = intros.filter { $0.thankedAt == nil }

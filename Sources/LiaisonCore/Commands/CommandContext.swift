@@ -15,6 +15,15 @@ public final class CommandContext {
         self.now = now
         self.message = message
         self.replyPrivately = message.place == .direct
+        broker.currentContext = self
+    }
+
+    /// Where a refusal of this command goes: where a reply would.
+    var replyTarget: Target {
+        if !replyPrivately, case .channel(let channel) = message.place {
+            return .channel(network: message.network, name: channel)
+        }
+        return .person(sender)
     }
 
     var sender: Identity { message.sender }
@@ -34,9 +43,14 @@ public final class CommandContext {
         try tx.enqueue(.message, to: .person(id), text: text, at: now)
     }
 
-    /// The sender's person record (created by dispatch before any command runs).
+    /// The sender's person record; a new one (not yet saved) for someone the bot never stored.
     func me() throws -> Person {
         try tx.person(sender) ?? Person(identity: sender, displayName: message.displayName, firstSeen: now)
+    }
+
+    /// Stores the sender (for their name in offers and introductions) when a change needs it.
+    func ensurePerson() throws {
+        if try tx.person(sender) == nil { try tx.savePerson(try me()) }
     }
 
     /// Membership needs an identity that cannot be spoofed (SPEC §1).
@@ -52,10 +66,12 @@ public final class CommandContext {
 
     /// A request id as typed: a decimal integer.
     func requestID(_ args: String, usage: String) throws -> Int64 {
-        let t = args.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))
-        guard !t.isEmpty, t.allSatisfy(\.isASCII), let id = Int64(t), id > 0 else {
+        var t = Substring(args.trimmingCharacters(in: .whitespaces))
+        if t.hasPrefix("#") { t = t.dropFirst() }
+        guard !t.isEmpty, t.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw Refusal("Usage: \(usage) (ID is a request number, like 3).")
         }
-        return id
+        // Every decimal number is an id; one too large to exist is simply not found.
+        return Int64(t) ?? Int64.max
     }
 }

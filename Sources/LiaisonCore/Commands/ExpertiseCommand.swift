@@ -45,6 +45,7 @@ extension CommandCatalog {
                 throw Refusal("\"\(Text.quote(item, limit: 40))\" has no words I can match; name the subject, like \"tax law\".")
             }
         }
+        try ctx.ensurePerson()
         var added: [String] = []
         var already: [String] = []
         for item in items {

@@ -25,6 +25,11 @@ public struct Alias: Sendable, Equatable, Codable {
 }
 
 public struct AuditEntry: Sendable, Equatable, Codable {
+    /// `action` with `{subject}` replaced by the identity acted on, or "(forgotten)".
+    public var describedAction: String {
+        action.replacingOccurrences(of: "{subject}", with: subject?.raw ?? "(forgotten)")
+    }
+
     public var id: Int64
     public var at: Date
     public var actor: Identity
