@@ -5,6 +5,7 @@ import Testing
 @Suite(.serialized) struct ConsoleEndToEndTests {
     @Test func theWholeStoryFromAChannelQuestionToThanks() throws {
         let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let result = try LiaisonProcess.console("""
             # experts opt in privately
             alice: optin
@@ -38,6 +39,7 @@ import Testing
 
     @Test func aRestartBetweenEveryStepLosesNothing() throws {
         let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         var all: [String] = []
         for step in ["alice: optin\nalice: expertise add rust", "bob #dev: !ask rust", "alice: accept 1",
                      "bob: thanks 1\nalice: expertise\nbob: requests"] {
@@ -57,6 +59,7 @@ import Testing
 
     @Test func dueTimesSurviveARestart() throws {
         let dir = try LiaisonProcess.workspace(broker: "offer_ttl = 1s")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let first = try LiaisonProcess.console("alice: optin\nalice: know rust\nbob: ask rust\n", in: dir)
         #expect(first.lines.to("alice").containing("accept 1").count == 1)
         Thread.sleep(forTimeInterval: 1.5)
@@ -67,6 +70,7 @@ import Testing
 
     @Test func linesThatDoNotFitGetOneSentenceOnStderrAndChangeNothing() throws {
         let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let script = "alice: optin\r\nno colon here\n\n# a comment\nbad name!: hi\nalice:\nliaison: help\nalice #bad,chan: hi\n"
             + "alice: \(String(repeating: "x", count: 4001))\n alice: help\nalice #dev: say: with colons\nALICE: expertise add go\n"
         let result = try LiaisonProcess.console(script, in: dir)
@@ -83,6 +87,7 @@ import Testing
 
     @Test func aConfigErrorNamesFileAndLineAndExitsTwo() throws {
         let dir = try LiaisonProcess.workspace(broker: "offer_ttl = soon")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let result = try LiaisonProcess.console("alice: help\n", in: dir)
         #expect(result.status == 2)
         #expect(result.stderr.contains("bot.conf:7:"), "\(result.stderr)")

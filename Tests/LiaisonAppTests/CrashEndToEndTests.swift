@@ -37,6 +37,7 @@ import Testing
 
     @Test func everyConfirmedChangeSurvivesKillNine() throws {
         let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let bot = try Running(in: dir)
         // Many members add a topic each; kill the process while it is busy confirming.
         bot.send((1...400).map { "m\($0): know subject\($0)\n" }.joined())
@@ -58,6 +59,7 @@ import Testing
 
     @Test func sigtermStopsCleanlyWithExitZero() throws {
         let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let bot = try Running(in: dir)
         bot.send("alice: optin\n")
         #expect(bot.wait(20) { !$0.isEmpty })

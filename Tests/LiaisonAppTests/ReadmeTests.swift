@@ -22,6 +22,7 @@ import Testing
         let blocks = try blocks(after: "Type (or pipe) these lines:", count: 2)
         #expect(blocks.count == 2)
         let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let result = try LiaisonProcess.console(blocks[0] + "\n", in: dir)
         #expect(result.status == 0)
         #expect(result.stdout.trimmingCharacters(in: .newlines) == blocks[1])

@@ -67,6 +67,7 @@ import Testing
 
     @Test func forgetLeavesNoTraceInTheFileOrItsWAL() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("state.db").path
         let store = try SQLiteStore(path: path)
         let broker = try Broker(settings: BrokerSettings(), store: store, networks: ["console"])

@@ -18,6 +18,7 @@ func mode(_ path: String) throws -> Int {
 @Suite struct StoreTests {
     @Test func theStateFileAndItsWALArePrivateAndInWALMode() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("state.db").path
         let store = try SQLiteStore(path: path)
         try store.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "hi", at: Date()) }
@@ -31,6 +32,7 @@ func mode(_ path: String) throws -> Int {
 
     @Test func migrationsAreNamedAndReopeningKeepsData() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("state.db").path
         do {
             let store = try SQLiteStore(path: path)
@@ -44,6 +46,7 @@ func mode(_ path: String) throws -> Int {
 
     @Test func theOutboxKeepsCommitOrderAcrossRestartsUntilSent() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("state.db").path
         do {
             let store = try SQLiteStore(path: path)

@@ -135,6 +135,8 @@ spawn() {
       fd="${fd##*/}"
       case "$fd" in 0|1|2|255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
     done
+    cd "$DIR"
+    ulimit -c 0   # Atheme 7.2 can crash while exiting on SIGTERM; no core files
     exec "$@" </dev/null >>"$out" 2>&1
   ) &
   echo "$!" >"$DIR/$name.pid"
