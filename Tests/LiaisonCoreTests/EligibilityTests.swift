@@ -94,4 +94,29 @@ import Testing
         let firstTo = first.to("alice").isEmpty ? "carol" : "alice"
         #expect(second.to(firstTo).isEmpty, "the member with fewer recent offers goes first")
     }
+
+    @Test func requesterLimitsRefuseWithASentenceAndKeepNothing() throws {
+        let h = try Harness { $0.maxOpenRequests = 2; $0.maxRequestsPerDay = 3 }
+        try h.say("bob", "ask rust")
+        try h.say("bob", "ask go")
+        let third = try h.say("bob", "ask zig")
+        #expect(third.first?.contains("2 open requests") == true)
+        try h.say("bob", "cancel 1")
+        try h.say("bob", "ask zig")
+        try h.say("bob", "cancel 3")
+        #expect(try h.say("bob", "ask nim").first?.contains("daily limit") == true)
+        try h.advance(86_401)
+        #expect(try h.say("bob", "ask nim").first?.contains("Request #4") == true)
+    }
+
+    @Test func channelRepliesArePacedPerChannel() throws {
+        let h = try Harness { $0.channelRepliesPerMinute = 1 }
+        try h.member("alice", "rust, go")
+        #expect(try h.say("bob", "who knows rust?", in: "#dev").to("#dev").count == 1)
+        let second = try h.say("carl", "who knows go?", in: "#dev")
+        #expect(second.to("#dev").isEmpty && second.to("carl").count == 1, "past the budget the reply goes privately")
+        #expect(try h.say("dora", "who knows go?", in: "#ops").to("#ops").count == 1, "another channel has its own budget")
+        try h.advance(61)
+        #expect(try h.say("erin", "who knows rust?", in: "#dev").to("#dev").count == 1)
+    }
 }
