@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure logic: no sockets, no SQL, no HTTP.
@@ -21,11 +23,20 @@ let package = Package(
             "LiaisonCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // IRC: message model and codec (pure), session state machine, SwiftNIO client.
+        .target(name: "LiaisonIRC", dependencies: [
+            "LiaisonCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Config file, console network, wiring and lifecycle. A library so tests can reach it;
         // the executable below stays a thin command line.
         .target(name: "LiaisonApp", dependencies: [
             "LiaisonCore",
             "LiaisonStore",
+            "LiaisonIRC",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -36,6 +47,7 @@ let package = Package(
         // Broker tests run on the real SQLite store, never a mock.
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
+        .testTarget(name: "LiaisonIRCTests", dependencies: ["LiaisonIRC", "LiaisonCore"]),
         .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonCore", "LiaisonStore"]),
     ],
     swiftLanguageModes: [.v6]

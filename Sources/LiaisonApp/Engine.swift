@@ -12,6 +12,8 @@ actor Engine {
     private let clock: @Sendable () -> Date
     let botName: String
     private let consoleRuns: Bool
+    /// Wakes each live network's transport when its outbox may have grown.
+    private var wakers: [String: @Sendable () -> Void] = [:]
     /// Console names as last typed: replies address people by their current name, even
     /// right after `forget` removed the stored one.
     private var consoleNames: [Identity: String] = [:]
@@ -24,7 +26,7 @@ actor Engine {
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
-        broker = try Broker(settings: config.broker, store: store, networks: networks)
+        broker = try Broker(settings: IRCWiring.brokerSettings(config), store: store, networks: networks)
         let path = config.filePath
         let log = logger
         broker.log = { line in
@@ -44,7 +46,7 @@ actor Engine {
                 throw Refusal("bot.conf has an error, so nothing changed: \(error.description)")
             }
             log.info("configuration reloaded from \(path)")
-            let s = fresh.broker
+            let s = IRCWiring.brokerSettings(fresh)
             return (s, "\(Text.plural(s.admins.count, "admin")), offers_per_request \(s.offersPerRequest), offer_ttl \(DurationText.format(s.offerTTL)), request_ttl \(DurationText.format(s.requestTTL)).")
         }
         let indexed = broker.index.count
@@ -75,8 +77,14 @@ actor Engine {
         return next
     }
 
-    /// Delivers what the outbox holds, oldest first, for the networks that run.
+    func register(network: String, wake: @escaping @Sendable () -> Void) {
+        wakers[network] = wake
+    }
+
+    /// Delivers what the outbox holds, oldest first: the console here, other networks by
+    /// waking their transports, which read the outbox themselves.
     func flush() {
+        for wake in wakers.values { wake() }
         guard consoleRuns else { return }
         do {
             while true {
@@ -94,5 +102,60 @@ actor Engine {
         } catch {
             logger.error("could not deliver the outbox: \(error)")
         }
+    }
+}
+
+extension Engine: ChatHost {
+    func received(_ message: IncomingMessage) {
+        broker.handle(message, now: clock())
+        flush()
+    }
+
+    func membership(_ identity: Identity, channels: Set<String>) {
+        broker.setLiveChannels(identity, channels)
+    }
+
+    func networkReset(_ network: String) {
+        broker.resetLiveChannels(network: network)
+    }
+
+    func identityEnded(_ identity: Identity) {
+        broker.identityEnded(identity, now: clock())
+        flush()
+    }
+
+    func kicked(network: String, channel: String) {
+        broker.kicked(network: network, channel: channel, now: clock())
+    }
+
+    func invited(by identity: Identity, verified: Bool, network: String, channel: String) -> Bool {
+        broker.invited(by: identity, verified: verified, network: network, channel: channel, now: clock())
+    }
+
+    func channelsToJoin(network: String, configured: [String]) -> [String] {
+        let settings = ((try? store.channelSettings()) ?? []).filter { $0.network == network }
+        let parted = Set(settings.filter { $0.joined == false }.map { $0.channel.lowercased() })
+        var channels = configured.filter { !parted.contains($0.lowercased()) }
+        for s in settings where s.joined == true && !channels.contains(where: { $0.lowercased() == s.channel.lowercased() }) {
+            channels.append(s.channel)
+        }
+        return channels
+    }
+
+    func outbox(network: String) -> [OutboxEntry] {
+        do {
+            return try store.pendingOutbox(network: network, limit: 500)
+        } catch {
+            logger.error("could not read the outbox: \(error)")
+            return []
+        }
+    }
+
+    func delivered(_ ids: [Int64]) {
+        do { try store.markSent(ids) } catch { logger.error("could not mark messages sent: \(error)") }
+    }
+
+    func displayName(_ identity: Identity) -> String? {
+        try? store.displayName(of: identity)
     }
 }

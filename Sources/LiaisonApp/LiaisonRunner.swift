@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import LiaisonIRC
 import Logging
 import ServiceLifecycle
 
@@ -22,14 +23,18 @@ public enum LiaisonRunner {
             return handler
         }
         let logger = Logger(label: "liaison")
-        for irc in config.irc {
-            logger.warning("[irc.\(irc.name)]: IRC networks are not supported yet; this section is validated and ignored.")
-        }
         for matrix in config.matrix {
             logger.warning("[matrix.\(matrix.name)]: Matrix networks are not supported yet; this section is validated and ignored.")
         }
-        guard config.consoleEnabled else {
-            printError("liaison: nothing to run: the console is disabled and IRC and Matrix are not supported yet; set [console] enabled = yes in \(config.filePath).")
+        guard config.consoleEnabled || !config.irc.isEmpty else {
+            printError("liaison: nothing to run: the console is disabled and Matrix is not supported yet; enable [console] or add an [irc.NAME] section in \(config.filePath).")
+            return 2
+        }
+        var ircSettings: [IRCClientSettings] = []
+        do {
+            ircSettings = try config.irc.map { try IRCWiring.settings($0, version: LiaisonVersion.string) }
+        } catch {
+            printError("liaison: \(error)")
             return 2
         }
         let engine: Engine
@@ -39,7 +44,7 @@ public enum LiaisonRunner {
             printError("liaison: cannot open the state file \(config.statePath): \(error)")
             return 1
         }
-        if isatty(STDIN_FILENO) == 1 {
+        if config.consoleEnabled && isatty(STDIN_FILENO) == 1 {
             printError("""
                 Liaison console. Type lines as NAME: TEXT (private message) or NAME #CHANNEL: TEXT (in a channel).
                 Try: alice: help    or    bob #networking: who knows about tax law?    Ctrl-D ends.
@@ -47,12 +52,20 @@ public enum LiaisonRunner {
         }
         // Messages committed before a crash, and what came due while the bot was down.
         _ = await engine.tick()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: TimerService(engine: engine))]
+        for settings in ircSettings {
+            let client = IRCClient(settings: settings, host: engine, logger: logger)
+            await engine.register(network: settings.network) { client.outboxChanged() }
+            services.append(.init(service: IRCService(client: client)))
+        }
+        if config.consoleEnabled {
+            // Alone, the console's end of input ends the process; beside other networks it
+            // only closes the console (SPEC §7).
+            services.append(.init(service: ConsoleService(engine: engine, logger: logger),
+                                  successTerminationBehavior: ircSettings.isEmpty ? .gracefullyShutdownGroup : .ignore))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: TimerService(engine: engine)),
-                // The console is the only network for now: its end of input ends the process.
-                .init(service: ConsoleService(engine: engine, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -1,4 +1,5 @@
 import Foundation
+import LiaisonIRC
 import Logging
 import ServiceLifecycle
 
@@ -39,6 +40,19 @@ struct TimerService: Service {
             }
         } catch is CancellationError {
             return
+        }
+    }
+}
+
+/// One IRC network; on shutdown it sends what it can for up to 3 s, then QUITs.
+struct IRCService: Service {
+    let client: IRCClient
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await client.run()
+        } onGracefulShutdown: {
+            Task { await client.quit() }
         }
     }
 }

@@ -76,14 +76,14 @@ extension Broker {
     /// this request are left out.
     func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date) throws -> [Identity] {
         let offered = Set(try tx.offers(requestID: request.id).map(\.expert))
-        let requesterChannels = try tx.channels(of: request.requester)
+        let requesterChannels = try channels(of: request.requester, tx: tx)
         var scored: [(Identity, Double)] = []
         for hit in index.search(request.topic) where !offered.contains(hit.member) {
             guard let expert = try tx.person(hit.member),
                   try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now)
             else { continue }
             let recent = try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400))
-            let shares = !requesterChannels.isDisjoint(with: try tx.channels(of: expert.identity))
+            let shares = !requesterChannels.isDisjoint(with: try channels(of: expert.identity, tx: tx))
             let thanks = try tx.thanksCount(expert: expert.identity)
             // Relevance dominates; load, common channels and thanks break near-ties.
             let load: Double = 0.08 * Double(recent)
@@ -101,7 +101,7 @@ extension Broker {
         switch expert.asksFrom {
         case .nobody: return false
         case .channels:
-            guard !requesterChannels.isDisjoint(with: try tx.channels(of: expert.identity)) else { return false }
+            guard !requesterChannels.isDisjoint(with: try channels(of: expert.identity, tx: tx)) else { return false }
         case .anyone: break
         }
         if try tx.isBanned(expert.identity) || tx.isBanned(requester) { return false }
@@ -132,7 +132,7 @@ extension Broker {
     func commonGround(_ a: Identity, _ b: Identity, tx: any StoreTransaction) throws -> String {
         var parts: [String] = []
         if a.network == b.network {
-            let shared = try tx.channels(of: a).intersection(try tx.channels(of: b)).sorted()
+            let shared = try channels(of: a, tx: tx).intersection(try channels(of: b, tx: tx)).sorted()
             if !shared.isEmpty { parts.append("you are both in \(Text.list(shared))") }
         }
         func counterparts(_ id: Identity) throws -> Set<Identity> {

@@ -15,7 +15,10 @@ extension Broker {
             guard !text.isEmpty else { return }
             try runCommand(text, message: message, tx: tx, now: now)
         case .channel(let channel):
-            try tx.recordChannelMember(message.sender, channel: channel)
+            // The console remembers who spoke where (SPEC §7); live networks report membership.
+            if message.network == NetworkName.console {
+                try tx.recordChannelMember(message.sender, channel: channel)
+            }
             if let setting = try tx.channelSetting(network: message.network, channel: channel),
                setting.joined == false { return }
             try dispatchChannel(text, channel: channel, message: message, tx: tx, now: now)

@@ -20,6 +20,8 @@ public final class Broker {
     var pendingIndexChanges: [(MatchIndex) -> Void] = []
     /// `forget` asked, waiting for `forget confirm` (in memory on purpose: a restart cancels it).
     var forgetRequested: [Identity: Date] = [:]
+    /// Channels people are in right now on live networks, as transports report them.
+    var liveChannels: [Identity: Set<String>] = [:]
     /// Natural-language replies per channel in the last minute (flood control, not state).
     var channelReplies: [String: [Date]] = [:]
     /// The command running in the current transaction, so a refusal is answered where it would be.

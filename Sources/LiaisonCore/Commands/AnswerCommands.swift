@@ -133,7 +133,7 @@ extension Broker {
             let offers = try tx.offers(requestID: request.id)
             guard !offers.contains(where: { $0.expert == member }),
                   offers.filter({ $0.status == .pending }).count < settings.offersPerRequest,
-                  try isEligible(person, for: request.requester, requesterChannels: tx.channels(of: request.requester),
+                  try isEligible(person, for: request.requester, requesterChannels: channels(of: request.requester, tx: tx),
                                  tx: tx, now: now)
             else { continue }
             try makeOffer(request, to: member, tx: tx, now: now)

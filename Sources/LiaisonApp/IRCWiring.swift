@@ -1,0 +1,55 @@
+import Foundation
+import LiaisonCore
+import LiaisonIRC
+
+/// Turns `[irc.NAME]` sections into client settings, reading secrets from their files or
+/// environment variables (never logged, never printed).
+enum IRCWiring {
+    struct SecretError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func read(_ source: SecretSource, network: String) throws -> String {
+        switch source {
+        case .file(let path):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw SecretError(description: "[irc.\(network)]: cannot read the password file \(path)")
+            }
+            return text.trimmingCharacters(in: .newlines)
+        case .environment(let name):
+            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                throw SecretError(description: "[irc.\(network)]: the environment variable \(name) is not set")
+            }
+            return value
+        }
+    }
+
+    static func settings(_ c: IRCNetworkConfig, version: String) throws -> IRCClientSettings {
+        let sasl: SASLMode
+        switch c.sasl {
+        case .none: sasl = .none
+        case .external: sasl = .external
+        case .plain:
+            guard let account = c.account, let source = c.password else {
+                throw SecretError(description: "[irc.\(c.name)]: sasl = plain needs account and password_file or password_env")
+            }
+            sasl = .plain(account: account, password: try read(source, network: c.name))
+        }
+        return IRCClientSettings(network: c.name, host: c.host, port: c.port, tls: c.tls, tlsVerify: c.tlsVerify, nick: c.nick,
+                                 sasl: sasl, clientCertFile: c.clientCertFile, channels: c.channels,
+                                 identityByNick: c.identity == .nick, listensToQuestions: c.listen == .questions,
+                                 ignore: c.ignore, floodBurst: c.floodBurst, floodInterval: c.floodInterval,
+                                 pingTimeout: c.pingTimeout, version: LiaisonVersion.string)
+    }
+
+    /// Admin identities as the IRC transport spells identities: account names casefolded
+    /// (RFC 1459, the IRC default; the server's CASEMAPPING is only known once connected).
+    static func brokerSettings(_ config: LiaisonConfig) -> BrokerSettings {
+        var settings = config.broker
+        let ircNetworks = Set(config.irc.map(\.name))
+        settings.admins = Set(settings.admins.map { id in
+            ircNetworks.contains(id.network) ? Identity(network: id.network, id: IRCCasemapping.rfc1459.fold(id.id)) : id
+        })
+        return settings
+    }
+}

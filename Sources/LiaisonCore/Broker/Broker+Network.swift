@@ -1,0 +1,58 @@
+import Foundation
+
+extension Broker {
+    /// Live channel membership reported by a transport (IRC, Matrix); the console's is stored.
+    public func setLiveChannels(_ identity: Identity, _ channels: Set<String>) {
+        liveChannels[identity] = channels.isEmpty ? nil : Set(channels.map { $0.lowercased() })
+    }
+
+    public func resetLiveChannels(network: String) {
+        liveChannels = liveChannels.filter { $0.key.network != network }
+    }
+
+    /// Channels the identity is in: remembered ones (console) and live ones (other networks).
+    func channels(of id: Identity, tx: any StoreTransaction) throws -> Set<String> {
+        try tx.channels(of: id).union(liveChannels[id] ?? [])
+    }
+
+    /// An identity bound to a connection is gone: its open requests end quietly.
+    public func identityEnded(_ id: Identity, now: Date) {
+        perform(replyTo: nil, now: now) { tx in
+            for var request in try tx.requests(of: id, status: .open) {
+                request.status = .cancelled
+                try tx.saveRequest(request)
+                try self.withdrawPending(request, note: "Offer #\(request.id) was withdrawn: the requester left. No need to answer.",
+                                         tx: tx, now: now)
+            }
+        }
+    }
+
+    /// Kicked from a channel: remembered, so the bot does not rejoin until an admin says so.
+    public func kicked(network: String, channel: String, now: Date) {
+        perform(replyTo: nil, now: now) { tx in
+            var setting = try tx.channelSetting(network: network, channel: channel)
+                ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
+            setting.joined = false
+            try tx.saveChannelSetting(setting)
+            try tx.appendAudit(actor: Identity(network: network, id: "(server)"), action: "kicked from \(channel)", subject: nil, at: now)
+        }
+    }
+
+    /// Invitations are followed only from admins; the join is persisted like `admin join`.
+    public func invited(by id: Identity, verified: Bool, network: String, channel: String, now: Date) -> Bool {
+        guard verified, settings.admins.contains(id) else {
+            log("warning: ignored an invitation to \(channel) from \(id), who is not an admin")
+            return false
+        }
+        var accepted = false
+        perform(replyTo: nil, now: now) { tx in
+            var setting = try tx.channelSetting(network: network, channel: channel)
+                ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
+            setting.joined = true
+            try tx.saveChannelSetting(setting)
+            try tx.appendAudit(actor: id, action: "invite to \(channel) on \(network)", subject: nil, at: now)
+            accepted = true
+        }
+        return accepted
+    }
+}

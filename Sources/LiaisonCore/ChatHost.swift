@@ -1,0 +1,24 @@
+/// What a network transport reports to, and asks of, the bot. The app's engine implements it;
+/// transports never touch the store or the broker directly.
+public protocol ChatHost: Sendable {
+    /// A message from a person, already attributed to an identity.
+    func received(_ message: IncomingMessage) async
+    /// The channels an identity is in right now on a live network (empty: none).
+    func membership(_ identity: Identity, channels: Set<String>) async
+    /// The network's connection was lost: its live membership is unknown until it returns.
+    func networkReset(_ network: String) async
+    /// An identity bound to a connection (an IRC user without an account) is gone.
+    func identityEnded(_ identity: Identity) async
+    /// The bot was kicked: it stays out until an admin says `admin join`.
+    func kicked(network: String, channel: String) async
+    /// An invitation: true when the inviter may make the bot join (it is then persisted).
+    func invited(by identity: Identity, verified: Bool, network: String, channel: String) async -> Bool
+    /// Channels to be in: the configured ones plus `admin join`s, less parts and kicks.
+    func channelsToJoin(network: String, configured: [String]) async -> [String]
+    /// Committed messages for the network, oldest first.
+    func outbox(network: String) async -> [OutboxEntry]
+    /// Delivered: removed from the outbox.
+    func delivered(_ ids: [Int64]) async
+    /// The name last seen for a person, for finding them again (MONITOR).
+    func displayName(_ identity: Identity) async -> String?
+}

@@ -1,0 +1,258 @@
+import Foundation
+import LiaisonCore
+
+extension IRCClient {
+    /// One line from the server.
+    func receive(_ line: String) async {
+        lastReceived = Date()
+        pingSentAt = nil
+        guard let message = IRCMessage.parse(line) else {
+            logger.debug("\(settings.network): unparsable line ignored")
+            return
+        }
+        for event in session.handle(message) {
+            switch event {
+            case .send(let reply): send(priority: reply)
+            case .registered: await registered()
+            case .saslSucceeded(let account): logger.info("\(settings.network): logged in to services as \(account)")
+            case .saslFailed(let reason): logger.error("\(settings.network): SASL failed (\(reason)); continuing without an account")
+            case .nickChanged(let nick): logger.warning("\(settings.network): nick taken; using \(nick) for now")
+            }
+        }
+        users.casemapping = session.casemapping
+        let source = message.source.map(IRCSource.parse)
+        switch message.command.uppercased() {
+        case "PING":
+            send(priority: IRCMessage(command: "PONG", params: message.params.isEmpty ? ["liaison"] : [message.params[0]]))
+        case "PRIVMSG", "NOTICE":
+            await privmsg(message, from: source)
+        case "JOIN":
+            await join(message, from: source)
+        case "PART":
+            guard let nick = source?.nick, let channel = message.params.first else { return }
+            if isMe(nick) { users.botLeft(channel); await reportAll() } else { users.left(nick, channel); await report(nick) }
+        case "KICK":
+            guard message.params.count >= 2 else { return }
+            let (channel, nick) = (message.params[0], message.params[1])
+            if isMe(nick) {
+                logger.warning("\(settings.network): kicked from \(channel); staying out until an admin says admin join")
+                users.botLeft(channel)
+                await host.kicked(network: settings.network, channel: channel)
+                await reportAll()
+            } else {
+                users.left(nick, channel)
+                await report(nick)
+            }
+        case "QUIT":
+            guard let nick = source?.nick, let gone = users.quit(nick) else { return }
+            await ended(gone)
+            await reportGone(gone)
+        case "NICK":
+            guard let old = source?.nick, let new = message.params.first else { return }
+            if isMe(old) { session.ownNickChanged(to: new); return }
+            if let before = users.renamed(old, to: new) {
+                // A nick-bound identity (no account) ends with its nick; an account does not.
+                if !settings.identityByNick, before.account?.isEmpty ?? true { await ended(before) }
+                if settings.identityByNick { await reportGone(before) }
+                await report(new)
+            }
+        case "ACCOUNT":
+            guard let nick = source?.nick, let account = message.params.first else { return }
+            users.see(nick, account: .some(account == "*" ? "" : account))
+            await report(nick)
+            wakeContinuation.yield()
+        case "INVITE":
+            guard let nick = source?.nick, message.params.count >= 2 else { return }
+            let (identity, verified) = identity(of: nick, tagAccount: message.tag("account"))
+            if await host.invited(by: identity, verified: verified, network: settings.network, channel: message.params[1]) {
+                send(priority: IRCMessage(command: "JOIN", params: [message.params[1]]))
+            }
+        case "353":
+            // NAMES: "= #chan :@op +voice nick"
+            guard message.params.count >= 4 else { return }
+            let prefixes = Set(prefixSymbols)
+            for entry in message.params[3].split(separator: " ") {
+                let nick = String(entry.drop { prefixes.contains($0) })
+                let bare = nick.split(separator: "!").first.map(String.init) ?? nick
+                if !bare.isEmpty, !isMe(bare) { users.joined(bare, message.params[2]) }
+            }
+        case "366":
+            guard message.params.count >= 2 else { return }
+            let channel = message.params[1]
+            if session.supportsWHOX {
+                send(priority: IRCMessage(command: "WHO", params: [channel, "%tcnfa,152"]))
+            } else {
+                await reportChannel(channel)
+            }
+        case "354":
+            // WHOX reply for token 152: channel, nick, flags, account ("0": none).
+            guard message.params.count >= 6, message.params[1] == "152" else { return }
+            let (channel, nick, account) = (message.params[2], message.params[3], message.params[5])
+            if isMe(nick) { return }
+            users.see(nick, account: .some(account == "0" ? "" : account))
+            users.joined(nick, channel)
+        case "315":
+            // End of WHO: report everyone in that channel at once.
+            if message.params.count >= 2 { await reportChannel(message.params[1]) }
+            wakeContinuation.yield()
+        case "730", "731":
+            // MONITOR: someone we have mail for came online; find their account.
+            if message.command == "730", let targets = message.params.last {
+                for target in targets.split(separator: ",") {
+                    let nick = String(target.split(separator: "!").first ?? target)
+                    if session.supportsWHOX { send(priority: IRCMessage(command: "WHO", params: [nick, "%tnfa,153"])) }
+                }
+            }
+        case "ERROR":
+            logger.warning("\(settings.network): server says: \(message.params.last ?? "")")
+        default:
+            if message.command == "354", message.params.count >= 5, message.params[1] == "153" {
+                users.see(message.params[2], account: .some(message.params[4] == "0" ? "" : message.params[4]))
+                wakeContinuation.yield()
+            }
+        }
+    }
+
+    var prefixSymbols: String {
+        // PREFIX=(ov)@+ -> "@+"
+        guard let value = session.isupport["PREFIX"], let close = value.firstIndex(of: ")") else { return "~&@%+" }
+        return String(value[value.index(after: close)...])
+    }
+
+    func isMe(_ nick: String) -> Bool { users.fold(nick) == users.fold(session.nick) }
+
+    func isChannel(_ target: String) -> Bool {
+        guard let first = target.first else { return false }
+        return session.chantypes.contains(first)
+    }
+
+    /// The identity behind a nick (SPEC §1): the services account, or on `identity = nick`
+    /// networks the nick. A nick without an account is bound to its connection, unverified.
+    func identity(of nick: String, tagAccount: String?) -> (Identity, Bool) {
+        let u = users.user(nick)
+        if settings.identityByNick {
+            return (Identity(network: settings.network, id: users.fold(nick)), true)
+        }
+        let account = tagAccount.map { $0 == "*" ? "" : $0 } ?? u?.account ?? ""
+        if !account.isEmpty {
+            return (Identity(network: settings.network, id: users.fold(account)), true)
+        }
+        let mask = "\(users.fold(nick))!\(u?.user ?? "")@\(u?.host ?? "")"
+        return (Identity(network: settings.network, id: mask), false)
+    }
+
+    func privmsg(_ message: IRCMessage, from source: IRCSource?) async {
+        guard let source, message.params.count >= 2 else { return }
+        let (target, text) = (message.params[0], message.params[1])
+        if isMe(source.nick) {
+            await confirmEcho(target: target, text: text)
+            return
+        }
+        // Never answer a NOTICE (bots loop on each other otherwise).
+        guard message.command.uppercased() == "PRIVMSG" else { return }
+        users.see(source.nick, user: source.user, host: source.host,
+                  account: message.tag("account").map { .some($0 == "*" ? "" : $0) } ?? .none)
+        if session.has("account-tag"), message.tag("account") == nil, !settings.identityByNick {
+            users.see(source.nick, account: .some(""))
+        }
+        let ignored = Set(settings.ignore.map(users.fold))
+        let (identity, verified) = identity(of: source.nick, tagAccount: message.tag("account"))
+        if ignored.contains(users.fold(source.nick)) || ignored.contains(identity.id) { return }
+        var body = text
+        var isAction = false
+        if let ctcp = CTCP.parse(text) {
+            switch ctcp.command.uppercased() {
+            case "ACTION":
+                body = ctcp.argument
+                isAction = true
+            case "VERSION":
+                send(priority: IRCMessage(command: "NOTICE", params: [source.nick, CTCP.encode("VERSION", "Liaison \(settings.version)")]))
+                return
+            case "PING":
+                send(priority: IRCMessage(command: "NOTICE", params: [source.nick, CTCP.encode("PING", ctcp.argument)]))
+                return
+            default:
+                return
+            }
+        }
+        let place: Place = isChannel(target) ? .channel(target) : .direct
+        if case .channel = place { users.joined(source.nick, target) }
+        await host.received(IncomingMessage(sender: identity, displayName: source.nick, place: place, text: body,
+                                            isAction: isAction, verified: verified, botNick: session.nick,
+                                            listensToQuestions: settings.listensToQuestions))
+    }
+
+    func join(_ message: IRCMessage, from source: IRCSource?) async {
+        guard let source, let channel = message.params.first else { return }
+        if isMe(source.nick) {
+            users.botJoined(channel)
+            if let u = source.user, let h = source.host { session.learnUserHost(user: u, host: h) }
+            logger.info("\(settings.network): joined \(channel)")
+            return
+        }
+        // extended-join: JOIN #chan account :realname ("*": not logged in).
+        let account: String?? = message.params.count >= 2 && session.has("extended-join")
+            ? .some(message.params[1] == "*" ? "" : message.params[1]) : (message.tag("account").map { .some($0) } ?? .none)
+        users.see(source.nick, user: source.user, host: source.host, account: account)
+        users.joined(source.nick, channel)
+        await report(source.nick)
+        wakeContinuation.yield()
+    }
+
+    // MARK: Membership reports
+
+    func report(_ nick: String) async {
+        guard let u = users.user(nick) else { return }
+        let (identity, verified) = identity(of: nick, tagAccount: nil)
+        guard verified else { return }
+        let channels = Set(u.channels.map(users.channelName))
+        guard reported[identity] != channels else { return }
+        reported[identity] = channels
+        await host.membership(identity, channels: channels)
+    }
+
+    func reportChannel(_ channel: String) async {
+        let key = users.fold(channel)
+        for u in users.users.values where u.channels.contains(key) { await report(u.nick) }
+    }
+
+    func reportAll() async {
+        for u in users.users.values { await report(u.nick) }
+        for (identity, channels) in reported where !channels.isEmpty {
+            let stillThere = users.users.values.contains { self.identity(of: $0.nick, tagAccount: nil).0 == identity }
+            if !stillThere {
+                reported[identity] = []
+                await host.membership(identity, channels: [])
+            }
+        }
+    }
+
+    func reportGone(_ user: IRCUsers.User) async {
+        let identity: Identity
+        if settings.identityByNick {
+            identity = Identity(network: settings.network, id: users.fold(user.nick))
+        } else if let account = user.account, !account.isEmpty {
+            identity = Identity(network: settings.network, id: users.fold(account))
+            if !users.nicks(loggedInTo: account).isEmpty { return }
+        } else {
+            return
+        }
+        reported[identity] = []
+        await host.membership(identity, channels: [])
+    }
+
+    /// A user without an account left or changed nick: their connection-bound identity ends.
+    func ended(_ user: IRCUsers.User) async {
+        guard !settings.identityByNick, user.account?.isEmpty ?? true else { return }
+        let mask = "\(users.fold(user.nick))!\(user.user ?? "")@\(user.host ?? "")"
+        await host.identityEnded(Identity(network: settings.network, id: mask))
+    }
+
+    func registered() async {
+        backoff.reset()
+        logger.info("\(settings.network): registered as \(session.nick)")
+        let channels = await host.channelsToJoin(network: settings.network, configured: settings.channels)
+        for channel in channels { send(priority: IRCMessage(command: "JOIN", params: [channel])) }
+        wakeContinuation.yield()
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import LiaisonCore
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One IRC network: connects (TCP or TLS), registers, keeps the connection alive and
+/// reconnects with backoff; turns server lines into chat events for the host and delivers
+/// the host's outbox with flood control.
+public actor IRCClient {
+    let settings: IRCClientSettings
+    let host: any ChatHost
+    let logger: Logger
+    var session: IRCSession
+    var users = IRCUsers()
+    var queue: FloodQueue
+    var backoff = Backoff()
+    var rng = SystemRandomNumberGenerator()
+
+    var writer: NIOAsyncChannelOutboundWriter<String>?
+    var lastReceived = Date()
+    var pingSentAt: Date?
+    var lastNickAttempt = Date.distantPast
+    var lastOutboxPoll = Date.distantPast
+    var stopping = false
+    /// Outbox entries written or queued on this connection: lines still to confirm.
+    var inFlight: [Int64: Int] = [:]
+    /// Lines waiting for their echo (`echo-message`), oldest first.
+    var awaitingEcho: [(target: String, text: String, entry: Int64?)] = []
+    /// What was last reported per identity, so membership is reported only on change.
+    var reported: [Identity: Set<String>] = [:]
+    /// Accounts of people with undeliverable messages, and the nick being watched for them.
+    var monitored: [String: String] = [:]
+
+    let wake: AsyncStream<Void>
+    let wakeContinuation: AsyncStream<Void>.Continuation
+
+    public init(settings: IRCClientSettings, host: any ChatHost, logger: Logger) {
+        self.settings = settings
+        self.host = host
+        self.logger = logger
+        session = IRCSession(nick: settings.nick, user: settings.user, realname: settings.realname, sasl: settings.sasl)
+        queue = FloodQueue(burst: settings.floodBurst, interval: settings.floodInterval)
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Something new may be in the outbox.
+    public nonisolated func outboxChanged() {
+        wakeContinuation.yield()
+    }
+
+    /// Runs until cancelled: connect, serve, and reconnect after any failure.
+    public func run() async {
+        while !Task.isCancelled && !stopping {
+            do {
+                try await connectAndServe()
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.warning("\(settings.network): connection lost: \(error)")
+            }
+            await disconnected()
+            guard !Task.isCancelled && !stopping else { break }
+            let delay = backoff.nextDelay(using: &rng)
+            logger.info("\(settings.network): reconnecting in \(String(format: "%.1f", delay)) s")
+            do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }
+        }
+    }
+
+    /// Leave politely: QUIT, then the connection closes.
+    public func quit(_ reason: String = "Liaison is shutting down") async {
+        stopping = true
+        // What is queued may go out for up to 3 s (SPEC §8); the rest stays in the outbox.
+        let deadline = Date().addingTimeInterval(3)
+        while writer != nil, !queue.isEmpty, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if let writer { try? await writer.write(IRCMessage(command: "QUIT", params: [reason]).serialized()) }
+        writer?.finish()
+    }
+
+    func tlsContext() throws -> NIOSSLContext? {
+        guard settings.tls else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = settings.tlsVerify ? .fullVerification : .none
+        if let file = settings.clientCertFile {
+            let chain = try NIOSSLCertificate.fromPEMFile(file)
+            configuration.certificateChain = chain.map { .certificate($0) }
+            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: file, format: .pem))
+        }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    func connectAndServe() async throws {
+        let ssl = try tlsContext()
+        let hostname = settings.host
+        // SNI and name checks need a name, not an address.
+        let sniName: String? = hostname.contains(where: \.isLetter) && !hostname.contains(":") ? hostname : nil
+        logger.info("\(settings.network): connecting to \(hostname):\(settings.port)\(ssl == nil ? "" : " (TLS)")")
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(15))
+            .connect(host: hostname, port: settings.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let ssl {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: ssl, serverHostname: sniName))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(IRCLineEncoder()))
+                    return try NIOAsyncChannel<String, String>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            await self.connected(outbound)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await line in inbound { await self.receive(line) }
+                }
+                group.addTask { try await self.sendLoop() }
+                group.addTask { try await self.tickLoop() }
+                // The first task to end (EOF, error, dead link) ends the connection.
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    func connected(_ outbound: NIOAsyncChannelOutboundWriter<String>) {
+        writer = outbound
+        lastReceived = Date()
+        pingSentAt = nil
+        users.reset()
+        queue.clear()
+        for line in session.start() { queue.pushPriority(.init(line.serialized())) }
+        wakeContinuation.yield()
+    }
+
+    func disconnected() async {
+        writer = nil
+        queue.clear()
+        inFlight = [:]
+        awaitingEcho = []
+        users.reset()
+        reported = [:]
+        monitored = [:]
+        await host.networkReset(settings.network)
+    }
+
+    /// Writes queued lines as the flood control allows; sleeps until woken or a token is due.
+    func sendLoop() async throws {
+        var wakes = wake.makeAsyncIterator()
+        while !Task.isCancelled {
+            let (line, wait) = queue.next(now: Date())
+            if let line {
+                guard let writer else { return }
+                try await writer.write(line.text)
+                await lineWritten(line)
+                continue
+            }
+            if let wait {
+                try await Task.sleep(for: .milliseconds(max(1, Int(wait * 1000))))
+                continue
+            }
+            if session.isRegistered, Date().timeIntervalSince(lastOutboxPoll) > 0.05 {
+                await pullOutbox()
+                if !queue.isEmpty { continue }
+            }
+            guard await wakes.next() != nil else { return }
+            await pullOutbox()
+        }
+    }
+
+    /// Keep-alive, dead-link detection, nick regain and retrying undelivered messages.
+    func tickLoop() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            let now = Date()
+            let silent = now.timeIntervalSince(lastReceived)
+            if silent > settings.pingTimeout {
+                logger.warning("\(settings.network): no traffic for \(Int(silent)) s; reconnecting")
+                throw IRCError.pingTimeout
+            }
+            if silent > settings.pingTimeout / 2, pingSentAt == nil {
+                pingSentAt = now
+                send(priority: IRCMessage(command: "PING", params: ["liaison-\(Int(now.timeIntervalSince1970))"]))
+            }
+            if session.isRegistered, session.nick != session.desiredNick, now.timeIntervalSince(lastNickAttempt) > 30 {
+                lastNickAttempt = now
+                send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
+            }
+            if session.isRegistered, now.timeIntervalSince(lastOutboxPoll) > 5 { wakeContinuation.yield() }
+        }
+    }
+
+    func send(priority message: IRCMessage) {
+        queue.pushPriority(.init(message.serialized()))
+        wakeContinuation.yield()
+    }
+}
+
+enum IRCError: Error, CustomStringConvertible {
+    case pingTimeout
+
+    var description: String {
+        switch self {
+        case .pingTimeout: "ping timeout"
+        }
+    }
+}

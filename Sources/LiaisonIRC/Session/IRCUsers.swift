@@ -1,0 +1,91 @@
+/// Who is where on one IRC network, and which services account each nick is logged in to.
+/// Fed by JOIN (extended-join), PART, KICK, QUIT, NICK, ACCOUNT, NAMES and WHOX.
+public struct IRCUsers: Sendable {
+    public struct User: Sendable, Equatable {
+        public var nick: String
+        public var user: String?
+        public var host: String?
+        /// nil: unknown; "": known not to be logged in.
+        public var account: String?
+        /// Folded channel names.
+        public var channels: Set<String> = []
+    }
+
+    public var casemapping: IRCCasemapping = .rfc1459
+    /// By folded nick.
+    public private(set) var users: [String: User] = [:]
+    /// Channels the bot is in: folded name -> name as joined.
+    public private(set) var channels: [String: String] = [:]
+
+    public init() {}
+
+    public func fold(_ s: String) -> String { casemapping.fold(s) }
+
+    public func user(_ nick: String) -> User? { users[fold(nick)] }
+
+    /// Nicks currently logged in to `account` (folded comparison).
+    public func nicks(loggedInTo account: String) -> [String] {
+        let wanted = fold(account)
+        return users.values.filter { $0.account.map { !$0.isEmpty && fold($0) == wanted } ?? false }
+            .map(\.nick).sorted()
+    }
+
+    public mutating func reset() {
+        users = [:]
+        channels = [:]
+    }
+
+    /// Learns a nick's user@host and, when known, account; creates the user if needed.
+    public mutating func see(_ nick: String, user: String? = nil, host: String? = nil, account: String?? = .none) {
+        let key = fold(nick)
+        var u = users[key] ?? User(nick: nick)
+        u.nick = nick
+        if let user { u.user = user }
+        if let host { u.host = host }
+        if case .some(let value) = account { u.account = value }
+        users[key] = u
+    }
+
+    public mutating func botJoined(_ channel: String) {
+        channels[fold(channel)] = channel
+    }
+
+    /// The bot left (part, kick): nobody is known to be there any more.
+    public mutating func botLeft(_ channel: String) {
+        let key = fold(channel)
+        channels[key] = nil
+        for (nick, var u) in users where u.channels.contains(key) {
+            u.channels.remove(key)
+            users[nick] = u
+        }
+    }
+
+    public mutating func joined(_ nick: String, _ channel: String) {
+        see(nick)
+        let (key, channelKey) = (fold(nick), fold(channel))
+        users[key]?.channels.insert(channelKey)
+    }
+
+    public mutating func left(_ nick: String, _ channel: String) {
+        let (key, channelKey) = (fold(nick), fold(channel))
+        users[key]?.channels.remove(channelKey)
+    }
+
+    @discardableResult
+    public mutating func quit(_ nick: String) -> User? {
+        users.removeValue(forKey: fold(nick))
+    }
+
+    /// NICK: the same person under a new nick. Returns the user as it was.
+    @discardableResult
+    public mutating func renamed(_ old: String, to new: String) -> User? {
+        guard var u = users.removeValue(forKey: fold(old)) else { return nil }
+        let before = u
+        u.nick = new
+        users[fold(new)] = u
+        return before
+    }
+
+    /// The display name of a channel the bot is in.
+    public func channelName(_ folded: String) -> String { channels[folded] ?? folded }
+}
