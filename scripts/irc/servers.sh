@@ -14,6 +14,15 @@
 # Runs may go on in parallel in different DIRs: ports are picked free per run and every file
 # lives in DIR (ngIRCd's, if DIR is not reachable by user nobody, in a /tmp folder named in env).
 # Needs root (InspIRCd runs with --runasroot; ngIRCd drops to nobody by itself).
+#
+# Worth knowing when writing tests against these servers:
+# - InspIRCd sends 001 about 1 s after NICK/USER (+ CAP END): it completes registrations on its
+#   once-a-second tick. ngIRCd answers at once.
+# - InspIRCd 3.15 (Debian) segfaults while exiting on SIGTERM whenever ssl_gnutls is loaded,
+#   after it has sent every client "ERROR :Closing link: ... [Server shutting down]". Harmless;
+#   core dumps are turned off for the daemons. With --kill, clients just see the socket close.
+# - Atheme keeps its accounts in DIR/atheme/services.db: a second start in the same DIR keeps
+#   them (and the certificates); use a fresh DIR for a clean network.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,7 +58,9 @@ stop_system_daemons() {
 cmd_install() {
   local need=() p
   for p in inspircd atheme-services ngircd openssl; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+    # Not `dpkg -s`: it also succeeds for a removed package whose config files remain.
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] ||
+      need+=("$p")
   done
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   if [ "${#need[@]}" -eq 0 ]; then
@@ -191,16 +202,19 @@ def linked_once():
             else:
                 caps += " ".join(p[4:])
                 break
-    if "sasl" not in caps.lstrip(":").replace(":", "").split():
+    if "sasl" not in [c.split("=")[0] for c in caps.replace(":", "").split()]:
         s.close()
         return False
-    s.sendall(("NICK %s\r\nUSER w 0 * :w\r\nCAP END\r\nWHOIS SaslServ\r\n" % nick).encode())
+    # InspIRCd answers commands sent before 001 with 451, so WHOIS only after it.
+    s.sendall(("NICK %s\r\nUSER w 0 * :w\r\nCAP END\r\n" % nick).encode())
     ok = False
     while True:
         line = f.readline().decode("utf-8", "replace")
         if not line:
             break
         p = line.split(" ")
+        if len(p) > 1 and p[1] == "001":
+            s.sendall(b"WHOIS SaslServ\r\n")
         if len(p) > 1 and p[1] in ("311", "401"):
             ok = p[1] == "311"
             break
@@ -278,7 +292,7 @@ need_tools() {
 # self-signed client certificate (SASL EXTERNAL / NickServ CERT). EC P-256 keys: fast to make.
 
 make_certs() {
-  [ -s "$DIR/client.pem" ] && [ -s "$DIR/server.crt" ] && return 0
+  [ -s "$DIR/client.pem" ] && [ -s "$DIR/server.crt" ] && [ -s "$DIR/dh.pem" ] && return 0
   local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
   (
     cd "$DIR"
@@ -293,6 +307,8 @@ make_certs() {
     openssl req -x509 "${ec[@]}" -keyout client.key -out client.crt -days 3650 \
       -subj "/CN=liaison-test-client" -addext "extendedKeyUsage=clientAuth"
     cat client.crt client.key >client.pem
+    # Fixed RFC 7919 DH group for ngIRCd (else it spends ~2 s generating parameters).
+    openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh.pem
     rm -f server.csr server.ext
   ) >"$DIR/openssl.log" 2>&1 || { cat "$DIR/openssl.log" >&2; die "certificate generation failed"; }
 }
@@ -319,8 +335,8 @@ prepare_ngircd_dir() {
     chmod 755 "$NGIRCD_DIR"
   fi
   rm -f "$NGIRCD_DIR/probe"
-  cp "$DIR/server.crt" "$DIR/server.key" "$NGIRCD_DIR/"
-  chmod 644 "$NGIRCD_DIR/server.crt" "$NGIRCD_DIR/server.key"
+  cp "$DIR/server.crt" "$DIR/server.key" "$DIR/dh.pem" "$NGIRCD_DIR/"
+  chmod 644 "$NGIRCD_DIR/server.crt" "$NGIRCD_DIR/server.key" "$NGIRCD_DIR/dh.pem"
 }
 
 start_inspircd() {
@@ -481,5 +497,5 @@ case "${1:-}" in
   stop) cmd_stop "${2:-}" ;;
   restart-inspircd) cmd_restart_inspircd "${2:-}" "${3:-}" ;;
   status) cmd_status "${2:-}" ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
 esac

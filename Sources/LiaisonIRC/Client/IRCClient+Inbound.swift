@@ -62,8 +62,9 @@ extension IRCClient {
             await report(nick)
             wakeContinuation.yield()
         case "INVITE":
-            guard let nick = source?.nick, message.params.count >= 2 else { return }
-            let (identity, verified) = identity(of: nick, tagAccount: message.tag("account"))
+            guard let source, message.params.count >= 2 else { return }
+            users.see(source.nick, user: source.user, host: source.host)
+            let (identity, verified) = identity(of: source.nick, tagAccount: message.tag("account"))
             if await host.invited(by: identity, verified: verified, network: settings.network, channel: message.params[1]) {
                 send(priority: IRCMessage(command: "JOIN", params: [message.params[1]]))
             }
@@ -85,6 +86,14 @@ extension IRCClient {
                 await reportChannel(channel)
             }
         case "354":
+            // WHOX reply for token 153 (one nick): nick, flags, account ("0": none).
+            if message.params.count >= 5, message.params[1] == "153" {
+                let nick = message.params[2]
+                whoPending.remove(users.fold(nick))
+                users.see(nick, account: .some(message.params[4] == "0" ? "" : message.params[4]), confirmedAt: Date())
+                wakeContinuation.yield()
+                return
+            }
             // WHOX reply for token 152: channel, nick, flags, account ("0": none).
             guard message.params.count >= 6, message.params[1] == "152" else { return }
             let (channel, nick, account) = (message.params[2], message.params[3], message.params[5])
@@ -92,8 +101,18 @@ extension IRCClient {
             users.see(nick, account: .some(account == "0" ? "" : account))
             users.joined(nick, channel)
         case "315":
-            // End of WHO: report everyone in that channel at once.
-            if message.params.count >= 2 { await reportChannel(message.params[1]) }
+            // End of WHO: for a channel, report everyone in it at once; for a nick we asked
+            // about with no reply line, the nick is gone.
+            guard message.params.count >= 2 else { return }
+            let target = message.params[1]
+            if isChannel(target) {
+                await reportChannel(target)
+            } else if whoPending.remove(users.fold(target)) != nil, users.user(target)?.confirmed.map({ Date().timeIntervalSince($0) > 5 }) ?? true {
+                if users.user(target)?.channels.isEmpty ?? true { users.quit(target) }
+            }
+            wakeContinuation.yield()
+        case "401":
+            if message.params.count >= 2 { noSuchNick(message.params[1]) }
             wakeContinuation.yield()
         case "730", "731":
             // MONITOR: someone we have mail for came online; find their account.
@@ -106,10 +125,7 @@ extension IRCClient {
         case "ERROR":
             logger.warning("\(settings.network): server says: \(message.params.last ?? "")")
         default:
-            if message.command == "354", message.params.count >= 5, message.params[1] == "153" {
-                users.see(message.params[2], account: .some(message.params[4] == "0" ? "" : message.params[4]))
-                wakeContinuation.yield()
-            }
+            break
         }
     }
 
@@ -150,11 +166,11 @@ extension IRCClient {
         }
         // Never answer a NOTICE (bots loop on each other otherwise).
         guard message.command.uppercased() == "PRIVMSG" else { return }
-        users.see(source.nick, user: source.user, host: source.host,
-                  account: message.tag("account").map { .some($0 == "*" ? "" : $0) } ?? .none)
-        if session.has("account-tag"), message.tag("account") == nil, !settings.identityByNick {
-            users.see(source.nick, account: .some(""))
-        }
+        // account-tag: every message says who is logged in, so the account is confirmed now.
+        let tagged: String?? = message.tag("account").map { .some($0 == "*" ? "" : $0) }
+            ?? (session.has("account-tag") ? .some("") : .none)
+        users.see(source.nick, user: source.user, host: source.host, account: tagged,
+                  confirmedAt: session.has("account-tag") ? Date() : nil)
         let ignored = Set(settings.ignore.map(users.fold))
         let (identity, verified) = identity(of: source.nick, tagAccount: message.tag("account"))
         if ignored.contains(users.fold(source.nick)) || ignored.contains(identity.id) { return }
@@ -193,7 +209,7 @@ extension IRCClient {
         // extended-join: JOIN #chan account :realname ("*": not logged in).
         let account: String?? = message.params.count >= 2 && session.has("extended-join")
             ? .some(message.params[1] == "*" ? "" : message.params[1]) : (message.tag("account").map { .some($0) } ?? .none)
-        users.see(source.nick, user: source.user, host: source.host, account: account)
+        users.see(source.nick, user: source.user, host: source.host, account: account, confirmedAt: Date())
         users.joined(source.nick, channel)
         await report(source.nick)
         wakeContinuation.yield()

@@ -22,8 +22,15 @@ extension IRCClient {
                 guard let u = users.user(nick), "\(users.fold(u.nick))!\(u.user ?? "")@\(u.host ?? "")" == id.id else { return .drop }
                 return .send(u.nick)
             }
-            // An account: only a nick currently seen logged in to it.
-            return users.nicks(loggedInTo: id.id).first.map(Route.send) ?? .wait
+            // An account: only a nick currently seen logged in to it. In a shared channel the
+            // bot sees quits and account changes; elsewhere it asks the server first (WHOX).
+            for nick in users.nicks(loggedInTo: id.id) {
+                guard let u = users.user(nick) else { continue }
+                if !u.channels.isEmpty { return .send(u.nick) }
+                if let confirmed = u.confirmed, Date().timeIntervalSince(confirmed) < 15 { return .send(u.nick) }
+                confirm(u.nick)
+            }
+            return .wait
         }
     }
 
@@ -104,6 +111,32 @@ extension IRCClient {
         } else {
             inFlight[entry] = remaining - 1
         }
+    }
+
+    /// Asks the server which account a nick is logged in to now (WHOX); without WHOX the
+    /// last known account stands.
+    func confirm(_ nick: String) {
+        guard session.supportsWHOX else {
+            users.see(nick, confirmedAt: Date())
+            return
+        }
+        let key = users.fold(nick)
+        guard !whoPending.contains(key) else { return }
+        whoPending.insert(key)
+        send(priority: IRCMessage(command: "WHO", params: [nick, "%tnfa,153"]))
+    }
+
+    /// 401: the nick is gone. Lines to it will never echo: they go back to the outbox.
+    func noSuchNick(_ nick: String) {
+        let key = users.fold(nick)
+        if users.user(nick)?.channels.isEmpty ?? true { users.quit(nick) }
+        var released: Set<Int64> = []
+        awaitingEcho.removeAll { line in
+            guard line.target == key else { return false }
+            if let entry = line.entry { released.insert(entry) }
+            return true
+        }
+        for entry in released { inFlight[entry] = nil }
     }
 
     /// Someone has mail but no nick is seen logged in to their account: watch their last

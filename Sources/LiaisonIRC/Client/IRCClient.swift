@@ -32,6 +32,8 @@ public actor IRCClient {
     var reported: [Identity: Set<String>] = [:]
     /// Accounts of people with undeliverable messages, and the nick being watched for them.
     var monitored: [String: String] = [:]
+    /// Nicks with a WHOX query under way (folded).
+    var whoPending: Set<String> = []
 
     let wake: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
@@ -143,6 +145,7 @@ public actor IRCClient {
         users.reset()
         reported = [:]
         monitored = [:]
+        whoPending = []
         await host.networkReset(settings.network)
     }
 

@@ -12,21 +12,24 @@ public enum CTCP {
         guard scalars.first == delimiter else { return nil }
         let body = scalars.dropFirst().prefix(while: { $0 != delimiter })
         let space = body.firstIndex(of: " ")
-        let command = String(String.UnicodeScalarView(body[..<(space ?? body.endIndex)]))
+        let command = String(body[..<(space ?? body.endIndex)])
         guard !command.isEmpty else { return nil }
-        let argument = space.map { String(String.UnicodeScalarView(body[body.index(after: $0)...])) } ?? ""
+        let argument = space.map { String(body[body.index(after: $0)...]) } ?? ""
         return (command.uppercased(), argument)
     }
 
     /// `\u{01}COMMAND argument\u{01}`; no space when the argument is nil or empty.
     /// A \u{01} inside the command or argument would end the message early, so it is
-    /// removed from the command and becomes a space in the argument.
+    /// removed from the command (as is a space, which would move the command/argument
+    /// split) and becomes a space in the argument.
     public static func encode(_ command: String, _ argument: String?) -> String {
-        let name = String(String.UnicodeScalarView(command.unicodeScalars.filter { $0 != delimiter && $0 != " " }))
-        var out = "\u{01}" + name
+        var out = String.UnicodeScalarView([delimiter])
+        out += command.unicodeScalars.filter { $0 != delimiter && $0 != " " }
         if let argument, !argument.isEmpty {
-            out += " " + String(String.UnicodeScalarView(argument.unicodeScalars.map { $0 == delimiter ? " " : $0 }))
+            out.append(" ")
+            out += argument.unicodeScalars.map { $0 == delimiter ? " " : $0 }
         }
-        return out + "\u{01}"
+        out.append(delimiter)
+        return String(out)
     }
 }

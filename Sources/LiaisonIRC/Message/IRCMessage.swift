@@ -32,7 +32,9 @@ public struct IRCMessage: Sendable, Equatable {
     public static func == (lhs: IRCMessage, rhs: IRCMessage) -> Bool {
         lhs.source == rhs.source
             && lhs.params == rhs.params
-            && lhs.command.utf8.elementsEqual(rhs.command.utf8) { Byte.lowercased($0) == Byte.lowercased($1) }
+            && lhs.command.utf8.elementsEqual(rhs.command.utf8) {
+                Byte.lowercased($0) == Byte.lowercased($1)
+            }
             && lhs.tagValues == rhs.tagValues
     }
 
@@ -51,8 +53,8 @@ extension IRCMessage {
     ///
     /// Runs of spaces between parts and a trailing space are tolerated (RFC 1459 allows
     /// them and real servers send them). A repeated tag keeps its first position and its
-    /// last value. Returns nil when there is no command: an empty line, or only tags or a
-    /// source.
+    /// last value; an empty source (a lone ':') reads as none. Returns nil when there is
+    /// no command: an empty line, or only tags or a source.
     public static func parse(_ line: String) -> IRCMessage? {
         let bytes = Array(line.utf8)
         var i = 0
@@ -75,7 +77,8 @@ extension IRCMessage {
         var source: String?
         if i < bytes.count, bytes[i] == Byte.colon {
             i += 1
-            source = String(decoding: word(), as: UTF8.self)
+            let name = word()
+            source = name.isEmpty ? nil : String(decoding: name, as: UTF8.self)
             skipSpaces()
         }
         let command = word()
@@ -148,25 +151,31 @@ extension IRCMessage {
     ///
     /// Never emits CR, LF or NUL, whatever the fields hold (defence in depth: the sender
     /// sanitises too). In the last param they become spaces; tag values escape CR and LF
-    /// and turn NUL into an (escaped) space. Parts that must stay one word (tag keys, source, command,
-    /// middle params) can otherwise be used to inject params or lines, so there a space,
-    /// CR, LF or NUL becomes '_', a leading ':' becomes '_', and an empty middle param
-    /// becomes '*'; tag keys also lose ';' and '=' to '_'.
+    /// and turn NUL into an escaped space. Parts that must stay one word (tag keys,
+    /// source, command, middle params) could otherwise inject params or lines, so there
+    /// a space, CR, LF or NUL becomes '_', a leading ':' in a middle param (or a leading
+    /// ':' or '@' in a command that would read as a source or tags) becomes '_', and an
+    /// empty one becomes '*'; tag keys also have ';' and '=' turned into '_'.
+    /// An empty source is left out.
     public func serialized() -> String {
         var out = ""
         let keptTags = tags.filter { !$0.key.isEmpty }
         if !keptTags.isEmpty {
             out += "@"
             out += keptTags.map { tag in
-                let key = Self.word(tag.key, alsoReplacing: [Byte.semicolon, Byte.equals])
+                let key = Self.word(tag.key, alsoReplacing: [Byte.semicolon, Byte.equals], badFirst: [])
                 return tag.value.isEmpty ? key : key + "=" + Self.escapeTagValue(tag.value)
             }.joined(separator: ";")
             out += " "
         }
-        if let source, !source.isEmpty {
-            out += ":" + Self.word(source) + " "
+        let hasSource = source.map { !$0.isEmpty } ?? false
+        if let source, hasSource {
+            out += ":" + Self.word(source, badFirst: []) + " "
         }
-        out += Self.word(command)
+        // A command first on the line could read as tags ('@') or, without a source
+        // before it, as a source (':').
+        let badFirst = hasSource ? [] : out.isEmpty ? [Byte.colon, Byte.at] : [Byte.colon]
+        out += Self.word(command, badFirst: badFirst)
         for (index, param) in params.enumerated() {
             out += " "
             if index == params.count - 1 {
@@ -182,15 +191,18 @@ extension IRCMessage {
         return out
     }
 
-    /// A part that must read back as exactly one space-free atom.
-    private static func word(_ text: String, alsoReplacing extra: [UInt8] = []) -> String {
+    /// A part that must read back as exactly one space-free atom. `badFirst` are the bytes
+    /// it may not start with: a middle param starting with ':' would take the rest of
+    /// the line.
+    private static func word(_ text: String, alsoReplacing extra: [UInt8] = [],
+                             badFirst: [UInt8] = [Byte.colon]) -> String {
         guard !text.isEmpty else { return "*" }
         var bytes = Array(text.utf8)
         let unsafe = [Byte.space, Byte.cr, Byte.lf, Byte.nul] + extra
         for i in bytes.indices where unsafe.contains(bytes[i]) {
             bytes[i] = Byte.underscore
         }
-        if bytes.first == Byte.colon { bytes[0] = Byte.underscore }
+        if let first = bytes.first, badFirst.contains(first) { bytes[0] = Byte.underscore }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who is where on one IRC network, and which services account each nick is logged in to.
 /// Fed by JOIN (extended-join), PART, KICK, QUIT, NICK, ACCOUNT, NAMES and WHOX.
 public struct IRCUsers: Sendable {
@@ -9,6 +11,9 @@ public struct IRCUsers: Sendable {
         public var account: String?
         /// Folded channel names.
         public var channels: Set<String> = []
+        /// When the account was last confirmed by the server (a tag, WHOX, a JOIN). Outside
+        /// shared channels the bot sees no QUIT, so only a fresh confirmation counts.
+        public var confirmed: Date?
     }
 
     public var casemapping: IRCCasemapping = .rfc1459
@@ -36,13 +41,15 @@ public struct IRCUsers: Sendable {
     }
 
     /// Learns a nick's user@host and, when known, account; creates the user if needed.
-    public mutating func see(_ nick: String, user: String? = nil, host: String? = nil, account: String?? = .none) {
+    public mutating func see(_ nick: String, user: String? = nil, host: String? = nil, account: String?? = .none,
+                             confirmedAt: Date? = nil) {
         let key = fold(nick)
         var u = users[key] ?? User(nick: nick)
         u.nick = nick
         if let user { u.user = user }
         if let host { u.host = host }
         if case .some(let value) = account { u.account = value }
+        if let confirmedAt { u.confirmed = confirmedAt }
         users[key] = u
     }
 

@@ -1,0 +1,237 @@
+"""Liaison on real IRC servers, driven by real client connections (SPEC §1-§4, issue 3)."""
+import re
+import time
+
+import pytest
+
+import subprocess
+
+from conftest import bot_conf, unique, SERVERS
+from ircclient import Client, register_account
+
+
+def member(port, nick, topics, password="pw"):
+    """A logged-in member with topics, opted in."""
+    c = Client(port, nick, account=nick, password=password)
+    c.say(BOT[0], "optin")
+    c.wait_text(BOT[0], "you're in")
+    c.say(BOT[0], f"expertise add {topics}")
+    c.wait_text(BOT[0], "added")
+    return c
+
+
+BOT = ["liaison"]  # the current test's bot nick
+
+
+def start_bot(make_bot, servers, channel, admins="", extra="", port=None, broker="", flood="flood_interval = 0s"):
+    nick = unique("lbot")
+    BOT[0] = nick
+    bot = make_bot(bot_conf(port or servers["INSPIRCD_PORT"], channel, admins=admins, broker=broker, flood=flood,
+                            extra=f"nick = {nick}\n{extra}")).start()
+    bot.wait_log(f"joined {channel}")
+    return bot, nick
+
+
+def accounts(servers, *names):
+    port = servers["INSPIRCD_PORT"]
+    for name in names:
+        register_account(port, name, "pw")
+
+
+def request_id(text):
+    return int(re.search(r"#(\d+)", text).group(1))
+
+
+def test_the_whole_story_with_four_real_clients(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    admin, alice, carol, bob = (unique(n) for n in ("boss", "alice", "carol", "bob"))
+    accounts(servers, admin, alice, carol, bob)
+    channel = "#" + unique("net")
+    bot, nick = start_bot(make_bot, servers, channel, admins=f"test:{admin}")
+    a = member(port, alice, "reverse mortgages, tax law")
+    c = member(port, carol, "reverse mortgages")
+    b = Client(port, bob, account=bob, password="pw")
+    boss = Client(port, admin, account=admin, password="pw")
+    for client in (a, b):
+        client.join(channel)
+    b.say(channel, "hi all, who knows about reverse mortgages?")
+    reply = b.wait_text(nick, "2 members", target=channel)
+    rid = request_id(reply)
+    offer_a = a.wait_text(nick, f"accept {rid}")
+    c.wait_text(nick, f"accept {rid}")
+    assert "you are both in" in offer_a.lower(), "common ground from live channel membership"
+    c.say(nick, f"decline {rid}")
+    c.wait_text(nick, "declined")
+    a.say(nick, f"accept {rid}")
+    intro_b = b.wait_text(nick, f"meet {alice}")
+    a.wait_text(nick, f"meet {bob}")
+    assert carol not in intro_b and not b.said(nick, carol), "a decliner is never named to the requester"
+    b.say(nick, f"thanks {rid}")
+    a.wait_text(nick, "thanks you")
+    boss.say(nick, "admin stats")
+    stats = boss.wait_text(nick, "introductions: 1")
+    assert "acceptance rate: 50%" in stats.lower()
+
+
+def test_a_nick_without_the_account_gets_neither_offers_nor_admin_rights(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    admin, dave, bob = unique("boss"), unique("dave"), unique("bob")
+    accounts(servers, admin, dave, bob)
+    channel = "#" + unique("imp")
+    bot, nick = start_bot(make_bot, servers, channel, admins=f"test:{admin}")
+    d = member(port, dave, "zymurgy")
+    d.close()
+    time.sleep(0.5)
+    b = Client(port, bob, account=bob, password="pw")
+    b.say(nick, "ask zymurgy")
+    rid = request_id(b.wait_text(nick, "request #"))
+    # Mallory takes the expert's nick, without the account.
+    mallory = Client(port, dave)
+    mallory.drain(2)
+    assert not mallory.said(nick, "accept"), "the offer must not reach a nick without the account"
+    mallory.say(nick, f"accept {rid}")
+    assert "no offer" in mallory.wait_text(nick, "offer").lower()
+    mallory.say(nick, "optin")
+    assert "services account" in mallory.wait_text(nick, "logged in").lower()
+    mallory.close()
+    # ... and the admin's nick.
+    fake_admin = Client(port, admin)
+    fake_admin.say(nick, "admin stats")
+    assert "only for" in fake_admin.wait_text(nick, "admin").lower()
+    fake_admin.close()
+    assert "refused admin command" in bot.log_text()
+    # The real expert, logged in again, gets the offer that waited in the outbox.
+    time.sleep(0.5)
+    d2 = Client(port, dave, account=dave, password="pw")
+    d2.say(nick, "requests")
+    d2.wait_text(nick, f"accept {rid}")
+    d2.say(nick, f"accept {rid}")
+    b.wait_text(nick, f"meet {dave}")
+
+
+def test_a_user_without_an_account_may_ask(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    alice = unique("alice")
+    accounts(servers, alice)
+    channel = "#" + unique("anon")
+    bot, nick = start_bot(make_bot, servers, channel)
+    a = member(port, alice, "bee keeping")
+    guest = Client(port, unique("guest"))
+    guest.join(channel)
+    guest.say(channel, f"{nick}: who knows bee keeping")
+    rid = request_id(guest.wait_text(nick, "1 member", target=channel))
+    a.wait_text(nick, f"accept {rid}")
+    a.say(nick, f"accept {rid}")
+    guest.wait_text(nick, f"meet {alice}")
+
+
+def test_ctcp_is_answered_and_notices_never(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    channel = "#" + unique("ctcp")
+    bot, nick = start_bot(make_bot, servers, channel)
+    c = Client(port, unique("ctcp"))
+    c.say(nick, "\x01VERSION\x01")
+    c.wait(lambda t, s, cmd, p: cmd == "NOTICE" and "VERSION Liaison" in p[-1])
+    c.say(nick, "\x01PING 12345\x01")
+    c.wait(lambda t, s, cmd, p: cmd == "NOTICE" and "PING 12345" in p[-1])
+    c.send(f"NOTICE {nick} :help")
+    c.drain(1.5)
+    assert not c.said(nick, "commands"), "a NOTICE is never answered"
+
+
+def test_long_replies_are_split_within_512_bytes(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    admin = unique("boss")
+    accounts(servers, admin)
+    channel = "#" + unique("long")
+    bot, nick = start_bot(make_bot, servers, channel, admins=f"test:{admin}")
+    boss = Client(port, admin, account=admin, password="pw")
+    topics = ", ".join(f"topic{i} épée naïve 中文 rust" for i in range(12))
+    boss.say(nick, f"expertise add {topics[:400]}")
+    boss.wait_text(nick, "added")
+    boss.say(nick, "expertise")
+    boss.wait_text(nick, "your topics")
+    boss.drain(1)
+    raw = [l for l in boss.lines if f" PRIVMSG {admin} :" in l and l.startswith(f":{nick}!")]
+    assert raw and all(len((l + "\r\n").encode()) <= 512 for l in raw)
+
+
+def test_kicked_bot_stays_out_and_follows_only_admin_invites(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    admin = unique("boss")
+    accounts(servers, admin)
+    channel = "#" + unique("kick")
+    boss = Client(port, admin, account=admin, password="pw")
+    boss.join(channel)  # first in: channel operator
+    guest = Client(port, unique("guest"))
+    guest.join(channel)
+    boss.send(f"MODE {channel} +o {guest.nick}")  # so the server lets the guest invite
+    bot, nick = start_bot(make_bot, servers, channel, admins=f"test:{admin}")
+    boss.send(f"KICK {channel} {nick} :out")
+    bot.wait_log(f"kicked from {channel}")
+    guest.send(f"INVITE {nick} {channel}")
+    bot.wait_log("ignored an invitation")
+    time.sleep(1)
+    assert bot.log_text().count(f"joined {channel}") == 1, "no rejoin after a kick, nor on a non-admin's invite"
+    boss.send(f"INVITE {nick} {channel}")
+    bot.wait_log(f"joined {channel}", after=bot.log_text().index("ignored an invitation"))
+
+
+def test_one_floods_another_is_still_answered(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    channel = "#" + unique("flood")
+    bot, nick = start_bot(make_bot, servers, channel, flood="flood_burst = 2\nflood_interval = 1s")
+    flooder = Client(port, unique("fl"))
+    other = Client(port, unique("ot"))
+    for _ in range(12):
+        flooder.say(nick, "topics")
+    time.sleep(0.5)
+    start = time.time()
+    other.say(nick, "help")
+    other.wait_text(nick, "commands", timeout=30)
+    waited = time.time() - start
+    flooder.drain(0.2)
+    answered = len(flooder.said(nick, "topics"))
+    assert waited < 4, f"the other person waited {waited:.1f}s behind the flood"
+    assert answered < 12, "the flooder's replies are paced"
+
+
+def test_ngircd_without_services_uses_nicks(servers, make_bot):
+    port = servers["NGIRCD_PORT"]
+    channel = "#" + unique("ng")
+    bot, nick = start_bot(make_bot, servers, channel, port=port, extra="identity = nick\n")
+    a = Client(port, unique("al"))
+    a.say(nick, "optin")
+    a.wait_text(nick, "you're in")
+    a.say(nick, "know sourdough")
+    a.wait_text(nick, "added")
+    b = Client(port, unique("bo"))
+    b.join(channel)
+    b.say(channel, "does anyone know about sourdough?")
+    rid = request_id(b.wait_text(nick, "1 member", target=channel))
+    a.wait_text(nick, f"accept {rid}")
+    a.say(nick, f"yes")
+    b.wait_text(nick, f"meet {a.nick}")
+
+
+def test_server_restart_bot_returns_and_request_completes(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    alice, bob = unique("alice"), unique("bob")
+    accounts(servers, alice, bob)
+    channel = "#" + unique("rs")
+    bot, nick = start_bot(make_bot, servers, channel)
+    a = member(port, alice, "origami")
+    b = Client(port, bob, account=bob, password="pw")
+    b.say(nick, "ask origami")
+    rid = request_id(b.wait_text(nick, "request #"))
+    a.wait_text(nick, f"accept {rid}")
+    offset = len(bot.log_text())
+    started = time.time()
+    subprocess.run([str(SERVERS), "restart-inspircd", servers["DIR"]], check=True)
+    bot.wait_log(f"joined {channel}", timeout=30, after=offset)
+    back = time.time() - started
+    print(f"\nirc_restart_to_rejoined {back:.2f} s")
+    a2 = Client(port, alice, account=alice, password="pw")
+    b2 = Client(port, bob, account=bob, password="pw")
+    a2.say(nick, f"accept {rid}")
+    b2.wait_text(nick, f"meet {alice}", timeout=30)
