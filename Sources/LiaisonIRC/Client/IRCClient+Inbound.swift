@@ -60,7 +60,7 @@ extension IRCClient {
             guard let nick = source?.nick, let account = message.params.first else { return }
             users.see(nick, account: .some(account == "*" ? "" : account))
             await report(nick)
-            wakeContinuation.yield()
+            wake.signal()
         case "INVITE":
             guard let source, message.params.count >= 2 else { return }
             users.see(source.nick, user: source.user, host: source.host)
@@ -91,7 +91,7 @@ extension IRCClient {
                 let nick = message.params[2]
                 whoPending.remove(users.fold(nick))
                 users.see(nick, account: .some(message.params[4] == "0" ? "" : message.params[4]), confirmedAt: Date())
-                wakeContinuation.yield()
+                wake.signal()
                 return
             }
             // WHOX reply for token 152: channel, nick, flags, account ("0": none).
@@ -110,10 +110,10 @@ extension IRCClient {
             } else if whoPending.remove(users.fold(target)) != nil, users.user(target)?.confirmed.map({ Date().timeIntervalSince($0) > 5 }) ?? true {
                 if users.user(target)?.channels.isEmpty ?? true { users.quit(target) }
             }
-            wakeContinuation.yield()
+            wake.signal()
         case "401":
             if message.params.count >= 2 { noSuchNick(message.params[1]) }
-            wakeContinuation.yield()
+            wake.signal()
         case "730", "731":
             // MONITOR: someone we have mail for came online; find their account.
             if message.command == "730", let targets = message.params.last {
@@ -212,7 +212,7 @@ extension IRCClient {
         users.see(source.nick, user: source.user, host: source.host, account: account, confirmedAt: Date())
         users.joined(source.nick, channel)
         await report(source.nick)
-        wakeContinuation.yield()
+        wake.signal()
     }
 
     // MARK: Membership reports
@@ -269,6 +269,6 @@ extension IRCClient {
         logger.info("\(settings.network): registered as \(session.nick)")
         let channels = await host.channelsToJoin(network: settings.network, configured: settings.channels)
         for channel in channels { send(priority: IRCMessage(command: "JOIN", params: [channel])) }
-        wakeContinuation.yield()
+        wake.signal()
     }
 }

@@ -35,8 +35,9 @@ public actor IRCClient {
     /// Nicks with a WHOX query under way (folded).
     var whoPending: Set<String> = []
 
-    let wake: AsyncStream<Void>
-    let wakeContinuation: AsyncStream<Void>.Continuation
+    let wake = WakeSignal()
+    /// The current connection's wake-ups.
+    var wakes: AsyncStream<Void>?
 
     public init(settings: IRCClientSettings, host: any ChatHost, logger: Logger) {
         self.settings = settings
@@ -44,12 +45,11 @@ public actor IRCClient {
         self.logger = logger
         session = IRCSession(nick: settings.nick, user: settings.user, realname: settings.realname, sasl: settings.sasl)
         queue = FloodQueue(burst: settings.floodBurst, interval: settings.floodInterval)
-        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Something new may be in the outbox.
     public nonisolated func outboxChanged() {
-        wakeContinuation.yield()
+        wake.signal()
     }
 
     /// Runs until cancelled: connect, serve, and reconnect after any failure.
@@ -117,6 +117,7 @@ public actor IRCClient {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await line in inbound { await self.receive(line) }
+                    throw IRCError.closedByServer
                 }
                 group.addTask { try await self.sendLoop() }
                 group.addTask { try await self.tickLoop() }
@@ -133,8 +134,9 @@ public actor IRCClient {
         pingSentAt = nil
         users.reset()
         queue.clear()
+        wakes = wake.makeStream()
         for line in session.start() { queue.pushPriority(.init(line.serialized())) }
-        wakeContinuation.yield()
+        wake.signal()
     }
 
     func disconnected() async {
@@ -151,7 +153,7 @@ public actor IRCClient {
 
     /// Writes queued lines as the flood control allows; sleeps until woken or a token is due.
     func sendLoop() async throws {
-        var wakes = wake.makeAsyncIterator()
+        guard var wakes = wakes?.makeAsyncIterator() else { return }
         while !Task.isCancelled {
             let (line, wait) = queue.next(now: Date())
             if let line {
@@ -191,22 +193,24 @@ public actor IRCClient {
                 lastNickAttempt = now
                 send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
             }
-            if session.isRegistered, now.timeIntervalSince(lastOutboxPoll) > 5 { wakeContinuation.yield() }
+            if session.isRegistered, now.timeIntervalSince(lastOutboxPoll) > 5 { wake.signal() }
         }
     }
 
     func send(priority message: IRCMessage) {
         queue.pushPriority(.init(message.serialized()))
-        wakeContinuation.yield()
+        wake.signal()
     }
 }
 
 enum IRCError: Error, CustomStringConvertible {
     case pingTimeout
+    case closedByServer
 
     var description: String {
         switch self {
         case .pingTimeout: "ping timeout"
+        case .closedByServer: "closed by the server"
         }
     }
 }
