@@ -48,7 +48,9 @@ let package = Package(
         // Broker tests run on the real SQLite store, never a mock.
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
-        .testTarget(name: "LiaisonIRCTests", dependencies: ["LiaisonIRC", "LiaisonCore"]),
+        .testTarget(name: "LiaisonIRCTests", dependencies: [
+            "LiaisonIRC", "LiaisonCore", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonCore", "LiaisonStore"]),
     ],
     swiftLanguageModes: [.v6]
