@@ -235,3 +235,45 @@ def test_server_restart_bot_returns_and_request_completes(servers, make_bot):
     b2 = Client(port, bob, account=bob, password="pw")
     a2.say(nick, f"accept {rid}")
     b2.wait_text(nick, f"meet {alice}", timeout=30)
+
+
+def whois_account(port, nick):
+    c = Client(port, unique("who"))
+    c.send(f"WHOIS {nick}")
+    _, _, cmd, params = c.wait(lambda t, s, cmd, p: cmd in ("330", "318"))
+    c.close()
+    return params[2] if cmd == "330" else None
+
+
+def test_the_bot_logs_in_with_sasl_plain_from_a_password_file(servers, make_bot, tmp_path):
+    port = servers["INSPIRCD_PORT"]
+    nick = unique("lbot")
+    register_account(port, nick, "bot-secret-pw")
+    (tmp_path / "pass").write_text("bot-secret-pw\n")
+    channel = "#" + unique("sasl")
+    BOT[0] = nick
+    bot = make_bot(bot_conf(port, channel, extra=f"nick = {nick}\nsasl = plain\naccount = {nick}\npassword_file = {tmp_path / 'pass'}\n")).start()
+    bot.wait_log(f"logged in to services as {nick}")
+    bot.wait_log(f"joined {channel}")
+    assert whois_account(port, nick) == nick
+    assert "bot-secret-pw" not in bot.log_text(), "secrets are never logged"
+
+
+def test_the_bot_logs_in_with_sasl_external_and_a_client_certificate(servers, make_bot):
+    port, tls_port = servers["INSPIRCD_PORT"], servers["INSPIRCD_TLS_PORT"]
+    nick = unique("lbot")
+    register_account(port, nick, "pw")
+    # Register the certificate's fingerprint with the bot's account (CERT ADD over TLS).
+    owner = Client(tls_port, nick, account=nick, password="pw", tls=True,
+                   certfile=servers["CLIENT_CERT"], keyfile=servers["CLIENT_KEY"])
+    owner.say("NickServ", "CERT ADD")
+    owner.wait(lambda t, s, cmd, p: cmd == "NOTICE" and "fingerprint" in p[-1].lower())
+    owner.close()
+    time.sleep(0.5)
+    channel = "#" + unique("ext")
+    BOT[0] = nick
+    bot = make_bot(bot_conf(tls_port, channel, tls="yes",
+                            extra=f"nick = {nick}\nsasl = external\nclient_cert_file = {servers['CLIENT_PEM']}\n")).start()
+    bot.wait_log("logged in to services")
+    bot.wait_log(f"joined {channel}")
+    assert whois_account(port, nick) == nick

@@ -155,6 +155,11 @@ public actor IRCClient {
     func sendLoop() async throws {
         guard var wakes = wakes?.makeAsyncIterator() else { return }
         while !Task.isCancelled {
+            // While lines wait for the bucket, keep reading the outbox so new targets join
+            // the round robin instead of queueing behind a flood.
+            if session.isRegistered, !queue.isEmpty, Date().timeIntervalSince(lastOutboxPoll) > 0.2 {
+                await pullOutbox()
+            }
             let (line, wait) = queue.next(now: Date())
             if let line {
                 guard let writer else { return }
@@ -163,7 +168,7 @@ public actor IRCClient {
                 continue
             }
             if let wait {
-                try await Task.sleep(for: .milliseconds(max(1, Int(wait * 1000))))
+                try await Task.sleep(for: .milliseconds(max(1, Int(min(wait, 0.2) * 1000))))
                 continue
             }
             if session.isRegistered, Date().timeIntervalSince(lastOutboxPoll) > 0.05 {
