@@ -35,6 +35,7 @@ class Client:
         self.messages = []     # (source nick, target, text) of PRIVMSG/NOTICE
         self.consumed = set()  # indexes of messages already returned by wait_text
         sock = socket.create_connection((host, port), timeout=timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls:
             ctx = ssl.create_default_context()
             ctx.check_hostname = False

@@ -102,8 +102,10 @@ public actor IRCClient {
         logger.info("\(settings.network): connecting to \(hostname):\(settings.port)\(ssl == nil ? "" : " (TLS)")")
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(15))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: hostname, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
                     if let ssl {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: ssl, serverHostname: sniName))
                     }
