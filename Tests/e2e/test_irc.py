@@ -277,3 +277,21 @@ def test_the_bot_logs_in_with_sasl_external_and_a_client_certificate(servers, ma
     bot.wait_log("logged in to services")
     bot.wait_log(f"joined {channel}")
     assert whois_account(port, nick) == nick
+
+
+def test_a_request_without_an_account_ends_when_its_nick_changes(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    alice = unique("alice")
+    accounts(servers, alice)
+    channel = "#" + unique("bound")
+    bot, nick = start_bot(make_bot, servers, channel)
+    a = member(port, alice, "kite surfing")
+    guest = Client(port, unique("guest"))
+    guest.join(channel)
+    guest.say(channel, "!ask kite surfing")
+    rid = request_id(guest.wait_text(nick, "1 member", target=channel))
+    a.wait_text(nick, f"accept {rid}")
+    guest.send(f"NICK {unique('other')}")
+    assert "the requester left" in a.wait_text(nick, "withdrawn").lower()
+    a.say(nick, f"accept {rid}")
+    assert "withdrawn" in a.wait_text(nick, f"#{rid}").lower()
