@@ -84,3 +84,28 @@ def test_hostile_lines_are_survived_and_a_cut_connection_is_reestablished(make_b
     assert time.time() - started < 5, "the first reconnect comes within 2 s (plus registration)"
     assert bot.proc.poll() is None, "the bot is still running"
     listener.close()
+
+
+def test_a_silent_server_is_pinged_then_left_for_a_new_connection(make_bot):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(20)
+    port = listener.getsockname()[1]
+    bot = make_bot(bot_conf(port, "#h", extra="identity = nick\nping_timeout = 4s\n")).start()
+    pinged = []
+    kept = []
+
+    def silent(send, read_until, nick, conn):
+        start = time.time()
+        read_until(lambda l: l.startswith("PING "))
+        pinged.append(time.time() - start)
+        kept.append(conn)  # open, and never answering: the bot must give up on it by itself
+
+    serve_one(listener, silent)
+    started = time.time()
+    serve_one(listener, lambda send, read_until, nick, conn: conn.close())
+    assert pinged and pinged[0] < 4, "a PING after half the timeout"
+    assert time.time() - started < 8, "a new connection once the timeout passed"
+    assert "no traffic" in bot.log_text()
+    listener.close()

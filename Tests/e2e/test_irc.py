@@ -100,10 +100,10 @@ def test_a_nick_without_the_account_gets_neither_offers_nor_admin_rights(servers
     assert "only for" in fake_admin.wait_text(nick, "admin").lower()
     fake_admin.close()
     assert "refused admin command" in bot.log_text()
-    # The real expert, logged in again, gets the offer that waited in the outbox.
+    # The real expert, logged in again, gets the offer that waited in the outbox: MONITOR
+    # shows the nick is back, and WHOX that it is logged in to the account now.
     time.sleep(0.5)
     d2 = Client(port, dave, account=dave, password="pw")
-    d2.say(nick, "requests")
     d2.wait_text(nick, f"accept {rid}")
     d2.say(nick, f"accept {rid}")
     b.wait_text(nick, f"meet {dave}")
@@ -295,3 +295,17 @@ def test_a_request_without_an_account_ends_when_its_nick_changes(servers, make_b
     assert "the requester left" in a.wait_text(nick, "withdrawn").lower()
     a.say(nick, f"accept {rid}")
     assert "withdrawn" in a.wait_text(nick, f"#{rid}").lower()
+
+
+def test_a_taken_nick_is_replaced_and_regained_when_it_frees(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    nick = unique("lbot")
+    holder = Client(port, nick)
+    channel = "#" + unique("nick")
+    BOT[0] = nick
+    bot = make_bot(bot_conf(port, channel, extra=f"nick = {nick}\n")).start()
+    bot.wait_log(f"registered as {nick}_")
+    bot.wait_log(f"joined {channel}")
+    holder.close()
+    took = bot.wait_log(f"regained the nick {nick}", timeout=10)
+    assert took < 5, "MONITOR tells the bot at once"

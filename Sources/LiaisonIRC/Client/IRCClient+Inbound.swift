@@ -49,7 +49,11 @@ extension IRCClient {
             await reportGone(gone)
         case "NICK":
             guard let old = source?.nick, let new = message.params.first else { return }
-            if isMe(old) { session.ownNickChanged(to: new); return }
+            if isMe(old) {
+                session.ownNickChanged(to: new)
+                if users.fold(new) == users.fold(session.desiredNick) { logger.info("\(settings.network): regained the nick \(new)") }
+                return
+            }
             if let before = users.renamed(old, to: new) {
                 // A nick-bound identity (no account) ends with its nick; an account does not.
                 if !settings.identityByNick, before.account?.isEmpty ?? true { await ended(before) }
@@ -115,6 +119,11 @@ extension IRCClient {
             if message.params.count >= 2 { noSuchNick(message.params[1]) }
             wake.signal()
         case "730", "731":
+            if message.command == "731", let targets = message.params.last, session.nick != session.desiredNick,
+               targets.split(separator: ",").contains(where: { users.fold(String($0.split(separator: "!").first ?? $0)) == users.fold(session.desiredNick) }) {
+                lastNickAttempt = Date()
+                send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
+            }
             // MONITOR: someone we have mail for came online; find their account.
             if message.command == "730", let targets = message.params.last {
                 for target in targets.split(separator: ",") {
@@ -267,6 +276,10 @@ extension IRCClient {
     func registered() async {
         backoff.reset()
         logger.info("\(settings.network): registered as \(session.nick)")
+        if session.nick != session.desiredNick, session.monitorLimit != nil {
+            // Told the moment the wanted nick is free again (731), to take it back.
+            send(priority: IRCMessage(command: "MONITOR", params: ["+", session.desiredNick]))
+        }
         let channels = await host.channelsToJoin(network: settings.network, configured: settings.channels)
         for channel in channels { send(priority: IRCMessage(command: "JOIN", params: [channel])) }
         wake.signal()
