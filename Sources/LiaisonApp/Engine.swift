@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import LiaisonIRC
 import LiaisonStore
 import Logging
 
@@ -26,8 +27,13 @@ actor Engine {
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
-        broker = try Broker(settings: IRCWiring.brokerSettings(config), store: store, networks: networks)
+        broker = try Broker(settings: config.broker, store: store, networks: networks)
+        for irc in config.irc {
+            // The IRC default until the server says otherwise in ISUPPORT.
+            broker.setCanonicalizer(network: irc.name) { IRCCasemapping.rfc1459.fold($0) }
+        }
         let path = config.filePath
+        var configuredChannels = Set(config.irc.flatMap { irc in irc.channels.map { "\(irc.name) \($0.lowercased())" } })
         let log = logger
         broker.log = { line in
             if line.hasPrefix("warning:") {
@@ -46,8 +52,15 @@ actor Engine {
                 throw Refusal("bot.conf has an error, so nothing changed: \(error.description)")
             }
             log.info("configuration reloaded from \(path)")
-            let s = IRCWiring.brokerSettings(fresh)
-            return (s, "\(Text.plural(s.admins.count, "admin")), offers_per_request \(s.offersPerRequest), offer_ttl \(DurationText.format(s.offerTTL)), request_ttl \(DurationText.format(s.requestTTL)).")
+            let s = fresh.broker
+            var joins: [(network: String, channel: String)] = []
+            for irc in fresh.irc {
+                for channel in irc.channels where !configuredChannels.contains("\(irc.name) \(channel.lowercased())") {
+                    joins.append((irc.name, channel))
+                }
+            }
+            configuredChannels = Set(fresh.irc.flatMap { irc in irc.channels.map { "\(irc.name) \($0.lowercased())" } })
+            return (s, "\(Text.plural(s.admins.count, "admin")), offers_per_request \(s.offersPerRequest), offer_ttl \(DurationText.format(s.offerTTL)), request_ttl \(DurationText.format(s.requestTTL))\(joins.isEmpty ? "" : "; joining \(joins.map(\.channel).joined(separator: ", "))").", joins)
         }
         let indexed = broker.index.count
         logger.info("state file \(config.statePath) open, \(indexed) topics indexed")
@@ -157,5 +170,9 @@ extension Engine: ChatHost {
 
     func displayName(_ identity: Identity) -> String? {
         try? store.displayName(of: identity)
+    }
+
+    func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) {
+        broker.setCanonicalizer(network: network, fold)
     }
 }

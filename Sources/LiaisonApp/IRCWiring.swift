@@ -41,15 +41,4 @@ enum IRCWiring {
                                  ignore: c.ignore, floodBurst: c.floodBurst, floodInterval: c.floodInterval,
                                  pingTimeout: c.pingTimeout, version: LiaisonVersion.string)
     }
-
-    /// Admin identities as the IRC transport spells identities: account names casefolded
-    /// (RFC 1459, the IRC default; the server's CASEMAPPING is only known once connected).
-    static func brokerSettings(_ config: LiaisonConfig) -> BrokerSettings {
-        var settings = config.broker
-        let ircNetworks = Set(config.irc.map(\.name))
-        settings.admins = Set(settings.admins.map { id in
-            ircNetworks.contains(id.network) ? Identity(network: id.network, id: IRCCasemapping.rfc1459.fold(id.id)) : id
-        })
-        return settings
-    }
 }

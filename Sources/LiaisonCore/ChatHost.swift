@@ -21,4 +21,6 @@ public protocol ChatHost: Sendable {
     func delivered(_ ids: [Int64]) async
     /// The name last seen for a person, for finding them again (MONITOR).
     func displayName(_ identity: Identity) async -> String?
+    /// How the network folds identity IDs (IRC: the server's CASEMAPPING), once known.
+    func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) async
 }

@@ -309,3 +309,21 @@ def test_a_taken_nick_is_replaced_and_regained_when_it_frees(servers, make_bot):
     holder.close()
     took = bot.wait_log(f"regained the nick {nick}", timeout=10)
     assert took < 5, "MONITOR tells the bot at once"
+
+
+def test_admins_and_bans_compare_accounts_with_the_server_casemapping(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    admin, mallory, alice = unique("boss"), unique("mal"), unique("alice")
+    accounts(servers, admin, mallory, alice)
+    channel = "#" + unique("case")
+    # bot.conf spells the admin in capitals; the server folds accounts (rfc1459).
+    bot, nick = start_bot(make_bot, servers, channel, admins=f"test:{admin.upper()}")
+    a = member(port, alice, "pottery")
+    boss = Client(port, admin, account=admin, password="pw")
+    boss.say(nick, f"admin ban test:{mallory.upper()} spam")
+    boss.wait_text(nick, "banned")
+    m = Client(port, mallory, account=mallory, password="pw")
+    m.say(nick, "ask pottery")
+    assert "banned" in m.wait_text(nick, "banned").lower()
+    a.drain(1)
+    assert not a.said(nick, "accept"), "a banned requester reaches nobody"

@@ -92,7 +92,7 @@ extension Broker {
         }
         if !command.answeredInChannel { ctx.replyPrivately = true }
         if command.admin {
-            guard settings.admins.contains(message.sender), message.verified else {
+            guard isAdmin(message.sender), message.verified else {
                 log("warning: refused admin command from \(message.sender): \(String(text.prefix(80)))")
                 throw Refusal("Sorry, admin commands are only for Liaison's admins.")
             }

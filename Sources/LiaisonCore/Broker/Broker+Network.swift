@@ -1,6 +1,24 @@
 import Foundation
 
 extension Broker {
+    /// A transport says how its network folds identity IDs (IRC casemapping).
+    public func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) {
+        canonicalizers[network] = fold
+    }
+
+    /// The identity as the network's transport spells it.
+    public func canonical(_ id: Identity) -> Identity {
+        guard let fold = canonicalizers[id.network] else { return id }
+        return Identity(network: id.network, id: fold(id.id))
+    }
+
+    /// Admins are compared after folding both sides the network's way, so `[Boss]` in bot.conf
+    /// is the account the server calls `{boss}` only where the server says they are the same.
+    public func isAdmin(_ id: Identity) -> Bool {
+        let me = canonical(id)
+        return settings.admins.contains { canonical($0) == me }
+    }
+
     /// Live channel membership reported by a transport (IRC, Matrix); the console's is stored.
     public func setLiveChannels(_ identity: Identity, _ channels: Set<String>) {
         liveChannels[identity] = channels.isEmpty ? nil : Set(channels.map { $0.lowercased() })
@@ -40,7 +58,7 @@ extension Broker {
 
     /// Invitations are followed only from admins; the join is persisted like `admin join`.
     public func invited(by id: Identity, verified: Bool, network: String, channel: String, now: Date) -> Bool {
-        guard verified, settings.admins.contains(id) else {
+        guard verified, isAdmin(id) else {
             log("warning: ignored an invitation to \(channel) from \(id), who is not an admin")
             return false
         }

@@ -11,8 +11,9 @@ public final class Broker {
     public let index: MatchIndex
     /// Networks this process runs, for `admin join` without a NETWORK.
     public var networks: [String]
-    /// Re-reads bot.conf for `admin reload`; returns the new settings and a summary line.
-    public var reloader: (() throws -> (BrokerSettings, String))?
+    /// Re-reads bot.conf for `admin reload`: the new settings, a summary line, and channels
+    /// newly configured (to join now). It must not touch the store (it runs in a transaction).
+    public var reloader: (() throws -> (settings: BrokerSettings, summary: String, joins: [(network: String, channel: String)]))?
     /// Called for every admin action, refusal of an admin command and internal error.
     public var log: (String) -> Void = { _ in }
 
@@ -20,6 +21,9 @@ public final class Broker {
     var pendingIndexChanges: [(MatchIndex) -> Void] = []
     /// `forget` asked, waiting for `forget confirm` (in memory on purpose: a restart cancels it).
     var forgetRequested: [Identity: Date] = [:]
+    /// How each network spells an identity canonically (IRC: the server's CASEMAPPING),
+    /// applied to identities typed by admins and to the admin list before comparing.
+    var canonicalizers: [String: @Sendable (String) -> String] = [:]
     /// Channels people are in right now on live networks, as transports report them.
     var liveChannels: [Identity: Set<String>] = [:]
     /// Natural-language replies per channel in the last minute (flood control, not state).

@@ -66,8 +66,12 @@ extension AdminCommands {
 
     static func reload(_ args: String, _ ctx: CommandContext) throws {
         guard let reloader = ctx.broker.reloader else { throw Refusal("Reload is not available in this process.") }
-        let (settings, summary) = try reloader()
+        let (settings, summary, joins) = try reloader()
         ctx.broker.updateSettings(settings)
+        for (network, channel) in joins where ctx.broker.networks.contains(network) {
+            let parted = try ctx.tx.channelSetting(network: network, channel: channel)?.joined == false
+            if !parted { try ctx.tx.enqueue(.join, to: .channel(network: network, name: channel), text: "", at: ctx.now) }
+        }
         try record(ctx, "reload")
         try ctx.reply("Reloaded bot.conf: \(summary)")
     }

@@ -10,11 +10,11 @@ enum AdminCommands {
         "part": part, "quiet": quiet, "audit": audit, "reload": reload,
     ]
 
-    static func identity(_ text: String, usage: String) throws -> Identity {
+    static func identity(_ text: String, usage: String, _ ctx: CommandContext) throws -> Identity {
         guard let id = Identity(parsing: text) else {
             throw Refusal("\"\(Text.quote(text, limit: 60))\" is not an identity; write NETWORK:ID, like console:bob (usage: \(usage)).")
         }
-        return id
+        return ctx.broker.canonical(id)
     }
 
     static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
@@ -58,7 +58,7 @@ enum AdminCommands {
     }
 
     static func remove(_ args: String, _ ctx: CommandContext) throws {
-        let id = try identity(args, usage: "admin remove IDENTITY")
+        let id = try identity(args, usage: "admin remove IDENTITY", ctx)
         guard !(try ctx.tx.dataReferring(to: id)).isEmpty else { throw Refusal("I store nothing about \(id.raw).") }
         try ctx.broker.erase(id, tx: ctx.tx, now: ctx.now)
         try record(ctx, "removed a member and their data")
@@ -68,7 +68,7 @@ enum AdminCommands {
     static func ban(_ args: String, _ ctx: CommandContext) throws {
         let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
         guard let first = parts.first else { throw Refusal("Usage: admin ban IDENTITY [REASON].") }
-        let id = try identity(first, usage: "admin ban IDENTITY [REASON]")
+        let id = try identity(first, usage: "admin ban IDENTITY [REASON]", ctx)
         guard id != ctx.sender else { throw Refusal("You can't ban yourself.") }
         guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
@@ -89,7 +89,7 @@ enum AdminCommands {
     }
 
     static func unban(_ args: String, _ ctx: CommandContext) throws {
-        let id = try identity(args, usage: "admin unban IDENTITY")
+        let id = try identity(args, usage: "admin unban IDENTITY", ctx)
         guard try ctx.tx.unban(id) else { throw Refusal("\(id.raw) is not banned.") }
         try record(ctx, "unban {subject}", subject: id)
         try ctx.reply("Unbanned \(id.raw).")

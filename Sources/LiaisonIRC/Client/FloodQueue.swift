@@ -69,6 +69,13 @@ public struct FloodQueue: Sendable {
         return (line, nil)
     }
 
+    /// Takes every chat line for `target` out of the queue (its recipient is gone).
+    public mutating func removeAll(target: String) -> [Line] {
+        let lines = perTarget.removeValue(forKey: target) ?? []
+        order.removeAll { $0 == target }
+        return lines
+    }
+
     /// A lost connection: what was queued is re-read from the outbox after reconnecting.
     public mutating func clear() {
         priority = []

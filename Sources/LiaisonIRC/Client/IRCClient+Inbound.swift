@@ -19,7 +19,12 @@ extension IRCClient {
             case .nickChanged(let nick): logger.warning("\(settings.network): nick taken; using \(nick) for now")
             }
         }
-        users.casemapping = session.casemapping
+        if users.casemapping != session.casemapping || !canonicalizerSent, session.isRegistered {
+            users.casemapping = session.casemapping
+            canonicalizerSent = true
+            let casemapping = session.casemapping
+            await host.setCanonicalizer(network: settings.network) { casemapping.fold($0) }
+        }
         let source = message.source.map(IRCSource.parse)
         switch message.command.uppercased() {
         case "PING":
@@ -66,7 +71,7 @@ extension IRCClient {
             await report(nick)
             wake.signal()
         case "INVITE":
-            guard let source, message.params.count >= 2 else { return }
+            guard let source, message.params.count >= 2, isMe(message.params[0]) else { return }
             users.see(source.nick, user: source.user, host: source.host)
             let (identity, verified) = identity(of: source.nick, tagAccount: message.tag("account"))
             if await host.invited(by: identity, verified: verified, network: settings.network, channel: message.params[1]) {
@@ -90,11 +95,13 @@ extension IRCClient {
                 await reportChannel(channel)
             }
         case "354":
-            // WHOX reply for token 153 (one nick): nick, flags, account ("0": none).
-            if message.params.count >= 5, message.params[1] == "153" {
-                let nick = message.params[2]
+            // WHOX reply for token 153 (one nick): user, host, nick, flags, account ("0": none).
+            if message.params.count >= 7, message.params[1] == "153" {
+                let nick = message.params[4]
                 whoPending.remove(users.fold(nick))
-                users.see(nick, account: .some(message.params[4] == "0" ? "" : message.params[4]), confirmedAt: Date())
+                absent.remove(users.fold(nick))
+                users.see(nick, user: message.params[2], host: message.params[3],
+                          account: .some(message.params[6] == "0" ? "" : message.params[6]), confirmedAt: Date())
                 wake.signal()
                 return
             }
@@ -112,12 +119,19 @@ extension IRCClient {
             if isChannel(target) {
                 await reportChannel(target)
             } else if whoPending.remove(users.fold(target)) != nil, users.user(target)?.confirmed.map({ Date().timeIntervalSince($0) > 5 }) ?? true {
-                if users.user(target)?.channels.isEmpty ?? true { users.quit(target) }
+                // Asked about a nick and no reply line came: nobody has it now.
+                if users.user(target)?.channels.isEmpty ?? true {
+                    users.quit(target)
+                    absent.insert(users.fold(target))
+                }
             }
             wake.signal()
         case "401":
             if message.params.count >= 2 { noSuchNick(message.params[1]) }
             wake.signal()
+        case "404":
+            // Cannot send to the channel (moderated, banned): these lines will not echo.
+            if message.params.count >= 2 { await cannotSend(to: message.params[1]) }
         case "730", "731":
             if message.command == "731", let targets = message.params.last, session.nick != session.desiredNick,
                targets.split(separator: ",").contains(where: { users.fold(String($0.split(separator: "!").first ?? $0)) == users.fold(session.desiredNick) }) {
@@ -128,7 +142,7 @@ extension IRCClient {
             if message.command == "730", let targets = message.params.last {
                 for target in targets.split(separator: ",") {
                     let nick = String(target.split(separator: "!").first ?? target)
-                    if session.supportsWHOX { send(priority: IRCMessage(command: "WHO", params: [nick, "%tnfa,153"])) }
+                    if session.supportsWHOX { send(priority: IRCMessage(command: "WHO", params: [nick, "%tuhnfa,153"])) }
                 }
             }
         case "ERROR":
@@ -158,12 +172,32 @@ extension IRCClient {
         if settings.identityByNick {
             return (Identity(network: settings.network, id: users.fold(nick)), true)
         }
-        let account = tagAccount.map { $0 == "*" ? "" : $0 } ?? u?.account ?? ""
+        // With account-tag every message says who is logged in: no tag means nobody. Without
+        // it, a remembered account counts only where the bot would have seen it end: a
+        // shared channel with account-notify, or a server confirmation moments ago.
+        let account: String
+        if session.has("account-tag") {
+            account = tagAccount.map { $0 == "*" ? "" : $0 } ?? ""
+        } else if let u, let known = u.account, !known.isEmpty,
+                  (!u.channels.isEmpty && session.has("account-notify"))
+                    || u.confirmed.map({ Date().timeIntervalSince($0) < 5 }) == true {
+            account = known
+        } else {
+            account = ""
+        }
         if !account.isEmpty {
             return (Identity(network: settings.network, id: users.fold(account)), true)
         }
         let mask = "\(users.fold(nick))!\(u?.user ?? "")@\(u?.host ?? "")"
         return (Identity(network: settings.network, id: mask), false)
+    }
+
+    /// Who a user in a shared channel is, for membership: there the bot sees JOIN
+    /// (extended-join), ACCOUNT and QUIT, so the remembered account holds.
+    func memberIdentity(_ u: IRCUsers.User) -> Identity {
+        if settings.identityByNick { return Identity(network: settings.network, id: users.fold(u.nick)) }
+        if let account = u.account, !account.isEmpty { return Identity(network: settings.network, id: users.fold(account)) }
+        return Identity(network: settings.network, id: "\(users.fold(u.nick))!\(u.user ?? "")@\(u.host ?? "")")
     }
 
     func privmsg(_ message: IRCMessage, from source: IRCSource?) async {
@@ -191,10 +225,16 @@ extension IRCClient {
                 body = ctcp.argument
                 isAction = true
             case "VERSION":
-                send(priority: IRCMessage(command: "NOTICE", params: [source.nick, CTCP.encode("VERSION", "Liaison \(settings.version)")]))
+                // Paced like any reply, so a CTCP flood cannot get the bot killed for flooding.
+                queue.push(.init(IRCMessage(command: "NOTICE", params: [source.nick, CTCP.encode("VERSION", "Liaison \(settings.version)")]).serialized()),
+                           target: users.fold(source.nick))
+                wake.signal()
                 return
             case "PING":
-                send(priority: IRCMessage(command: "NOTICE", params: [source.nick, CTCP.encode("PING", ctcp.argument)]))
+                let argument = String(ctcp.argument.utf8.prefix(64)) ?? ""
+                queue.push(.init(IRCMessage(command: "NOTICE", params: [source.nick, CTCP.encode("PING", argument)]).serialized()),
+                           target: users.fold(source.nick))
+                wake.signal()
                 return
             default:
                 return
@@ -228,8 +268,7 @@ extension IRCClient {
 
     func report(_ nick: String) async {
         guard let u = users.user(nick) else { return }
-        let (identity, verified) = identity(of: nick, tagAccount: nil)
-        guard verified else { return }
+        let identity = memberIdentity(u)
         let channels = Set(u.channels.map(users.channelName))
         guard reported[identity] != channels else { return }
         reported[identity] = channels
@@ -244,7 +283,7 @@ extension IRCClient {
     func reportAll() async {
         for u in users.users.values { await report(u.nick) }
         for (identity, channels) in reported where !channels.isEmpty {
-            let stillThere = users.users.values.contains { self.identity(of: $0.nick, tagAccount: nil).0 == identity }
+            let stillThere = users.users.values.contains { self.memberIdentity($0) == identity }
             if !stillThere {
                 reported[identity] = []
                 await host.membership(identity, channels: [])
@@ -274,7 +313,7 @@ extension IRCClient {
     }
 
     func registered() async {
-        backoff.reset()
+        registeredAt = Date()
         logger.info("\(settings.network): registered as \(session.nick)")
         if session.nick != session.desiredNick, session.monitorLimit != nil {
             // Told the moment the wanted nick is free again (731), to take it back.

@@ -18,16 +18,21 @@ extension IRCClient {
         case .person(let id):
             if settings.identityByNick { return .send(id.id) }
             if let bang = id.id.firstIndex(of: "!") {
+                // Bound to one connection: that nick with that user@host, or nobody.
                 let nick = String(id.id[..<bang])
-                guard let u = users.user(nick), "\(users.fold(u.nick))!\(u.user ?? "")@\(u.host ?? "")" == id.id else { return .drop }
-                return .send(u.nick)
+                if absent.contains(nick) { return .drop }
+                guard let u = users.user(nick), u.user != nil else {
+                    confirm(nick)
+                    return .wait
+                }
+                return "\(users.fold(u.nick))!\(u.user ?? "")@\(u.host ?? "")" == id.id ? .send(u.nick) : .drop
             }
-            // An account: only a nick currently seen logged in to it. In a shared channel the
-            // bot sees quits and account changes; elsewhere it asks the server first (WHOX).
+            // An account: only a nick seen logged in to it now. In a shared channel the bot
+            // sees quits and account changes; elsewhere only a confirmation moments old counts.
             for nick in users.nicks(loggedInTo: id.id) {
                 guard let u = users.user(nick) else { continue }
-                if !u.channels.isEmpty { return .send(u.nick) }
-                if let confirmed = u.confirmed, Date().timeIntervalSince(confirmed) < 15 { return .send(u.nick) }
+                if !u.channels.isEmpty, session.has("account-notify") || settings.identityByNick { return .send(u.nick) }
+                if let confirmed = u.confirmed, Date().timeIntervalSince(confirmed) < 3 { return .send(u.nick) }
                 confirm(u.nick)
             }
             return .wait
@@ -39,6 +44,7 @@ extension IRCClient {
         lastOutboxPoll = Date()
         guard session.isRegistered else { return }
         var done: [Int64] = []
+        // `inFlight` is checked per entry: an await below may deliver entries of this list.
         for entry in await host.outbox(network: settings.network) where inFlight[entry.id] == nil {
             switch entry.kind {
             case .join:
@@ -66,8 +72,12 @@ extension IRCClient {
                 }
             }
         }
+        for id in done { inFlight[id] = Self.delivered }
         if !done.isEmpty { await host.delivered(done) }
     }
+
+    /// In `inFlight`: delivered on this connection (the row is gone; never queue it again).
+    static let delivered = -1
 
     func channelName(_ target: Target) -> String {
         if case .channel(_, let name) = target { return name }
@@ -79,35 +89,42 @@ extension IRCClient {
         let budget = IRCText.payloadBudget(command: "PRIVMSG", target: target, nick: session.nick,
                                            user: session.userHost?.user, host: session.userHost?.host,
                                            lineLimit: session.lineLimit)
-        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).flatMap { line -> [String] in
+        return text.split(whereSeparator: \.isNewline).flatMap { line -> [String] in
             let clean = IRCText.sanitize(String(line)).trimmingCharacters(in: .whitespaces)
             return clean.isEmpty ? [] : IRCText.split(clean, maxBytes: max(16, budget))
         }
     }
 
-    /// A line reached the socket. Without `echo-message` that is delivery (SPEC §4).
-    func lineWritten(_ line: FloodQueue.Line) async {
-        guard let entry = line.entry else { return }
-        if session.has("echo-message"), let message = IRCMessage.parse(line.text), message.params.count >= 2 {
-            awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
-            return
-        }
-        if line.isLast {
-            // Still in flight until the outbox row is gone, so no poll queues it again.
-            await host.delivered([entry])
-            inFlight[entry] = nil
-        }
+    /// With `echo-message`, a chat line counts as sent when it comes back (SPEC §4). Returns
+    /// whether an echo is now expected for it.
+    func expectEcho(_ line: FloodQueue.Line) -> Bool {
+        guard let entry = line.entry, session.has("echo-message"),
+              let message = IRCMessage.parse(line.text), message.params.count >= 2 else { return false }
+        awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
+        return true
     }
 
-    /// The server echoed one of our lines: when an entry's last line is back, it is delivered.
+    /// A line reached the socket on a server without `echo-message`: that is delivery.
+    func lineWritten(_ line: FloodQueue.Line) async {
+        guard let entry = line.entry, line.isLast else { return }
+        await finish(entry)
+    }
+
+    func finish(_ entry: Int64) async {
+        inFlight[entry] = Self.delivered
+        await host.delivered([entry])
+    }
+
+    /// The server echoed one of our lines. Echoes come back in order per target, and a
+    /// server may alter the text (colour stripping), so the oldest line to that target is it.
     func confirmEcho(target: String, text: String) async {
         let key = users.fold(target)
-        guard let index = awaitingEcho.firstIndex(where: { $0.target == key && $0.text == text }) else { return }
+        guard let index = awaitingEcho.firstIndex(where: { $0.target == key && $0.text == text })
+                ?? awaitingEcho.firstIndex(where: { $0.target == key }) else { return }
         let echoed = awaitingEcho.remove(at: index)
-        guard let entry = echoed.entry, let remaining = inFlight[entry] else { return }
+        guard let entry = echoed.entry, let remaining = inFlight[entry], remaining > 0 else { return }
         if remaining <= 1 {
-            await host.delivered([entry])
-            inFlight[entry] = nil
+            await finish(entry)
         } else {
             inFlight[entry] = remaining - 1
         }
@@ -116,27 +133,44 @@ extension IRCClient {
     /// Asks the server which account a nick is logged in to now (WHOX); without WHOX the
     /// last known account stands.
     func confirm(_ nick: String) {
-        guard session.supportsWHOX else {
-            users.see(nick, confirmedAt: Date())
-            return
-        }
+        // Without WHOX nothing can vouch for a nick outside shared channels: the message
+        // waits until the person writes to the bot or joins a shared channel.
+        guard session.supportsWHOX else { return }
         let key = users.fold(nick)
         guard !whoPending.contains(key) else { return }
         whoPending.insert(key)
-        send(priority: IRCMessage(command: "WHO", params: [nick, "%tnfa,153"]))
+        send(priority: IRCMessage(command: "WHO", params: [nick, "%tuhnfa,153"]))
     }
 
-    /// 401: the nick is gone. Lines to it will never echo: they go back to the outbox.
+    /// 401: the nick is gone. Its lines will never echo: they go back to the outbox, to be
+    /// routed again (to the person's next nick, or dropped with their connection).
     func noSuchNick(_ nick: String) {
         let key = users.fold(nick)
-        if users.user(nick)?.channels.isEmpty ?? true { users.quit(nick) }
-        var released: Set<Int64> = []
+        if users.user(nick)?.channels.isEmpty ?? true {
+            users.quit(nick)
+            absent.insert(key)
+        }
+        for entry in releaseLines(to: key) where inFlight[entry] != Self.delivered { inFlight[entry] = nil }
+    }
+
+    /// 404: the channel refuses our lines (moderated, banned). Retrying would only repeat the
+    /// refusal, so what was for it counts as done.
+    func cannotSend(to channel: String) async {
+        logger.warning("\(settings.network): cannot send to \(channel)")
+        for entry in releaseLines(to: users.fold(channel)) where inFlight[entry] != Self.delivered {
+            await finish(entry)
+        }
+    }
+
+    /// Forgets every line to `target` that waits in the queue or for its echo; returns their entries.
+    func releaseLines(to target: String) -> Set<Int64> {
+        var entries = Set(queue.removeAll(target: target).compactMap(\.entry))
         awaitingEcho.removeAll { line in
-            guard line.target == key else { return false }
-            if let entry = line.entry { released.insert(entry) }
+            guard line.target == target else { return false }
+            if let entry = line.entry { entries.insert(entry) }
             return true
         }
-        for entry in released { inFlight[entry] = nil }
+        return entries
     }
 
     /// Someone has mail but no nick is seen logged in to their account: watch their last

@@ -34,6 +34,10 @@ public actor IRCClient {
     var monitored: [String: String] = [:]
     /// Nicks with a WHOX query under way (folded).
     var whoPending: Set<String> = []
+    /// Nicks the server said nobody has (folded): connection-bound identities there are gone.
+    var absent: Set<String> = []
+    var registeredAt: Date?
+    var canonicalizerSent = false
 
     let wake = WakeSignal()
     /// The current connection's wake-ups.
@@ -66,7 +70,11 @@ public actor IRCClient {
             guard !Task.isCancelled && !stopping else { break }
             let delay = backoff.nextDelay(using: &rng)
             logger.info("\(settings.network): reconnecting in \(String(format: "%.1f", delay)) s")
-            do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }
+            // In short steps, so a shutdown during a long wait is not held up by it.
+            let until = Date().addingTimeInterval(delay)
+            while Date() < until, !stopping, !Task.isCancelled {
+                do { try await Task.sleep(for: .milliseconds(200)) } catch { break }
+            }
         }
     }
 
@@ -99,6 +107,9 @@ public actor IRCClient {
         let hostname = settings.host
         // SNI and name checks need a name, not an address.
         let sniName: String? = hostname.contains(where: \.isLetter) && !hostname.contains(":") ? hostname : nil
+        if ssl != nil, settings.tlsVerify, sniName == nil {
+            logger.warning("\(settings.network): host is an address: the certificate chain is verified, its name cannot be; use the server's name")
+        }
         logger.info("\(settings.network): connecting to \(hostname):\(settings.port)\(ssl == nil ? "" : " (TLS)")")
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(15))
@@ -150,6 +161,11 @@ public actor IRCClient {
         reported = [:]
         monitored = [:]
         whoPending = []
+        absent = []
+        canonicalizerSent = false
+        // A connection that held for a minute resets the backoff; one dropped at once does not.
+        if let since = registeredAt, Date().timeIntervalSince(since) > 60 { backoff.reset() }
+        registeredAt = nil
         await host.networkReset(settings.network)
     }
 
@@ -165,8 +181,10 @@ public actor IRCClient {
             let (line, wait) = queue.next(now: Date())
             if let line {
                 guard let writer else { return }
+                // Expect the echo before writing: it may arrive before write() returns.
+                let echoed = expectEcho(line)
                 try await writer.write(line.text)
-                await lineWritten(line)
+                if !echoed { await lineWritten(line) }
                 continue
             }
             if let wait {

@@ -53,7 +53,8 @@ public struct IRCSession: Sendable {
 
     public var isRegistered: Bool { state == .registered }
     public var casemapping: IRCCasemapping { IRCCasemapping(isupport: isupport["CASEMAPPING"] ?? "rfc1459") }
-    public var lineLimit: Int { Int(isupport["LINELEN"] ?? "").map { max(512, $0) } ?? 512 }
+    /// What we write never exceeds 512 bytes (SPEC §4), whatever LINELEN a server offers.
+    public var lineLimit: Int { 512 }
     public var chantypes: String { isupport["CHANTYPES"] ?? "#&" }
     public var supportsWHOX: Bool { isupport["WHOX"] != nil }
     public var monitorLimit: Int? { isupport["MONITOR"].map { Int($0) ?? 100 } }

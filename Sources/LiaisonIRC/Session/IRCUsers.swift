@@ -46,6 +46,11 @@ public struct IRCUsers: Sendable {
         let key = fold(nick)
         var u = users[key] ?? User(nick: nick)
         u.nick = nick
+        // Another connection under the same nick is another person until proven otherwise.
+        if (user != nil && u.user != nil && user != u.user) || (host != nil && u.host != nil && host != u.host) {
+            u.account = nil
+            u.confirmed = nil
+        }
         if let user { u.user = user }
         if let host { u.host = host }
         if case .some(let value) = account { u.account = value }
