@@ -327,3 +327,28 @@ def test_admins_and_bans_compare_accounts_with_the_server_casemapping(servers, m
     assert "banned" in m.wait_text(nick, "banned").lower()
     a.drain(1)
     assert not a.said(nick, "accept"), "a banned requester reaches nobody"
+
+
+def test_listen_commands_ignore_list_and_a_polite_quit(servers, make_bot):
+    port = servers["INSPIRCD_PORT"]
+    alice = unique("alice")
+    accounts(servers, alice)
+    other_bot = unique("otherbot")
+    channel = "#" + unique("listen")
+    bot, nick = start_bot(make_bot, servers, channel, extra=f"listen = commands\nignore = {other_bot}, ChanServ\n")
+    a = member(port, alice, "chess")
+    b = Client(port, unique("bob"))
+    b.join(channel)
+    watcher = Client(port, unique("w"))
+    watcher.join(channel)
+    b.say(channel, "who knows about chess?")
+    b.drain(1.5)
+    assert not b.said(nick, "member"), "listen = commands: questions are not answered"
+    b.say(channel, "!ask chess")
+    b.wait_text(nick, "1 member", target=channel)
+    ob = Client(port, other_bot)
+    ob.say(nick, "help")
+    ob.drain(1.5)
+    assert not ob.said(nick, "commands"), "ignored nicks are never answered"
+    assert bot.stop() == 0, "SIGTERM: exit 0"
+    watcher.wait(lambda t, s, cmd, p: cmd == "QUIT" and s and s.split("!")[0] == nick)
