@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure logic: no sockets, no SQL, no HTTP.
@@ -27,9 +28,14 @@ let package = Package(
         .target(name: "LiaisonIRC", dependencies: [
             "LiaisonCore",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Matrix: the client-server API over async-http-client.
+        .target(name: "LiaisonMatrix", dependencies: [
+            "LiaisonCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Config file, console network, wiring and lifecycle. A library so tests can reach it;
@@ -38,6 +44,7 @@ let package = Package(
             "LiaisonCore",
             "LiaisonStore",
             "LiaisonIRC",
+            "LiaisonMatrix",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -6,7 +6,6 @@ public enum ConfigCheck {
         do {
             let config = try ConfigLoader.load(path: path)
             var text = "# \(config.filePath): valid\n"
-            for m in config.matrix { text += "# [matrix.\(m.name)]: Matrix is not supported yet; validated and ignored.\n" }
             print(text + config.effectiveSettings(), terminator: config.effectiveSettings().hasSuffix("\n") ? "" : "\n")
             return 0
         } catch {

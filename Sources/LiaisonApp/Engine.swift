@@ -28,6 +28,7 @@ actor Engine {
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
         broker = try Broker(settings: config.broker, store: store, networks: networks)
+        broker.roomNetworks = Set(config.matrix.map(\.name))
         for irc in config.irc {
             // The IRC default until the server says otherwise in ISUPPORT.
             broker.setCanonicalizer(network: irc.name) { IRCCasemapping.rfc1459.fold($0) }
@@ -170,6 +171,25 @@ extension Engine: ChatHost {
 
     func displayName(_ identity: Identity) -> String? {
         try? store.displayName(of: identity)
+    }
+
+    func redacted(network: String, eventID: String) {
+        broker.redacted(network: network, eventID: eventID, now: clock())
+        flush()
+    }
+
+    func networkState(network: String, key: String) -> String? {
+        try? store.networkState(network: network, key: key)
+    }
+
+    func setNetworkState(network: String, key: String, value: String?) -> Bool {
+        do {
+            try store.setNetworkState(network: network, key: key, value: value)
+            return true
+        } catch {
+            logger.error("could not save \(network) state: \(error)")
+            return false
+        }
     }
 
     func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) {

@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import LiaisonIRC
+import LiaisonMatrix
 
 /// Turns `[irc.NAME]` sections into client settings, reading secrets from their files or
 /// environment variables (never logged, never printed).
@@ -13,12 +14,12 @@ enum IRCWiring {
         switch source {
         case .file(let path):
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw SecretError(description: "[irc.\(network)]: cannot read the password file \(path)")
+                throw SecretError(description: "[\(network)]: cannot read the secret file \(path)")
             }
             return text.trimmingCharacters(in: .newlines)
         case .environment(let name):
             guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-                throw SecretError(description: "[irc.\(network)]: the environment variable \(name) is not set")
+                throw SecretError(description: "[\(network)]: the environment variable \(name) is not set")
             }
             return value
         }
@@ -40,5 +41,13 @@ enum IRCWiring {
                                  identityByNick: c.identity == .nick, listensToQuestions: c.listen == .questions,
                                  ignore: c.ignore, floodBurst: c.floodBurst, floodInterval: c.floodInterval,
                                  pingTimeout: c.pingTimeout, version: LiaisonVersion.string)
+    }
+
+    static func matrixSettings(_ c: MatrixNetworkConfig, botName: String) throws -> MatrixSettings {
+        let password = try c.password.map { try read($0, network: c.name) }
+        let token = try c.accessToken.map { try read($0, network: c.name) }
+        return MatrixSettings(network: c.name, homeserver: c.homeserver, userID: c.userID, password: password, accessToken: token,
+                              rooms: c.rooms, listensToQuestions: c.listen == .questions, ignore: c.ignore,
+                              inviteFrom: c.inviteFrom, botName: botName)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import LiaisonIRC
+import LiaisonMatrix
 import Logging
 import ServiceLifecycle
 
@@ -23,16 +24,11 @@ public enum LiaisonRunner {
             return handler
         }
         let logger = Logger(label: "liaison")
-        for matrix in config.matrix {
-            logger.warning("[matrix.\(matrix.name)]: Matrix networks are not supported yet; this section is validated and ignored.")
-        }
-        guard config.consoleEnabled || !config.irc.isEmpty else {
-            printError("liaison: nothing to run: the console is disabled and Matrix is not supported yet; enable [console] or add an [irc.NAME] section in \(config.filePath).")
-            return 2
-        }
         var ircSettings: [IRCClientSettings] = []
+        var matrixSettings: [MatrixSettings] = []
         do {
             ircSettings = try config.irc.map { try IRCWiring.settings($0, version: LiaisonVersion.string) }
+            matrixSettings = try config.matrix.map { try IRCWiring.matrixSettings($0, botName: config.botName) }
         } catch {
             printError("liaison: \(error)")
             return 2
@@ -58,11 +54,16 @@ public enum LiaisonRunner {
             await engine.register(network: settings.network) { client.outboxChanged() }
             services.append(.init(service: IRCService(client: client)))
         }
+        for settings in matrixSettings {
+            let client = MatrixClient(settings: settings, host: engine, logger: logger)
+            await engine.register(network: settings.network) { client.outboxChanged() }
+            services.append(.init(service: MatrixService(client: client)))
+        }
         if config.consoleEnabled {
             // Alone, the console's end of input ends the process; beside other networks it
             // only closes the console (SPEC §7).
             services.append(.init(service: ConsoleService(engine: engine, logger: logger),
-                                  successTerminationBehavior: ircSettings.isEmpty ? .gracefullyShutdownGroup : .ignore))
+                                  successTerminationBehavior: ircSettings.isEmpty && matrixSettings.isEmpty ? .gracefullyShutdownGroup : .ignore))
         }
         let group = ServiceGroup(configuration: .init(
             services: services,

@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonIRC
+import LiaisonMatrix
 import Logging
 import ServiceLifecycle
 
@@ -53,6 +54,19 @@ struct IRCService: Service {
             await client.run()
         } onGracefulShutdown: {
             Task { await client.quit() }
+        }
+    }
+}
+
+/// One Matrix homeserver.
+struct MatrixService: Service {
+    let client: MatrixClient
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await client.run()
+        } onGracefulShutdown: {
+            Task { await client.stop() }
         }
     }
 }

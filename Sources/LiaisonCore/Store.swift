@@ -16,6 +16,9 @@ public protocol Store: AnyObject {
     func allAliases() throws -> [Alias]
     /// Channel settings persisted by admin commands and kicks.
     func channelSettings() throws -> [ChannelSetting]
+    /// Transport state outside any event (the sync position, rooms), committed at once.
+    func networkState(network: String, key: String) throws -> String?
+    func setNetworkState(network: String, key: String, value: String?) throws
 }
 
 /// The operations available inside one transaction.
@@ -91,6 +94,16 @@ public protocol StoreTransaction {
 
     // Outbox
     func enqueue(_ kind: OutboxKind, to target: Target, text: String, at: Date) throws
+    /// An introduction in a room of its own: `target` and `other` meet there.
+    func enqueueIntroduction(_ requester: Identity, _ expert: Identity, text: String, at: Date) throws
+
+    // Network state kept for transports (tokens, sync position, rooms) and seen events
+    func networkState(network: String, key: String) throws -> String?
+    func setNetworkState(network: String, key: String, value: String?) throws
+    /// False when the event was already handled (a replayed sync): handle it only once.
+    func markSeen(network: String, eventID: String, at: Date) throws -> Bool
+    func request(sourceEvent: String) throws -> Request?
+    func setSourceEvent(requestID: Int64, eventID: String) throws
 
     // Privacy
     /// Every stored row that refers to the identity, as (table, readable row) pairs.

@@ -124,6 +124,45 @@ enum Migrations {
             let salt = (0..<4).map { _ in String(rng.next(), radix: 16) }.joined()
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('block_salt', ?)", arguments: [salt])
         }
+        migrator.registerMigration("v2 network state, seen events, introduction rooms") { db in
+            try db.execute(sql: """
+                CREATE TABLE network_state (
+                    network TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (network, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE seen_event (
+                    network TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (network, event_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX seen_event_at ON seen_event(at);
+                ALTER TABLE request ADD COLUMN source_event TEXT;
+                CREATE INDEX request_source ON request(source_event) WHERE source_event IS NOT NULL;
+                CREATE TABLE outbox_v2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('message', 'join', 'part', 'introduction')),
+                    network TEXT NOT NULL,
+                    target_kind TEXT NOT NULL CHECK (target_kind IN ('person', 'channel')),
+                    target TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    other TEXT
+                );
+                INSERT INTO outbox_v2 (id, kind, network, target_kind, target, text, created_at)
+                    SELECT id, kind, network, target_kind, target, text, created_at FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v2 RENAME TO outbox;
+                CREATE INDEX outbox_network ON outbox(network, id);
+                """)
+            // Keep AUTOINCREMENT's high-water mark: ids are never reused.
+            try db.execute(sql: """
+                UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence WHERE name IN ('outbox', 'outbox_v2'))
+                WHERE name = 'outbox'
+                """)
+        }
         return migrator
     }
 }

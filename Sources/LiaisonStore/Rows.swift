@@ -76,6 +76,7 @@ extension OutboxEntry {
         let target: Target = (row["target_kind"] as String?) == "channel"
             ? .channel(network: network, name: row["target"])
             : .person(row.identity("target"))
-        self.init(id: row["id"], kind: OutboxKind(rawValue: row["kind"] ?? "") ?? .message, target: target, text: row["text"])
+        self.init(id: row["id"], kind: OutboxKind(rawValue: row["kind"] ?? "") ?? .message, target: target, text: row["text"],
+                  other: (row["other"] as String?).map(Identity.init(stored:)))
     }
 }

@@ -72,6 +72,14 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func networkState(network: String, key: String) throws -> String? {
+        try queue.read { db in try SQLiteTransaction(db: db).networkState(network: network, key: key) }
+    }
+
+    public func setNetworkState(network: String, key: String, value: String?) throws {
+        try queue.write { db in try SQLiteTransaction(db: db).setNetworkState(network: network, key: key, value: value) }
+    }
+
     /// Moves the WAL's content into the main file and truncates the WAL to zero bytes.
     public func checkpoint() throws {
         try queue.writeWithoutTransaction { db in

@@ -15,11 +15,15 @@ extension SQLiteTransaction {
         ("block", ["blocker"]),
         ("ban", ["identity", "banned_by"]),
         ("audit", ["actor", "subject"]),
-        ("outbox", ["target"]),
+        ("outbox", ["target", "other"]),
     ]
 
     func dataReferring(to id: Identity) throws -> [(table: String, row: String)] {
         var result: [(table: String, row: String)] = []
+        // Transport state about a person is keyed "KIND:IDENTITY" (a Matrix DM room, say).
+        for row in try rows("SELECT * FROM network_state WHERE key LIKE ? ESCAPE '\\'", ["%:" + Self.likeEscaped(id.raw)]) {
+            result.append(("network_state", Self.describe(row)))
+        }
         for (table, columns) in Self.identityColumns {
             let condition = columns.map { "\($0) = ?" }.joined(separator: " OR ")
             let args = StatementArguments(Array(repeating: id.raw, count: columns.count))
@@ -46,8 +50,13 @@ extension SQLiteTransaction {
         }.joined(separator: ", ")
     }
 
+    static func likeEscaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
     func forget(_ id: Identity) throws {
         let raw = id.raw
+        try db.execute(sql: "DELETE FROM network_state WHERE key LIKE ? ESCAPE '\\'", arguments: ["%:" + Self.likeEscaped(raw)])
         // Introductions, offers and requests survive only as anonymous counts.
         let mine = "SELECT id FROM request WHERE requester = ?"
         try bump("forgotten_requests", by: int("SELECT COUNT(*) FROM request WHERE requester = ?", [raw]))
@@ -71,7 +80,7 @@ extension SQLiteTransaction {
             "DELETE FROM channel_member WHERE identity = ?",
             "DELETE FROM person WHERE identity = ?",
             "DELETE FROM block WHERE blocker = ?",
-            "DELETE FROM outbox WHERE target_kind = 'person' AND target = ?",
+            "DELETE FROM outbox WHERE (target_kind = 'person' AND target = ?) OR other = ?1",
             "UPDATE ban SET banned_by = NULL WHERE banned_by = ?",
             "UPDATE audit SET actor = NULL WHERE actor = ?",
             "UPDATE audit SET subject = NULL WHERE subject = ?",

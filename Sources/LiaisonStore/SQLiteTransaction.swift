@@ -68,7 +68,46 @@ struct SQLiteTransaction: StoreTransaction {
         Set(try String.fetchAll(db, sql: "SELECT channel FROM channel_member WHERE identity = ?", arguments: [id.raw]))
     }
 
+    // MARK: Network state and seen events
+
+    func networkState(network: String, key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM network_state WHERE network = ? AND key = ?", arguments: [network, key])
+    }
+
+    func setNetworkState(network: String, key: String, value: String?) throws {
+        if let value {
+            try db.execute(sql: "INSERT OR REPLACE INTO network_state (network, key, value) VALUES (?, ?, ?)",
+                           arguments: [network, key, value])
+        } else {
+            try db.execute(sql: "DELETE FROM network_state WHERE network = ? AND key = ?", arguments: [network, key])
+        }
+    }
+
+    func markSeen(network: String, eventID: String, at: Date) throws -> Bool {
+        try db.execute(sql: "INSERT OR IGNORE INTO seen_event (network, event_id, at) VALUES (?, ?, ?)",
+                       arguments: [network, eventID, at.stored])
+        guard db.changesCount > 0 else { return false }
+        // A replay can only come from a sync position older than a few days at most.
+        try db.execute(sql: "DELETE FROM seen_event WHERE at < ?", arguments: [at.addingTimeInterval(-14 * 86_400).stored])
+        return true
+    }
+
+    func request(sourceEvent: String) throws -> Request? {
+        try Row.fetchOne(db, sql: "SELECT * FROM request WHERE source_event = ?", arguments: [sourceEvent]).map(Request.init(row:))
+    }
+
+    func setSourceEvent(requestID: Int64, eventID: String) throws {
+        try db.execute(sql: "UPDATE request SET source_event = ? WHERE id = ?", arguments: [eventID, requestID])
+    }
+
     // MARK: Outbox
+
+    func enqueueIntroduction(_ requester: Identity, _ expert: Identity, text: String, at: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO outbox (kind, network, target_kind, target, text, created_at, other)
+            VALUES ('introduction', ?, 'person', ?, ?, ?, ?)
+            """, arguments: [requester.network, requester.raw, text, at.stored, expert.raw])
+    }
 
     func enqueue(_ kind: OutboxKind, to target: Target, text: String, at: Date) throws {
         let (targetKind, value): (String, String) = switch target {

@@ -44,6 +44,7 @@ extension Broker {
         }
         try ctx.ensurePerson()
         var request = try tx.createRequest(draft)
+        if let eventID = ctx.message.eventID { try tx.setSourceEvent(requestID: request.id, eventID: eventID) }
         let chosen = Array(candidates.prefix(settings.offersPerRequest))
         if chosen.isEmpty {
             request.nobodyNotified = true
@@ -115,7 +116,7 @@ extension Broker {
         try tx.createOffer(Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
                                  expiresAt: now.addingTimeInterval(settings.offerTTL)))
         let requester = try tx.person(request.requester)
-        let who = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network)
+        let who = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \"\(request.originalText)\"."
         text += " " + (try commonGround(request.requester, expert, tx: tx))
@@ -123,9 +124,11 @@ extension Broker {
         try tx.enqueue(.message, to: .person(expert), text: text, at: now)
     }
 
-    /// "carol (console)": a person as others on any network should read them.
-    static func handle(_ name: String, network: String) -> String {
-        "\(name) (\(network))"
+    /// "carol (console)": a person as others on any network should read them. On Matrix the
+    /// user ID is part of it, so clients can make it a mention.
+    static func handle(_ name: String, network: String, id: String? = nil) -> String {
+        if let id, id.hasPrefix("@"), id.contains(":") { return "\(name) (\(id))" }
+        return "\(name) (\(network))"
     }
 
     /// Channels both are in, and earlier introductions in common (SPEC §3.2, §3.4).

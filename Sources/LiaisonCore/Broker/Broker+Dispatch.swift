@@ -3,6 +3,9 @@ import Foundation
 extension Broker {
     /// Works out what a message asks for (SPEC §2) and runs it.
     func dispatch(_ message: IncomingMessage, tx: any StoreTransaction, now: Date) throws {
+        if let eventID = message.eventID, try !tx.markSeen(network: message.network, eventID: eventID, at: now) {
+            return // already handled before a restart: never twice
+        }
         // Only people who did something that needs it have a row (see CommandContext.me);
         // talking to the bot stores nothing, so `forget` stays forgotten.
         if var known = try tx.person(message.sender), known.displayName != message.displayName {

@@ -45,6 +45,18 @@ extension Broker {
         }
     }
 
+    /// The message that asked was redacted: its request is cancelled (SPEC: a redacted
+    /// request is cancelled), quietly for the requester, with a note to pending experts.
+    public func redacted(network: String, eventID: String, now: Date) {
+        perform(replyTo: nil, now: now) { tx in
+            guard var request = try tx.request(sourceEvent: eventID), request.status == .open else { return }
+            request.status = .cancelled
+            try tx.saveRequest(request)
+            try self.withdrawPending(request, note: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer.",
+                                     tx: tx, now: now)
+        }
+    }
+
     /// Kicked from a channel: remembered, so the bot does not rejoin until an admin says so.
     public func kicked(network: String, channel: String, now: Date) {
         perform(replyTo: nil, now: now) { tx in

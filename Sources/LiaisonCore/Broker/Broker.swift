@@ -24,6 +24,8 @@ public final class Broker {
     /// How each network spells an identity canonically (IRC: the server's CASEMAPPING),
     /// applied to identities typed by admins and to the admin list before comparing.
     var canonicalizers: [String: @Sendable (String) -> String] = [:]
+    /// Networks where an introduction gets a room of its own (Matrix).
+    public var roomNetworks: Set<String> = []
     /// Channels people are in right now on live networks, as transports report them.
     var liveChannels: [Identity: Set<String>] = [:]
     /// Natural-language replies per channel in the last minute (flood control, not state).

@@ -67,8 +67,8 @@ extension Broker {
                                                    expert: expert, topic: request.topic, createdAt: now))
         let requester = try tx.person(request.requester)
         let expertPerson = try tx.person(expert)
-        let requesterName = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network)
-        let expertName = Self.handle(expertPerson?.displayName ?? expert.id, network: expert.network)
+        let requesterName = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
+        let expertName = Self.handle(expertPerson?.displayName ?? expert.id, network: expert.network, id: expert.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var toRequester = "Introduction #\(request.id) (\(request.topic)): meet \(expertName), who knows about it and said yes. You asked \(place): \"\(request.originalText)\". \(ground)"
         if let note = expertPerson?.note { toRequester += " Their note: \"\(note)\"." }
@@ -76,8 +76,18 @@ extension Broker {
         var toExpert = "Introduction #\(request.id) (\(request.topic)): meet \(requesterName), who asked \(place): \"\(request.originalText)\". \(ground)"
         if let note = expertPerson?.note { toExpert += " Your note was passed on: \"\(note)\"." }
         toExpert += " They'll message you, or you can message them directly. Thank you for helping!"
-        try tx.enqueue(.message, to: .person(expert), text: toExpert, at: now)
-        try tx.enqueue(.message, to: .person(request.requester), text: toRequester, at: now)
+        if request.requester.network == expert.network, roomNetworks.contains(expert.network) {
+            // A room of their own with both, the introduction posted there, and a note in each DM.
+            var inRoom = "Introduction #\(request.id) (\(request.topic)): \(requesterName), meet \(expertName), who knows about it and said yes. \(requesterName) asked \(place): \"\(request.originalText)\". \(ground)"
+            if let note = expertPerson?.note { inRoom += " \(expertPerson?.displayName ?? "Their") note: \"\(note)\"." }
+            inRoom += " This room is yours; \"thanks \(request.id)\" (to me, privately) passes thanks on."
+            try tx.enqueueIntroduction(request.requester, expert, text: inRoom, at: now)
+            try tx.enqueue(.message, to: .person(expert), text: "Introduction #\(request.id): I've invited you and \(requesterName) to a new room to talk about \(request.topic). Thank you for helping!", at: now)
+            try tx.enqueue(.message, to: .person(request.requester), text: "Introduction #\(request.id): meet \(expertName), who knows about \(request.topic) and said yes. I've invited you both to a new room; \"thanks \(request.id)\" passes your thanks on.", at: now)
+        } else {
+            try tx.enqueue(.message, to: .person(expert), text: toExpert, at: now)
+            try tx.enqueue(.message, to: .person(request.requester), text: toRequester, at: now)
+        }
         if request.followupAt == nil { request.followupAt = now.addingTimeInterval(settings.followupAfter) }
         if try tx.introductions(requestID: request.id).count >= settings.introsPerRequest {
             request.status = .fulfilled

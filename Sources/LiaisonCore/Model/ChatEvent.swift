@@ -21,9 +21,12 @@ public struct IncomingMessage: Sendable {
     public var mentionsBot: Bool
     /// `questions` (natural language too) or `commands` only, from the network's `listen`.
     public var listensToQuestions: Bool
+    /// The network's id for the message (Matrix event ID): it is handled at most once.
+    public var eventID: String?
 
     public init(sender: Identity, displayName: String, place: Place, text: String, isAction: Bool = false,
-                verified: Bool = true, botNick: String, mentionsBot: Bool = false, listensToQuestions: Bool = true) {
+                verified: Bool = true, botNick: String, mentionsBot: Bool = false, listensToQuestions: Bool = true,
+                eventID: String? = nil) {
         self.sender = sender
         self.displayName = displayName
         self.place = place
@@ -33,6 +36,7 @@ public struct IncomingMessage: Sendable {
         self.botNick = botNick
         self.mentionsBot = mentionsBot
         self.listensToQuestions = listensToQuestions
+        self.eventID = eventID
     }
 
     public var network: String { sender.network }

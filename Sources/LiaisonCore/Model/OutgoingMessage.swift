@@ -14,6 +14,8 @@ public enum Target: Hashable, Sendable {
 /// What the outbox carries: a message, or a channel join / part for the transport.
 public enum OutboxKind: String, Sendable, Codable {
     case message, join, part
+    /// An introduction between `target` and `other` in a room of their own (Matrix).
+    case introduction
 }
 
 /// A committed entry of the durable outbox.
@@ -22,11 +24,14 @@ public struct OutboxEntry: Sendable, Equatable {
     public var kind: OutboxKind
     public var target: Target
     public var text: String
+    /// The second person of an `.introduction`.
+    public var other: Identity?
 
-    public init(id: Int64, kind: OutboxKind, target: Target, text: String) {
+    public init(id: Int64, kind: OutboxKind, target: Target, text: String, other: Identity? = nil) {
         self.id = id
         self.kind = kind
         self.target = target
         self.text = text
+        self.other = other
     }
 }

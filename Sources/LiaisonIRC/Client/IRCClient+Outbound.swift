@@ -54,6 +54,9 @@ extension IRCClient {
                 send(priority: IRCMessage(command: "PART", params: [channelName(entry.target), "Asked to leave by an admin"]))
                 users.botLeft(channelName(entry.target))
                 done.append(entry.id)
+            case .introduction:
+                // Only room-capable networks (Matrix) are given introduction rooms.
+                done.append(entry.id)
             case .message:
                 switch route(entry.target) {
                 case .drop:

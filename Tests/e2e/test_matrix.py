@@ -1,0 +1,251 @@
+"""Liaison on a real Synapse (issue 4), driven through the client-server API as users would."""
+import os
+import re
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import Bot, ROOT, unique
+import matrixclient as mx
+
+SYNAPSE = ROOT / "scripts" / "matrix" / "synapse.sh"
+
+
+def start_synapse(low_limits=False):
+    work = Path(tempfile.mkdtemp(prefix="liaison-synapse-"))
+    args = [str(SYNAPSE), "start", str(work)] + (["--low-rate-limits"] if low_limits else [])
+    subprocess.run(args, check=True, capture_output=True)
+    env = dict(l.split("=", 1) for l in (work / "env").read_text().splitlines() if "=" in l)
+    env["DIR"] = str(work)
+    return env
+
+
+@pytest.fixture(scope="module")
+def synapse():
+    env = start_synapse()
+    yield env
+    subprocess.run([str(SYNAPSE), "stop", env["DIR"]], check=False, capture_output=True)
+
+
+def user(env, name):
+    """Registers a user and returns a logged-in client whose first sync is done."""
+    mx.register(env["SYNAPSE_URL"], env["SYNAPSE_SHARED_SECRET"], name, "pw-" + name)
+    c = mx.login(env["SYNAPSE_URL"], name, "pw-" + name)
+    c.sync()
+    c.clear()
+    return c
+
+
+def matrix_conf(env, bot_user, rooms="", admins="", broker=""):
+    pw = Path(tempfile.mkdtemp(prefix="liaison-pw-")) / "pass"
+    pw.write_text("pw-" + bot_user + "\n")
+    return f"""[bot]
+state = state.db
+admins = {admins}
+log_level = info
+
+[broker]
+{broker}
+
+[console]
+enabled = no
+
+[matrix.mx]
+homeserver = {env["SYNAPSE_URL"]}
+user_id = @{bot_user}:localhost
+password_file = {pw}
+rooms = {rooms}
+invite_from = localhost
+"""
+
+
+def start_bot(env, make_bot, rooms="", admins="", broker=""):
+    name = unique("lbot")
+    mx.register(env["SYNAPSE_URL"], env["SYNAPSE_SHARED_SECRET"], name, "pw-" + name)
+    bot = make_bot(matrix_conf(env, name, rooms=rooms, admins=admins, broker=broker)).start()
+    bot.wait_log("first sync")
+    return bot, f"@{name}:localhost"
+
+
+def dm(client, bot_id):
+    """A direct room with the bot, as a person's client creates it."""
+    room = client.create_room(invite=[bot_id], is_direct=True)
+    deadline = time.time() + 20
+    while bot_id not in client.room_members(room):
+        if time.time() > deadline:
+            raise TimeoutError("the bot did not join the DM")
+        time.sleep(0.2)
+    return room
+
+
+def say(client, room, text):
+    return client.send_text(room, text)
+
+
+def rid(text):
+    return int(re.search(r"#(\d+)", text).group(1))
+
+
+def member(env, bot_id, name, topics):
+    c = user(env, name)
+    room = dm(c, bot_id)
+    say(c, room, "optin")
+    c.wait_message(bot_id, "in", room_id=room)
+    say(c, room, f"expertise add {topics}")
+    c.wait_message(bot_id, "Added", room_id=room)
+    return c, room
+
+
+def test_the_whole_story_in_a_room_with_dms_and_an_introduction_room(synapse, make_bot):
+    admin = user(synapse, unique("boss"))
+    room = admin.create_room(name="Networking", preset="public_chat", alias=unique("net"))
+    bot, bot_id = start_bot(synapse, make_bot, admins=f"mx:{admin.user_id}")
+    admin.invite(room, bot_id)
+    bot.wait_log(f"joined {room}")
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "reverse mortgages")
+    carol, carol_dm = member(synapse, bot_id, unique("carol"), "reverse mortgages")
+    bob = user(synapse, unique("bob"))
+    bob_dm = dm(bob, bot_id)
+    bob.join(room)
+    bob.send_text(room, "who knows about reverse mortgages?")
+    _, reply = bob.wait_message(bot_id, "2 members", room_id=room)
+    n = rid(reply)
+    _, offer = alice.wait_message(bot_id, f"accept {n}")
+    assert "reverse mortgages" in offer
+    carol.wait_message(bot_id, f"accept {n}")
+    say(carol, carol_dm, f"decline {n}")
+    carol.wait_message(bot_id, "Declined", room_id=carol_dm)
+    say(alice, alice_dm, f"accept {n}")
+    # An introduction room with both, made by the bot, marked with the introduction.
+    intro_room = alice.wait_invite()
+    assert bob.wait_invite() == intro_room
+    alice.join(intro_room)
+    bob.join(intro_room)
+    members = set(alice.room_members(intro_room))
+    assert {alice.user_id, bob.user_id, bot_id} <= members
+    assert alice.state_event(intro_room, "org.liaison.introduction") is not None
+    _, text = bob.wait_message(bot_id, f"Introduction #{n}", room_id=intro_room)
+    assert alice.user_id in text and bob.user_id in text
+    html = bob.last_event["content"].get("formatted_body", "")
+    assert f'href="https://matrix.to/#/{alice.user_id}"' in html, "mention pills for people"
+    bob.wait_message(bot_id, "new room", room_id=bob_dm)  # the note in bob's DM
+    assert carol.user_id not in text
+    say(bob, bob_dm, f"thanks {n}")
+    alice.wait_message(bot_id, "thanks you")
+    say(admin, dm(admin, bot_id), "admin stats")
+    admin.wait_message(bot_id, "Introductions: 1")
+
+
+def test_first_sync_handles_no_history_and_edits_make_no_second_request(synapse, make_bot):
+    bob = user(synapse, unique("bob"))
+    room = bob.create_room(preset="public_chat")
+    old = user(synapse, unique("old"))
+    old.join(room)
+    old.send_text(room, "!help")  # before the bot exists: history, never answered
+    bot, bot_id = start_bot(synapse, make_bot)
+    bob.invite(room, bot_id)
+    bot.wait_log(f"joined {room}")
+    alice, _ = member(synapse, bot_id, unique("alice"), "sailing")
+    event = bob.send_text(room, "!ask sailing")
+    bob.wait_message(bot_id, "Request #", room_id=room)
+    bob.edit(room, event, "!ask sailing boats")
+    alice.wait_message(bot_id, "accept")
+    time.sleep(2)
+    bob.sync()
+    texts = [e.get("content", {}).get("body", "") for r, e in bob.pending() if e.get("sender") == bot_id and r == room]
+    assert not any("Request #" in t for t in texts), f"an edit made a second request: {texts}"
+    old.sync()
+    assert not [e for r, e in old.pending() if e.get("sender") == bot_id and "Commands" in e.get("content", {}).get("body", "")]
+
+
+def test_a_redacted_request_is_cancelled(synapse, make_bot):
+    bot, bot_id = start_bot(synapse, make_bot)
+    alice, _ = member(synapse, bot_id, unique("alice"), "bonsai")
+    bob = user(synapse, unique("bob"))
+    room = dm(bob, bot_id)
+    event = bob.send_text(room, "ask bonsai")
+    bob.wait_message(bot_id, "Request #", room_id=room)
+    alice.wait_message(bot_id, "accept")
+    bob.redact(room, event)
+    alice.wait_message(bot_id, "withdrawn")
+
+
+def test_a_bot_restart_mid_flow_neither_replays_nor_misses(synapse, make_bot):
+    bot, bot_id = start_bot(synapse, make_bot)
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "woodworking")
+    bob = user(synapse, unique("bob"))
+    bob_dm = dm(bob, bot_id)
+    say(bob, bob_dm, "ask woodworking")
+    _, reply = bob.wait_message(bot_id, "Request #", room_id=bob_dm)
+    n = rid(reply)
+    alice.wait_message(bot_id, f"accept {n}")
+    assert bot.stop() == 0
+    say(alice, alice_dm, f"accept {n}")  # while the bot is down
+    offset = len(bot.log_text())
+    bot.start()
+    bot.wait_log("resumed as", after=offset)
+    bob.wait_message(bot_id, f"meet", room_id=bob_dm, timeout=30)
+    # Once more: a second restart replays nothing.
+    bot.stop()
+    offset = len(bot.log_text())
+    bot.start()
+    bot.wait_log("resumed as", after=offset)
+    time.sleep(3)
+    bob.sync()
+    again = [e for r, e in bob.pending() if e.get("sender") == bot_id and "meet" in e.get("content", {}).get("body", "")]
+    assert not again, "no duplicate after a restart"
+    alice.sync()
+    confirmations = [e for r, e in alice.pending() if r == alice_dm and e.get("sender") == bot_id]
+    assert len([e for e in confirmations if "new room" in e.get("content", {}).get("body", "")]) <= 1
+
+
+def test_an_encrypted_room_gets_one_notice(synapse, make_bot):
+    bot, bot_id = start_bot(synapse, make_bot)
+    bob = user(synapse, unique("bob"))
+    room = bob.create_room(preset="private_chat", invite=[bot_id])
+    bot.wait_log(f"joined {room}")
+    bob.set_state(room, "m.room.encryption", {"algorithm": "m.megolm.v1.aes-sha2"})
+    for _ in range(2):
+        bob.send_event(room, "m.room.encrypted", {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "xx",
+                                                  "sender_key": "k", "device_id": "D", "session_id": "s"})
+    bob.wait_message(bot_id, "encrypted", room_id=room)
+    time.sleep(2)
+    bob.sync()
+    assert not [e for r, e in bob.pending() if e.get("sender") == bot_id and "encrypted" in e.get("content", {}).get("body", "")]
+
+
+def test_homeserver_restart_mid_flow(synapse, make_bot):
+    bot, bot_id = start_bot(synapse, make_bot)
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "falconry")
+    subprocess.run([str(SYNAPSE), "restart", synapse["DIR"]], check=True, capture_output=True)
+    start = time.time()
+    alice = mx.login(synapse["SYNAPSE_URL"], alice.user_id.split(":")[0][1:], "pw-" + alice.user_id.split(":")[0][1:])
+    alice.sync()
+    alice.clear()
+    say(alice, alice_dm, "expertise")
+    alice.wait_message(bot_id, "falconry", room_id=alice_dm, timeout=60)
+    print(f"\nmatrix_restart_to_handled {time.time() - start:.2f} s")
+
+
+def test_rate_limits_are_honoured_and_nothing_is_sent_twice(make_bot):
+    env = start_synapse(low_limits=True)
+    try:
+        bot, bot_id = start_bot(env, make_bot)
+        people = [user(env, unique("p")) for _ in range(5)]
+        rooms = [dm(p, bot_id) for p in people]
+        # Five people at once: more replies than the homeserver lets the bot send at once.
+        for p, room in zip(people, rooms):
+            say(p, room, "help")
+        for p, room in zip(people, rooms):
+            p.wait_message(bot_id, "Commands", room_id=room, timeout=60)
+        time.sleep(3)
+        for p in people:
+            p.sync()
+            extra = [e for r, e in p.pending() if e.get("sender") == bot_id and "Commands" in e.get("content", {}).get("body", "")]
+            assert not extra, "exactly one reply per command"
+        assert "rate limited" in bot.log_text()
+    finally:
+        subprocess.run([str(SYNAPSE), "stop", env["DIR"]], check=False, capture_output=True)
