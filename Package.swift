@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "LiaisonIRCTests", dependencies: [
             "LiaisonIRC", "LiaisonCore", .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"]),
         .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonCore", "LiaisonStore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,8 +27,8 @@ public enum LiaisonRunner {
         var ircSettings: [IRCClientSettings] = []
         var matrixSettings: [MatrixSettings] = []
         do {
-            ircSettings = try config.irc.map { try IRCWiring.settings($0, version: LiaisonVersion.string) }
-            matrixSettings = try config.matrix.map { try IRCWiring.matrixSettings($0, botName: config.botName) }
+            ircSettings = try config.irc.map { try NetworkWiring.settings($0, version: LiaisonVersion.string) }
+            matrixSettings = try config.matrix.map { try NetworkWiring.matrixSettings($0, botName: config.botName) }
         } catch {
             printError("liaison: \(error)")
             return 2

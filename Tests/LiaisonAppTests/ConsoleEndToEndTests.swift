@@ -124,6 +124,6 @@ import Testing
         try FileManager.default.removeItem(at: dir.appendingPathComponent("irc.pass"))
         let run = try LiaisonProcess.console("alice: help\n", in: dir)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("cannot read the password file"))
+        #expect(run.stderr.contains("[irc.local]: cannot read the secret file"))
     }
 }

@@ -164,3 +164,47 @@ import Testing
         #expect(try h.say("carol", "ask haskell").to("bob").first?.contains("1 earlier introduction in common") == true)
     }
 }
+
+/// What live networks bring: event IDs, redactions, introduction rooms.
+@Suite struct NetworkEventTests {
+    func message(_ h: Harness, _ name: String, _ text: String, event: String?, network: String = "console") -> IncomingMessage {
+        IncomingMessage(sender: Identity(network: network, id: name), displayName: name, place: .direct, text: text,
+                        botNick: "liaison", eventID: event)
+    }
+
+    @Test func anEventIsHandledOnceEvenWhenReplayed() throws {
+        let h = try Harness()
+        h.broker.handle(message(h, "bob", "ask rust", event: "$e1"), now: h.now)
+        h.broker.handle(message(h, "bob", "ask go", event: "$e1"), now: h.now)
+        let replies = try h.drain()
+        #expect(replies.count == 1)
+        #expect(try h.say("bob", "requests").first?.contains("rust") == true)
+    }
+
+    @Test func aRedactedRequestIsCancelledAndItsOffersWithdrawn() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        h.broker.handle(message(h, "bob", "ask rust", event: "$ask"), now: h.now)
+        #expect(try h.drain().to("alice").count == 1)
+        h.broker.redacted(network: "console", eventID: "$ask", now: h.now)
+        #expect(try h.drain().to("alice").mentioning("withdrawn").count == 1)
+        #expect(try h.say("alice", "accept 1").first?.contains("withdrawn") == true)
+    }
+
+    @Test func onARoomNetworkTheIntroductionGetsARoomOfItsOwn() throws {
+        let h = try Harness()
+        h.broker.roomNetworks = ["console"]
+        try h.member("alice", "rust")
+        try h.say("bob", "ask rust")
+        try h.say("alice", "accept 1")
+        let rooms = try h.store.pendingOutbox(network: "console", limit: 10)
+        #expect(rooms.isEmpty, "drained")
+        h.broker.handle(message(h, "carl", "ask rust", event: nil), now: h.now)
+        _ = try h.drain()
+        h.broker.handle(message(h, "alice", "accept 2", event: nil), now: h.now)
+        let entries = try h.store.pendingOutbox(network: "console", limit: 10)
+        let intro = try #require(entries.first { $0.kind == .introduction })
+        #expect(intro.target == .person(.console("carl")) && intro.other == .console("alice"))
+        #expect(entries.filter { $0.kind == .message }.count == 2, "a note in each DM")
+    }
+}

@@ -35,6 +35,8 @@ import Testing
         // Replies to others that name the identity are delivered (and deleted) by now.
         try store.markSent(try store.pendingOutbox(network: "console", limit: 1000).map(\.id))
         say("alice", "ask rust")                  // request #4 offered to zanzibar, message pending
+        // A transport's state about the person (a Matrix DM room, say).
+        try store.setNetworkState(network: "console", key: "dm:console:\(zanzibar)", value: "!room:example.org")
     }
 
     func identityColumnsTouching(_ needle: String, _ store: SQLiteStore) throws -> [String: Int] {

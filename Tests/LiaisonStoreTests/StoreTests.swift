@@ -40,7 +40,7 @@ func mode(_ path: String) throws -> Int {
         }
         let store = try SQLiteStore(path: path)
         let applied = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1 directory, requests, outbox"])
+        #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms"])
         #expect(try store.allTopics().map(\.text) == ["Rust"])
     }
 

@@ -3,23 +3,23 @@ import LiaisonCore
 import LiaisonIRC
 import LiaisonMatrix
 
-/// Turns `[irc.NAME]` sections into client settings, reading secrets from their files or
+/// Turns `[irc.NAME]` and `[matrix.NAME]` sections into client settings, reading secrets from their files or
 /// environment variables (never logged, never printed).
-enum IRCWiring {
+enum NetworkWiring {
     struct SecretError: Error, CustomStringConvertible {
         let description: String
     }
 
-    static func read(_ source: SecretSource, network: String) throws -> String {
+    static func read(_ source: SecretSource, section: String) throws -> String {
         switch source {
         case .file(let path):
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw SecretError(description: "[\(network)]: cannot read the secret file \(path)")
+                throw SecretError(description: "[\(section)]: cannot read the secret file \(path)")
             }
             return text.trimmingCharacters(in: .newlines)
         case .environment(let name):
             guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-                throw SecretError(description: "[\(network)]: the environment variable \(name) is not set")
+                throw SecretError(description: "[\(section)]: the environment variable \(name) is not set")
             }
             return value
         }
@@ -34,7 +34,7 @@ enum IRCWiring {
             guard let account = c.account, let source = c.password else {
                 throw SecretError(description: "[irc.\(c.name)]: sasl = plain needs account and password_file or password_env")
             }
-            sasl = .plain(account: account, password: try read(source, network: c.name))
+            sasl = .plain(account: account, password: try read(source, section: "irc.\(c.name)"))
         }
         return IRCClientSettings(network: c.name, host: c.host, port: c.port, tls: c.tls, tlsVerify: c.tlsVerify, nick: c.nick,
                                  sasl: sasl, clientCertFile: c.clientCertFile, channels: c.channels,
@@ -44,8 +44,8 @@ enum IRCWiring {
     }
 
     static func matrixSettings(_ c: MatrixNetworkConfig, botName: String) throws -> MatrixSettings {
-        let password = try c.password.map { try read($0, network: c.name) }
-        let token = try c.accessToken.map { try read($0, network: c.name) }
+        let password = try c.password.map { try read($0, section: "matrix.\(c.name)") }
+        let token = try c.accessToken.map { try read($0, section: "matrix.\(c.name)") }
         return MatrixSettings(network: c.name, homeserver: c.homeserver, userID: c.userID, password: password, accessToken: token,
                               rooms: c.rooms, listensToQuestions: c.listen == .questions, ignore: c.ignore,
                               inviteFrom: c.inviteFrom, botName: botName)
