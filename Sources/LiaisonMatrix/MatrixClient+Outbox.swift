@@ -103,14 +103,21 @@ extension MatrixClient {
         guard let room = response["room_id"] as? String else { throw MatrixError.badResponse("createRoom without room_id") }
         _ = await host.setNetworkState(network: network, key: key, value: room)
         members[room, default: [:]][me] = settings.botName
-        direct[id.id, default: []].append(room)
+        await addDirect(id.id, room)
+        logger.info("\(network): created a direct room with \(id.id)")
+        return room
+    }
+
+    /// Records a DM in `m.direct` account data, so it is known as one after a restart and
+    /// in the bot's own clients.
+    func addDirect(_ userID: String, _ room: String) async {
+        guard direct[userID]?.contains(room) != true else { return }
+        direct[userID, default: []].append(room)
         do {
             try await call(.PUT, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct", body: direct)
         } catch {
             logger.warning("\(network): cannot update m.direct: \(error)")
         }
-        logger.info("\(network): created a direct room with \(id.id)")
-        return room
     }
 
     /// The introduction's own room, exactly once: it is recorded as pending before

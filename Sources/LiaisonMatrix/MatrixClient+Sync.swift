@@ -139,10 +139,10 @@ extension MatrixClient {
         members[roomID]?[userID] ?? members.values.lazy.compactMap { $0[userID] }.first ?? Self.localpart(userID)
     }
 
-    /// A room of two (the bot and one person) is a private conversation.
+    /// A direct room: one the person invited the bot to as a DM (`is_direct`), or one the
+    /// bot made for them; both are in `m.direct`. Any other room is a channel, even with two.
     func isDirect(_ roomID: String) -> Bool {
-        if let people = members[roomID], people.count <= 2, people[me] != nil { return true }
-        return direct.values.contains { $0.contains(roomID) }
+        direct.values.contains { $0.contains(roomID) }
     }
 
     func handle(_ roomID: String, _ event: [String: Any]) async {
@@ -224,7 +224,7 @@ extension MatrixClient {
                 if content?["is_direct"] as? Bool == true {
                     // Their DM with the bot: private replies to them go here.
                     _ = await host.setNetworkState(network: network, key: "dm:\(Identity(network: network, id: inviter).raw)", value: roomID)
-                    direct[inviter, default: []].append(roomID)
+                    await addDirect(inviter, roomID)
                 }
             } else {
                 try await call(.POST, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/leave", body: [:])

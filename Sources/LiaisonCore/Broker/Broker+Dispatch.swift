@@ -15,8 +15,10 @@ extension Broker {
         let text = ChatText.plain(message.text)
         switch message.place {
         case .direct:
-            guard !text.isEmpty else { return }
-            try runCommand(text, message: message, tx: tx, now: now)
+            // "!help" in private is "help": the prefix is only needed in channels.
+            let command = text.hasPrefix(settings.prefix) ? String(text.dropFirst(settings.prefix.count)) : text
+            guard !command.isEmpty else { return }
+            try runCommand(command, message: message, tx: tx, now: now)
         case .channel(let channel):
             // The console remembers who spoke where (SPEC §7); live networks report membership.
             if message.network == NetworkName.console {
