@@ -44,11 +44,27 @@ class Bot:
         self.log_path = self.dir / "bot.log"
         self.proc = None
 
-    def start(self):
+    def start(self, console=False):
+        """With console=True, stdin is a pipe (`send_console`) and stdout goes to console.out."""
         self.log = open(self.log_path, "a")
+        self.out_path = self.dir / "console.out"
+        out = open(self.out_path, "a") if console else self.log
         self.proc = subprocess.Popen([str(BINARY), "--config", "bot.conf"], cwd=self.dir,
-                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+                                     stdin=subprocess.PIPE if console else subprocess.DEVNULL,
+                                     stdout=out, stderr=self.log)
         return self
+
+    def send_console(self, line):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def wait_console(self, text, timeout=20):
+        start = time.time()
+        while time.time() - start < timeout:
+            if self.out_path.exists() and text in self.out_path.read_text(errors="replace"):
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"no {text!r} on the console")
 
     def log_text(self):
         return self.log_path.read_text(errors="replace")

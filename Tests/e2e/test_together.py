@@ -1,0 +1,71 @@
+"""One Liaison process with the console, an IRC network and a Matrix homeserver, against one
+state file: a member on IRC is found by a request on Matrix, and the console still works."""
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from conftest import Bot, unique
+from ircclient import Client, register_account
+import matrixclient as mx
+from test_matrix import SYNAPSE, start_synapse, dm
+
+
+def test_console_irc_and_matrix_in_one_process(servers, make_bot):
+    env = start_synapse()
+    try:
+        url, secret = env["SYNAPSE_URL"], env["SYNAPSE_SHARED_SECRET"]
+        bot_name = unique("lbot")
+        mx.register(url, secret, bot_name, "pw")
+        pw = Path(tempfile.mkdtemp()) / "pass"
+        pw.write_text("pw\n")
+        channel = "#" + unique("all")
+        conf = f"""[bot]
+name = {bot_name}
+state = state.db
+log_level = info
+[console]
+enabled = yes
+[irc.libera]
+host = 127.0.0.1
+port = {servers["INSPIRCD_PORT"]}
+tls = no
+channels = {channel}
+flood_interval = 0s
+[matrix.mx]
+homeserver = {url}
+user_id = @{bot_name}:localhost
+password_file = {pw}
+invite_from = localhost
+"""
+        bot = make_bot(conf)
+        bot.start(console=True)
+        bot.wait_log(f"joined {channel}")
+        bot.wait_log("first sync")
+        # IRC: a member with an account.
+        alice = unique("alice")
+        register_account(servers["INSPIRCD_PORT"], alice, "pw")
+        a = Client(servers["INSPIRCD_PORT"], alice, account=alice, password="pw")
+        a.say(bot_name, "optin")
+        a.wait_text(bot_name, "you're in")
+        a.say(bot_name, "know glassblowing")
+        a.wait_text(bot_name, "added")
+        # Matrix: a requester.
+        mx.register(url, secret, "bob" + bot_name, "pw")
+        bob = mx.login(url, "bob" + bot_name, "pw")
+        bob.sync()
+        bob.clear()
+        room = dm(bob, f"@{bot_name}:localhost")
+        bob.send_text(room, "ask glassblowing")
+        _, reply = bob.wait_message(f"@{bot_name}:localhost", "1 member", room_id=room)
+        n = int(re.search(r"#(\d+)", reply).group(1))
+        a.wait_text(bot_name, f"accept {n}")
+        a.say(bot_name, f"accept {n}")
+        bob.wait_message(f"@{bot_name}:localhost", f"meet {alice}", room_id=room)
+        # The console, in the same process and state file.
+        bot.send_console("admin: admin stats")
+        bot.wait_console("Introductions: 1")
+        bot.send_console("carol: topics")
+        bot.wait_console("glassblowing (1)")
+    finally:
+        subprocess.run([str(SYNAPSE), "stop", env["DIR"]], check=False, capture_output=True)
