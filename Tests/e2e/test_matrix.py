@@ -249,3 +249,33 @@ def test_rate_limits_are_honoured_and_nothing_is_sent_twice(make_bot):
         assert "rate limited" in bot.log_text()
     finally:
         subprocess.run([str(SYNAPSE), "stop", env["DIR"]], check=False, capture_output=True)
+
+
+def test_the_bot_opens_a_direct_room_for_someone_it_never_talked_to(synapse, make_bot):
+    admin = user(synapse, unique("boss"))
+    room = admin.create_room(preset="public_chat")
+    bot, bot_id = start_bot(synapse, make_bot)
+    admin.invite(room, bot_id)
+    bot.wait_log(f"joined {room}")
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "harp")
+    bob = user(synapse, unique("bob"))
+    bob.join(room)
+    bob.send_text(room, "!ask harp")
+    n = rid(bob.wait_message(bot_id, "1 member", room_id=room)[1])
+    say(alice, alice_dm, f"accept {n}")
+    # Two invitations for bob: the introduction room and a direct room, marked as one.
+    invites = {}
+    for _ in range(2):
+        rid_ = bob.wait_invite()
+        invites[rid_] = bob.last_invite_state
+    direct = [r for r, state in invites.items()
+              if any(e.get("type") == "m.room.member" and e.get("content", {}).get("is_direct") for e in state)]
+    assert len(direct) == 1, "exactly one invitation is a DM"
+    bob.join(direct[0])
+    deadline = time.time() + 20
+    while True:
+        msgs = [e.get("content", {}).get("body", "") for e in bob.messages(direct[0], limit=10)]
+        if any("meet" in m for m in msgs) or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert any("meet" in m for m in msgs), msgs
