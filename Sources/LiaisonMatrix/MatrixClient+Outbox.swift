@@ -28,6 +28,12 @@ extension MatrixClient {
                 await host.delivered([entry.id])
             } catch is CancellationError {
                 return
+            } catch let error as MatrixError where (error.status.map { (400..<500).contains($0) } ?? false) && (attempts[entry.id] ?? 0) >= 5 {
+                // Refused again and again (no such user, forbidden): retrying cannot help.
+                logger.error("\(network): giving up on a message after \(attempts[entry.id] ?? 0) refusals: \(error)")
+                retryAt[entry.id] = nil
+                attempts[entry.id] = nil
+                await host.delivered([entry.id])
             } catch {
                 let n = (attempts[entry.id] ?? 0) + 1
                 attempts[entry.id] = n

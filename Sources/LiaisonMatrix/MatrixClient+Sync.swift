@@ -84,7 +84,14 @@ extension MatrixClient {
         for (roomID, value) in rooms["invite"] as? [String: Any] ?? [:] {
             await invited(roomID, value as? [String: Any] ?? [:])
         }
-        for (roomID, _) in rooms["leave"] as? [String: Any] ?? [:] {
+        for (roomID, value) in rooms["leave"] as? [String: Any] ?? [:] {
+            let timeline = (((value as? [String: Any])?["timeline"] as? [String: Any])?["events"] as? [[String: Any]]) ?? []
+            let removal = timeline.last { $0["type"] as? String == "m.room.member" && $0["state_key"] as? String == me }
+            if let sender = removal?["sender"] as? String, sender != me {
+                // Kicked or banned: stay out until an admin says `admin join`.
+                logger.warning("\(network): removed from \(roomLabels[roomID] ?? roomID) by \(sender)")
+                await host.kicked(network: network, channel: roomLabels[roomID] ?? roomID)
+            }
             members[roomID] = nil
             await reportMembership()
         }

@@ -279,3 +279,20 @@ def test_the_bot_opens_a_direct_room_for_someone_it_never_talked_to(synapse, mak
             break
         time.sleep(0.2)
     assert any("meet" in m for m in msgs), msgs
+
+
+def test_a_kicked_bot_does_not_rejoin_a_configured_room_after_a_restart(synapse, make_bot):
+    admin = user(synapse, unique("boss"))
+    alias = unique("kick")
+    room = admin.create_room(preset="public_chat", alias=alias)
+    bot, bot_id = start_bot(synapse, make_bot, rooms=f"#{alias}:localhost")
+    bot.wait_log(f"joined #{alias}:localhost")
+    admin.kick(room, bot_id, "out")
+    bot.wait_log("removed from")
+    bot.stop()
+    offset = len(bot.log_text())
+    bot.start()
+    bot.wait_log("resumed as", after=offset)
+    time.sleep(3)
+    assert f"joined #{alias}:localhost" not in bot.log_text()[offset:]
+    assert bot_id not in admin.room_members(room)
