@@ -31,7 +31,7 @@ public protocol StoreTransaction {
     // Topics
     func topics(of id: Identity) throws -> [Topic]
     /// nil when the member already has a topic with this key.
-    func addTopic(_ identity: Identity, text: String, key: String) throws -> Topic?
+    func addTopic(_ identity: Identity, text: String, key: String, analysis: String) throws -> Topic?
     func removeTopic(id: Int64) throws
     func allTopics() throws -> [Topic]
 

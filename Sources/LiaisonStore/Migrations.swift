@@ -163,6 +163,10 @@ enum Migrations {
                 WHERE name = 'outbox'
                 """)
         }
+        migrator.registerMigration("v3 topic analysis") { db in
+            // Matching's analysis of each topic, so the index is built without re-analysing.
+            try db.execute(sql: "ALTER TABLE topic ADD COLUMN analysis TEXT")
+        }
         return migrator
     }
 }

@@ -39,7 +39,8 @@ extension Person {
 
 extension Topic {
     init(row: Row) {
-        self.init(id: row["id"], identity: row.identity("identity"), text: row["text"], key: row["key"])
+        self.init(id: row["id"], identity: row.identity("identity"), text: row["text"], key: row["key"],
+                  analysis: row.hasColumn("analysis") ? row["analysis"] : nil)
     }
 }
 

@@ -42,11 +42,11 @@ struct SQLiteTransaction: StoreTransaction {
         try rows("SELECT * FROM topic WHERE identity = ? ORDER BY id", [id.raw]).map(Topic.init(row:))
     }
 
-    func addTopic(_ identity: Identity, text: String, key: String) throws -> Topic? {
-        try db.execute(sql: "INSERT OR IGNORE INTO topic (identity, text, key) VALUES (?, ?, ?)",
-                       arguments: [identity.raw, text, key])
+    func addTopic(_ identity: Identity, text: String, key: String, analysis: String) throws -> Topic? {
+        try db.execute(sql: "INSERT OR IGNORE INTO topic (identity, text, key, analysis) VALUES (?, ?, ?, ?)",
+                       arguments: [identity.raw, text, key, analysis])
         guard db.changesCount > 0 else { return nil }
-        return Topic(id: db.lastInsertedRowID, identity: identity, text: text, key: key)
+        return Topic(id: db.lastInsertedRowID, identity: identity, text: text, key: key, analysis: analysis)
     }
 
     func removeTopic(id: Int64) throws {

@@ -211,3 +211,26 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(index.count == 15)
     }
 }
+
+/// The analysis kept in the state file gives the same matches as analysing the text again.
+@Suite struct StoredAnalysisTests {
+    @Test func storedAnalysisRoundTripsAndMatchesTheSame() {
+        let topics = ["Reverse Mortgages", "cyber security", "Crème brûlée", "k8s networking", "C++ templates", "tax law"]
+        let fresh = MatchIndex(), stored = MatchIndex()
+        for (i, topic) in topics.enumerated() {
+            fresh.insert(topicID: Int64(i), member: Identity(network: "t", id: "m\(i)"), text: topic)
+            stored.insert(topicID: Int64(i), member: Identity(network: "t", id: "m\(i)"), text: topic,
+                          analysis: TopicText.analysis(topic))
+        }
+        for query in ["mortgage", "cybersecurity", "creme brulee", "networking k8s", "templates", "law", "nothing here"] {
+            #expect(fresh.search(query) == stored.search(query), "\(query)")
+        }
+        #expect(stored.count == topics.count)
+    }
+
+    @Test func aBrokenStoredAnalysisFallsBackToTheText() {
+        let index = MatchIndex()
+        index.insert(topicID: 1, member: Identity(network: "t", id: "a"), text: "reverse mortgages", analysis: "garbage")
+        #expect(index.search("mortgages").count == 1)
+    }
+}

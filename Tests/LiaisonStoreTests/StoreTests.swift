@@ -36,11 +36,11 @@ func mode(_ path: String) throws -> Int {
         let path = dir.appendingPathComponent("state.db").path
         do {
             let store = try SQLiteStore(path: path)
-            _ = try store.transaction { tx in try tx.addTopic(.console("alice"), text: "Rust", key: "rust") }
+            _ = try store.transaction { tx in try tx.addTopic(.console("alice"), text: "Rust", key: "rust", analysis: TopicText.analysis("Rust")) }
         }
         let store = try SQLiteStore(path: path)
         let applied = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms"])
+        #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis"])
         #expect(try store.allTopics().map(\.text) == ["Rust"])
     }
 
@@ -67,7 +67,7 @@ func mode(_ path: String) throws -> Int {
         struct Boom: Error {}
         #expect(throws: Boom.self) {
             try store.transaction { tx in
-                _ = try tx.addTopic(.console("alice"), text: "rust", key: "rust")
+                _ = try tx.addTopic(.console("alice"), text: "rust", key: "rust", analysis: TopicText.analysis("rust"))
                 try tx.enqueue(.message, to: .person(.console("alice")), text: "Added rust.", at: Date())
                 throw Boom()
             }

@@ -44,7 +44,7 @@ public final class Broker {
 
     public func rebuildIndex() throws {
         for topic in try store.allTopics() {
-            index.insert(topicID: topic.id, member: topic.identity, text: topic.text)
+            index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
         }
         index.setAliases(try store.allAliases().map { ($0.alias, $0.topic) })
     }

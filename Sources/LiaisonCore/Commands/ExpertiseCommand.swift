@@ -49,9 +49,9 @@ extension CommandCatalog {
         var added: [String] = []
         var already: [String] = []
         for item in items {
-            if let topic = try ctx.tx.addTopic(ctx.sender, text: item, key: TopicText.key(item)) {
+            if let topic = try ctx.tx.addTopic(ctx.sender, text: item, key: TopicText.key(item), analysis: TopicText.analysis(item)) {
                 added.append(topic.text)
-                ctx.broker.indexChange { $0.insert(topicID: topic.id, member: topic.identity, text: topic.text) }
+                ctx.broker.indexChange { $0.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis) }
             } else {
                 already.append(item)
             }

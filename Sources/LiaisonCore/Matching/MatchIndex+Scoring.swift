@@ -4,7 +4,9 @@ import Foundation
 /// rewrites that apply to it. Built once per search, then scored against each candidate.
 struct QueryPlan {
     struct Word {
-        var word: TopicWord
+        var stem: Int32
+        var surface: Int32
+        var stemText: String
         /// IDF of the word in the directory; a word no topic has weighs like the rarest.
         var weight: Double
         /// Edits tolerated against topic words; 0 when some topic has the word itself.
@@ -16,13 +18,13 @@ struct QueryPlan {
     struct Variant {
         var words: [Word]
         /// Compound keys of neighbouring query words ("cyber security" -> "cybersecur").
-        var compounds: [(key: String, first: Int)]
+        var compounds: [(key: Int32, first: Int)]
     }
 
     /// The query as typed first, then one variant per alias that applies.
     var variants: [Variant]
-    /// Keys whose postings hold every topic that can match.
-    var candidateKeys: Set<String>
+    /// Terms whose postings hold every topic that can match, most telling first.
+    var candidateTerms: [Int32]
 }
 
 extension MatchIndex {
@@ -42,47 +44,58 @@ extension MatchIndex {
     /// At most this many alias rewrites of one query.
     static let maxAliasVariants = 8
 
-    func plan(_ query: String) -> QueryPlan? {
+    func plan(_ query: String, _ resolver: inout TermResolver) -> QueryPlan? {
         let words = TopicText.words(query)
         guard !words.isEmpty else { return nil }
-        var keys = Set<String>()
-        var variants = [makeVariant(words, factors: Array(repeating: 1, count: words.count), keys: &keys)]
+        var candidates: [(term: Int32, weight: Double)] = []
+        var variants = [makeVariant(words, factors: Array(repeating: 1, count: words.count), &resolver, &candidates)]
         for (rewritten, factors) in aliasRewrites(words) {
-            variants.append(makeVariant(rewritten, factors: factors, keys: &keys))
+            variants.append(makeVariant(rewritten, factors: factors, &resolver, &candidates))
         }
-        return QueryPlan(variants: variants, candidateKeys: keys)
+        // Rarest first: a query of common words still scores its telling topics first.
+        var seen = Set<Int32>()
+        let ordered = candidates.sorted { $0.weight > $1.weight }.map(\.term).filter { seen.insert($0).inserted }
+        return QueryPlan(variants: variants, candidateTerms: ordered)
     }
 
-    private func makeVariant(_ words: [TopicWord], factors: [Double], keys: inout Set<String>) -> QueryPlan.Variant {
-        var df = words.map { postings[$0.stem]?.count ?? 0 }
-        var compounds: [(key: String, first: Int)] = []
+    private func makeVariant(_ words: [TopicWord], factors: [Double], _ resolver: inout TermResolver,
+                             _ candidates: inout [(term: Int32, weight: Double)]) -> QueryPlan.Variant {
+        var df = words.map { resolver.postingCount(resolver.id($0.stem)) }
+        var compounds: [(key: Int32, first: Int)] = []
+        var compoundTerms: [Int32] = []
         for i in words.indices.dropLast() {
-            let key = TopicAnalysis.compoundKey(words[i], words[i + 1])
+            let key = resolver.id(TopicAnalysis.compoundKey(words[i], words[i + 1]))
             compounds.append((key, i))
-            if let n = postings[key]?.count {
-                keys.insert(key)
+            let n = resolver.postingCount(key)
+            if n > 0 {
+                compoundTerms.append(key)
                 df[i] = max(df[i], n)
                 df[i + 1] = max(df[i + 1], n)
             }
         }
-        let topics = Double(entries.count)
+        let topics = Double(max(count, 1))
         var planned: [QueryPlan.Word] = []
         for (i, word) in words.enumerated() {
+            let stem = resolver.id(word.stem)
             var limit = 0
-            if postings[word.stem] != nil {
-                keys.insert(word.stem)
+            var terms: [Int32] = []
+            if resolver.postingCount(stem) > 0 {
+                terms.append(stem)
             } else if TopicAnalysis.isTypoCandidate(word.stem) {
                 // Typos only for words no topic has: "rust" must not find "rest" experts
                 // while rust experts exist.
                 limit = EditDistance.allowance(forLength: word.stem.count)
-                for key in nearKeys(word.stem, limit: limit) {
-                    keys.insert(key)
-                    df[i] = max(df[i], postings[key]?.count ?? 0)
+                for term in nearTerms(word.stem, limit: limit) {
+                    terms.append(term)
+                    df[i] = max(df[i], postings[Int(term)].count)
                 }
             }
             let weight = log(1 + (topics + 1) / Double(max(df[i], 1)))
-            planned.append(QueryPlan.Word(word: word, weight: weight, typoLimit: limit, factor: factors[i]))
+            for term in terms { candidates.append((term, weight)) }
+            planned.append(QueryPlan.Word(stem: stem, surface: resolver.id(word.surface), stemText: word.stem,
+                                          weight: weight, typoLimit: limit, factor: factors[i]))
         }
+        for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
         return QueryPlan.Variant(words: planned, compounds: compounds)
     }
 
@@ -115,27 +128,35 @@ extension MatchIndex {
     }
 
     /// The best relevance of `topic` over the plan's variants; 0 when none matches.
-    func score(_ plan: QueryPlan, _ topic: TopicAnalysis) -> Double {
-        plan.variants.reduce(0) { max($0, score($1, topic)) }
+    func score(_ plan: QueryPlan, _ topic: TopicView, _ resolver: TermResolver) -> Double {
+        var best = 0.0
+        for variant in plan.variants { best = max(best, score(variant, topic, resolver)) }
+        return best
     }
 
-    private func score(_ variant: QueryPlan.Variant, _ topic: TopicAnalysis) -> Double {
-        guard !topic.words.isEmpty else { return 0 }
+    private func score(_ variant: QueryPlan.Variant, _ topic: TopicView, _ resolver: TermResolver) -> Double {
+        let n = topic.stems.count
+        guard n > 0 else { return 0 }
         var quality = [Double](repeating: 0, count: variant.words.count)
-        var covered = [Bool](repeating: false, count: topic.words.count)
+        var covered = [Bool](repeating: false, count: n)
+        let base = topic.stems.startIndex
         for (i, query) in variant.words.enumerated() {
-            let stem = query.word.stem
-            if let j = topic.position[stem] {
-                quality[i] = topic.surfaces.contains(query.word.surface) ? 1 : Self.stemQuality
-                covered[j] = true
-            } else if let pair = topic.compounds[stem] {
+            if let j = topic.stems.firstIndex(of: query.stem) {
+                quality[i] = topic.surfaces.contains(query.surface) ? 1 : Self.stemQuality
+                covered[j - base] = true
+            } else if let k = topic.compoundKeys.firstIndex(of: query.stem) {
                 // "cybersecurity" asked, "cyber security" listed
                 quality[i] = Self.compoundQuality
-                covered[pair.first] = true
-                covered[pair.second] = true
+                let first = Int(topic.compoundFirst[k])
+                if first + 1 < n {
+                    covered[first] = true
+                    covered[first + 1] = true
+                }
             } else if query.typoLimit > 0 {
-                for (j, word) in topic.words.enumerated() where TopicAnalysis.isTypoCandidate(word.stem) {
-                    guard let edits = EditDistance.within(stem, word.stem, limit: query.typoLimit) else { continue }
+                for (j, stem) in topic.stems.enumerated() {
+                    let word = resolver.string(stem)
+                    guard TopicAnalysis.isTypoCandidate(word),
+                          let edits = EditDistance.within(query.stemText, word, limit: query.typoLimit) else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true
                 }
@@ -143,10 +164,10 @@ extension MatchIndex {
         }
         // "cyber security" asked, "cybersecurity" listed
         for compound in variant.compounds {
-            guard let j = topic.position[compound.key] else { continue }
+            guard let j = topic.stems.firstIndex(of: compound.key) else { continue }
             quality[compound.first] = max(quality[compound.first], Self.compoundQuality)
             quality[compound.first + 1] = max(quality[compound.first + 1], Self.compoundQuality)
-            covered[j] = true
+            covered[j - base] = true
         }
         var total = 0.0, matched = 0.0, gained = 0.0
         for (i, query) in variant.words.enumerated() {
@@ -156,7 +177,7 @@ extension MatchIndex {
             gained += query.weight * quality[i] * query.factor
         }
         guard total > 0, matched / total >= Self.coverageThreshold else { return 0 }
-        let topicCover = Double(covered.filter { $0 }.count) / Double(topic.words.count)
+        let topicCover = Double(covered.filter { $0 }.count) / Double(n)
         // min: the sums may round a hair above 1 for an exact match.
         return min(1, gained / total * (1 - Self.missingTopicWordPenalty * (1 - topicCover)))
     }

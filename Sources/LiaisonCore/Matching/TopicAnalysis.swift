@@ -38,6 +38,43 @@ struct TopicAnalysis: Sendable {
     /// Every key the index files this topic under: its stems and its compound keys.
     var keys: [String] { words.map(\.stem) + compounds.keys }
 
+    /// The form kept in the state file beside the topic, so the index is built at start-up
+    /// without analysing every topic again: "stem/surface ...|key@first ...".
+    var stored: String {
+        let w = words.map { "\($0.stem)/\($0.surface)" }.joined(separator: " ")
+        let c = compounds.sorted { $0.value.first < $1.value.first }.map { "\($0.key)@\($0.value.first)" }
+        return w + "|" + c.joined(separator: " ")
+    }
+
+    /// Reads `stored`; nil when it is not of that form (then the text is analysed again).
+    init?(stored: String) {
+        let halves = stored.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        guard halves.count == 2 else { return nil }
+        var words: [TopicWord] = []
+        for token in halves[0].split(separator: " ") {
+            let parts = token.split(separator: "/", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            words.append(TopicWord(surface: String(parts[1]), stem: String(parts[0])))
+        }
+        var compounds: [String: Pair] = [:]
+        for token in halves[1].split(separator: " ") {
+            guard let at = token.lastIndex(of: "@"), let first = Int(token[token.index(after: at)...]),
+                  first >= 0, first + 1 < words.count else { return nil }
+            compounds[String(token[..<at])] = Pair(first: first, second: first + 1)
+        }
+        guard !words.isEmpty else { return nil }
+        self.init(words: words, compounds: compounds)
+    }
+
+    private init(words: [TopicWord], compounds: [String: Pair]) {
+        self.words = words
+        var position: [String: Int] = [:]
+        for (index, word) in words.enumerated() { position[word.stem] = index }
+        self.position = position
+        surfaces = Set(words.map(\.surface))
+        self.compounds = compounds
+    }
+
     static func compoundKey(_ a: TopicWord, _ b: TopicWord) -> String {
         EnglishStemmer.stem(a.surface + b.surface)
     }

@@ -23,6 +23,11 @@ public enum TopicText {
     /// Canonical key for de-duplication: the sorted unique terms joined with one space
     /// ("Reverse Mortgages" and "mortgage, reverse" give the same key). Empty when there
     /// are no terms.
+    /// Matching's analysis of a topic in a storable form (see `MatchIndex.insert`).
+    public static func analysis(_ text: String) -> String {
+        TopicAnalysis(text).stored
+    }
+
     public static func key(_ text: String) -> String {
         Set(terms(text)).sorted().joined(separator: " ")
     }

@@ -45,11 +45,14 @@ public struct Topic: Sendable, Equatable, Codable {
     public var text: String
     /// `TopicText.key`, for de-duplication and the `topics` listing.
     public var key: String
+    /// `TopicText.analysis`: matching's view of the text, kept so start-up is fast.
+    public var analysis: String?
 
-    public init(id: Int64, identity: Identity, text: String, key: String) {
+    public init(id: Int64, identity: Identity, text: String, key: String, analysis: String? = nil) {
         self.id = id
         self.identity = identity
         self.text = text
         self.key = key
+        self.analysis = analysis
     }
 }
