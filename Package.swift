@@ -52,6 +52,8 @@ let package = Package(
             "LiaisonApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // scripts/bench: figures for matching quality and scale (release build, not in CI).
+        .executableTarget(name: "LiaisonBench", dependencies: ["LiaisonCore", "LiaisonStore"], path: "Benchmarks/LiaisonBench"),
         // Broker tests run on the real SQLite store, never a mock.
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),

@@ -56,7 +56,15 @@ public final class SQLiteStore: Store {
     }
 
     public func allTopics() throws -> [Topic] {
-        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM topic ORDER BY id").map(Topic.init(row:)) }
+        // Start-up reads every topic: columns by position, one cursor, no per-row lookups by name.
+        try queue.read { db in
+            var topics: [Topic] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, identity, text, key, analysis FROM topic ORDER BY id")
+            while let row = try rows.next() {
+                topics.append(Topic(id: row[0], identity: Identity(stored: row[1]), text: row[2], key: row[3], analysis: row[4]))
+            }
+            return topics
+        }
     }
 
     public func allAliases() throws -> [Alias] {

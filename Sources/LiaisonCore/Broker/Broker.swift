@@ -43,7 +43,9 @@ public final class Broker {
     }
 
     public func rebuildIndex() throws {
-        for topic in try store.allTopics() {
+        let topics = try store.allTopics()
+        index.reserveCapacity(topics.count)
+        for topic in topics {
             index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
         }
         index.setAliases(try store.allAliases().map { ($0.alias, $0.topic) })

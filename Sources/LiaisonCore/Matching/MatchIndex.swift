@@ -58,6 +58,27 @@ public final class MatchIndex {
     /// Topics indexed.
     public var count: Int { liveCount }
 
+    /// Room for `topics` more topics, before a bulk load (start-up).
+    public func reserveCapacity(_ topics: Int) {
+        let total = slotMember.count + topics
+        slotMember.reserveCapacity(total)
+        slotWordStart.reserveCapacity(total)
+        slotCompoundStart.reserveCapacity(total)
+        slotTextStart.reserveCapacity(total)
+        slotTextLength.reserveCapacity(total)
+        slotTopicID.reserveCapacity(total)
+        slotAlive.reserveCapacity(total)
+        slotWordCount.reserveCapacity(total)
+        slotCompoundCount.reserveCapacity(total)
+        wordStems.reserveCapacity(total * 3)
+        wordSurfaces.reserveCapacity(total * 3)
+        compoundKeys.reserveCapacity(total * 2)
+        compoundFirst.reserveCapacity(total * 2)
+        textBytes.reserveCapacity(textBytes.count + topics * 24)
+        slotOf.reserveCapacity(total)
+        termIDs.reserveCapacity(termIDs.count + topics / 4)
+    }
+
     func intern(_ term: String) -> Int32 {
         if let id = termIDs[term] { return id }
         let id = Int32(terms.count)
@@ -79,7 +100,16 @@ public final class MatchIndex {
     /// of `TopicAnalysis.stored` (kept in the state file so start-up need not re-analyse).
     public func insert(topicID: Int64, member: Identity, text: String, analysis stored: String? = nil) {
         remove(topicID: topicID)
-        let analysis = stored.flatMap(TopicAnalysis.init(stored:)) ?? TopicAnalysis(text)
+        // The stored form is read straight into term IDs: start-up at a million topics
+        // must not build a dictionary per topic.
+        var words: [(stem: Substring, surface: Substring)] = []
+        var compounds: [(key: Substring, first: Int)] = []
+        if let stored, Self.parse(stored, &words, &compounds) {
+        } else {
+            let analysis = TopicAnalysis(text)
+            words = analysis.words.map { (Substring($0.stem), Substring($0.surface)) }
+            compounds = analysis.compounds.sorted { $0.value.first < $1.value.first }.map { (Substring($0.key), $0.value.first) }
+        }
         let memberID: Int32
         if let known = memberIDs[member] {
             memberID = known
@@ -94,26 +124,46 @@ public final class MatchIndex {
         slotTopicID.append(topicID)
         slotAlive.append(true)
         slotWordStart.append(Int32(wordStems.count))
-        slotWordCount.append(UInt8(min(analysis.words.count, 255)))
-        for word in analysis.words.prefix(255) {
-            wordStems.append(intern(word.stem))
-            wordSurfaces.append(intern(word.surface))
+        slotWordCount.append(UInt8(min(words.count, 255)))
+        var keys: [Int32] = []
+        for word in words.prefix(255) {
+            let stem = intern(String(word.stem))
+            wordStems.append(stem)
+            wordSurfaces.append(word.surface == word.stem ? stem : intern(String(word.surface)))
+            if !keys.contains(stem) { keys.append(stem) }
         }
         slotCompoundStart.append(Int32(compoundKeys.count))
-        let compounds = analysis.compounds.sorted { $0.value.first < $1.value.first }.prefix(255)
-        slotCompoundCount.append(UInt8(compounds.count))
-        for (key, pair) in compounds {
-            compoundKeys.append(intern(key))
-            compoundFirst.append(UInt8(min(pair.first, 254)))
+        slotCompoundCount.append(UInt8(min(compounds.count, 255)))
+        for compound in compounds.prefix(255) {
+            let key = intern(String(compound.key))
+            compoundKeys.append(key)
+            compoundFirst.append(UInt8(min(compound.first, 254)))
+            if !keys.contains(key) { keys.append(key) }
         }
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         slotTextStart.append(Int32(textBytes.count))
         slotTextLength.append(Int32(bytes.count))
         textBytes.append(contentsOf: bytes)
-        for term in Set(analysis.keys.map(intern)) { postings[Int(term)].append(slot) }
+        for term in keys { postings[Int(term)].append(slot) }
         memberSlots[Int(memberID)].append(slot)
         slotOf[topicID] = slot
         liveCount += 1
+    }
+
+    /// "stem/surface ...|key@first ..." (see `TopicAnalysis.stored`); false when malformed.
+    static func parse(_ stored: String, _ words: inout [(stem: Substring, surface: Substring)],
+                      _ compounds: inout [(key: Substring, first: Int)]) -> Bool {
+        guard let bar = stored.firstIndex(of: "|") else { return false }
+        for token in stored[..<bar].split(separator: " ") {
+            guard let slash = token.firstIndex(of: "/") else { return false }
+            words.append((token[..<slash], token[token.index(after: slash)...]))
+        }
+        for token in stored[stored.index(after: bar)...].split(separator: " ") {
+            guard let at = token.lastIndex(of: "@"), let first = Int(token[token.index(after: at)...]),
+                  first >= 0, first + 1 < words.count else { return false }
+            compounds.append((token[..<at], first))
+        }
+        return !words.isEmpty
     }
 
     public func remove(topicID: Int64) {

@@ -1,0 +1,288 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+// Liaison's benchmarks. Each prints figures as "name value unit", one per line.
+//   LiaisonBench quality DATA_DIR          precision@1, recall@3 (dev, holdout), detection
+//   LiaisonBench scale N DATA_DIR          directory of N topics: state file, build, RSS, latency
+//   LiaisonBench bot N BINARY DATA_DIR     the liaison process at N topics: start-up, throughput
+// Generated data uses a fixed seed; timings are wall-clock on this machine.
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func emit(_ name: String, _ value: Double, _ unit: String, decimals: Int = 3) {
+    print("\(name) \(String(format: "%.\(decimals)f", value)) \(unit)")
+}
+
+func rssMB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+struct Directory: Decodable {
+    struct Entry: Decodable { var member: String; var topic: String }
+    struct Alias: Decodable { var alias: String; var topic: String }
+    var aliases: [Alias]
+    var entries: [Entry]
+}
+
+struct Query: Decodable {
+    var query: String
+    var expected: [String]
+    var category: String
+    var split: String
+}
+
+struct DetectionLine: Decodable {
+    var line: String
+    var addressed: Bool
+    var topic: String?
+    var category: String
+    var split: String
+}
+
+func load<T: Decodable>(_ type: T.Type, _ path: String) -> T? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    return try? JSONDecoder().decode(type, from: data)
+}
+
+func quality(_ dataDir: String) {
+    guard let directory = load(Directory.self, dataDir + "/matching-directory.json"),
+          let queries = load([Query].self, dataDir + "/matching-queries.json") else {
+        print("quality_data missing \(dataDir)")
+        return
+    }
+    let index = MatchIndex()
+    for (i, entry) in directory.entries.enumerated() {
+        index.insert(topicID: Int64(i), member: Identity(network: "bench", id: entry.member), text: entry.topic)
+    }
+    index.setAliases(directory.aliases.map { ($0.alias, $0.topic) })
+    for split in ["dev", "holdout"] {
+        let set = queries.filter { $0.split == split }
+        var p1 = 0, r3 = 0, withAnswer = 0
+        for q in set {
+            let hits = index.search(q.query).map(\.member.id)
+            if q.expected.isEmpty {
+                if hits.isEmpty { p1 += 1 }
+            } else {
+                withAnswer += 1
+                if let top = hits.first, q.expected.contains(top) { p1 += 1 }
+                if hits.prefix(3).contains(where: q.expected.contains) { r3 += 1 }
+            }
+        }
+        emit("matching_precision_at_1_\(split)", Double(p1) / Double(max(set.count, 1)), "ratio")
+        emit("matching_recall_at_3_\(split)", Double(r3) / Double(max(withAnswer, 1)), "ratio")
+    }
+    guard let lines = load([DetectionLine].self, dataDir + "/detection-corpus.json") else { return }
+    for split in ["dev", "holdout"] {
+        let set = lines.filter { $0.split == split }
+        var tp = 0, detected = 0, positives = 0
+        for l in set {
+            let found = RequestDetector.detect(l.line, addressed: l.addressed) != nil
+            if l.topic != nil { positives += 1 }
+            if found { detected += 1 }
+            if found && l.topic != nil { tp += 1 }
+        }
+        emit("detection_precision_\(split)", Double(tp) / Double(max(detected, 1)), "ratio")
+        emit("detection_recall_\(split)", Double(tp) / Double(max(positives, 1)), "ratio")
+    }
+}
+
+/// A Zipf-like vocabulary: a few very common words and a long tail of rare ones.
+struct ZipfWords {
+    let words: [String]
+    let cumulative: [Double]
+
+    init(count: Int, rng: inout SplitMix64) {
+        let syllables = ["ka", "lo", "mi", "ra", "te", "su", "no", "vi", "de", "po", "an", "el", "or", "un", "ix", "ber", "tal", "gon", "mar", "sen"]
+        var seen = Set<String>()
+        var words: [String] = []
+        while words.count < count {
+            let n = Int.random(in: 2...4, using: &rng)
+            let w = (0..<n).map { _ in syllables[Int.random(in: 0..<syllables.count, using: &rng)] }.joined()
+            if seen.insert(w).inserted { words.append(w) }
+        }
+        self.words = words
+        var total = 0.0
+        cumulative = (1...count).map { r in
+            total += 1 / pow(Double(r), 1.07)
+            return total
+        }
+    }
+
+    func pick(_ rng: inout SplitMix64) -> String {
+        let x = Double.random(in: 0..<(cumulative.last ?? 1), using: &rng)
+        var lo = 0, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return words[lo]
+    }
+}
+
+/// Writes a state file with `n` topics: the evaluation directory plus generated ones.
+func generate(_ n: Int, _ dataDir: String, into path: String) throws -> Double {
+    var rng = SplitMix64(state: 42)
+    let vocabulary = ZipfWords(count: max(2_000, n / 10), rng: &rng)
+    let directory = load(Directory.self, dataDir + "/matching-directory.json")
+    let members = max(1, n / 5)
+    let store = try SQLiteStore(path: path)
+    return try seconds {
+        try store.transaction { tx in
+            var added = 0
+            for entry in directory?.entries ?? [] {
+                let id = Identity(network: "bench", id: entry.member)
+                _ = try tx.addTopic(id, text: entry.topic, key: TopicText.key(entry.topic), analysis: TopicText.analysis(entry.topic))
+                added += 1
+            }
+            while added < n {
+                let member = Identity(network: "bench", id: "g\(Int.random(in: 0..<members, using: &rng))")
+                let words = (0..<Int.random(in: 1...3, using: &rng)).map { _ in vocabulary.pick(&rng) }
+                let text = words.joined(separator: " ")
+                if try tx.addTopic(member, text: text, key: TopicText.key(text), analysis: TopicText.analysis(text)) != nil {
+                    added += 1
+                }
+            }
+            // Members opted in, so requests find them.
+            var person = Person(identity: Identity(network: "bench", id: "x"), displayName: "x", firstSeen: Date())
+            person.optedIn = true
+            for m in 0..<members {
+                person.identity = Identity(network: "bench", id: "g\(m)")
+                person.displayName = "g\(m)"
+                try tx.savePerson(person)
+            }
+        }
+        try store.checkpoint()
+    }
+}
+
+func scale(_ n: Int, _ dataDir: String) throws {
+    let directory = load(Directory.self, dataDir + "/matching-directory.json")
+    let queries = (load([Query].self, dataDir + "/matching-queries.json") ?? []).map(\.query)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-bench-\(n)-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("state.db").path
+    emit("scale_\(n)_generate_and_write", try generate(n, dataDir, into: path), "s", decimals: 2)
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 0
+    emit("scale_\(n)_state_file", size / 1_048_576, "MB", decimals: 1)
+    let before = rssMB()
+    let index = MatchIndex()
+    let store = try SQLiteStore(path: path)
+    var topics: [Topic] = []
+    let read = try seconds { topics = try store.allTopics() }
+    let insert = seconds {
+        index.reserveCapacity(topics.count)
+        for topic in topics {
+            index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
+        }
+        index.setAliases((directory?.aliases ?? []).map { ($0.alias, $0.topic) })
+    }
+    topics = []
+    emit("scale_\(n)_index_build", read + insert, "s", decimals: 2)
+    emit("scale_\(n)_index_build_read", read, "s", decimals: 2)
+    emit("scale_\(n)_index_build_insert", insert, "s", decimals: 2)
+    emit("scale_\(n)_rss", rssMB(), "MB", decimals: 1)
+    emit("scale_\(n)_rss_growth", rssMB() - before, "MB", decimals: 1)
+    var samples: [Double] = []
+    let pool = queries.isEmpty ? ["reverse mortgages"] : queries
+    for i in 0..<max(3_000, pool.count) {
+        let q = pool[i % pool.count]
+        let start = DispatchTime.now().uptimeNanoseconds
+        let hits = index.search(q)
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        if hits.count < 0 { print("unreachable") }
+    }
+    samples.sort()
+    emit("scale_\(n)_match_p50", samples[samples.count / 2], "ms")
+    emit("scale_\(n)_match_p99", samples[Int(Double(samples.count) * 0.99)], "ms")
+}
+
+/// The whole bot at `n` topics: start-up until it answers, then console lines per second
+/// through detection, matching and the store.
+func bot(_ n: Int, binary: String, _ dataDir: String) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-botbench-\(n)-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try generate(n, dataDir, into: dir.appendingPathComponent("state.db").path)
+    try """
+        [bot]
+        state = state.db
+        log_level = error
+        [broker]
+        max_open_requests = 1000000
+        max_requests_per_day = 1000000
+        max_offers_per_week = 1000000
+        [console]
+        enabled = yes
+        """.write(to: dir.appendingPathComponent("bot.conf"), atomically: true, encoding: .utf8)
+    let queries = (load([Query].self, dataDir + "/matching-queries.json") ?? []).map(\.query)
+    func run(_ input: String) throws -> (Double, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--config", "bot.conf"]
+        process.currentDirectoryURL = dir
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (elapsed, output.split(separator: UInt8(ascii: "\n")).count)
+    }
+    // Start-up until serving: one line in, its reply out, then end of input.
+    let (startup, _) = try run("probe: help\n")
+    emit("bot_\(n)_startup_to_first_reply", startup, "s", decimals: 2)
+    var lines: [String] = []
+    for i in 0..<2_000 {
+        let who = "u\(i % 400)"
+        switch i % 4 {
+        case 0: lines.append("\(who): ask \(queries.isEmpty ? "topic \(i)" : queries[i % queries.count])")
+        case 1: lines.append("\(who) #bench: who knows about \(queries.isEmpty ? "topic" : queries[(i * 7) % queries.count])?")
+        case 2: lines.append("\(who): expertise add subject \(i)")
+        default: lines.append("\(who): requests")
+        }
+    }
+    let (elapsed, replies) = try run(lines.joined(separator: "\n") + "\n")
+    emit("bot_\(n)_console_throughput", Double(lines.count) / max(elapsed - startup, 0.001), "lines/s", decimals: 0)
+    emit("bot_\(n)_console_replies", Double(replies), "lines", decimals: 0)
+}
+
+let args = CommandLine.arguments
+let dataDir = args.count > 3 ? args[3] : (args.count > 2 && args[1] == "quality" ? args[2] : "Benchmarks/data")
+switch args.count > 1 ? args[1] : "" {
+case "quality":
+    quality(dataDir)
+case "scale":
+    let n = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
+    do { try scale(n, dataDir) } catch { print("scale_error 1 \(error)") }
+case "bot":
+    // bot N BINARY [DATA_DIR]
+    let n = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
+    let binary = args.count > 3 ? args[3] : ".build/release/liaison"
+    do { try bot(n, binary: binary, args.count > 4 ? args[4] : "Benchmarks/data") } catch { print("bot_error 1 \(error)") }
+default:
+    print("usage: LiaisonBench quality [DATA_DIR] | scale N [DATA_DIR]")
+}
