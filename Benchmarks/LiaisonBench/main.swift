@@ -186,19 +186,16 @@ func scale(_ n: Int, _ dataDir: String) throws {
     let before = rssMB()
     let index = MatchIndex()
     let store = try SQLiteStore(path: path)
-    var topics: [Topic] = []
-    let read = try seconds { topics = try store.allTopics() }
-    let insert = seconds {
-        index.reserveCapacity(topics.count)
-        for topic in topics {
+    // As the bot does at start-up (Broker.rebuildIndex): streamed from the state file.
+    let build = try seconds {
+        index.reserveCapacity(try store.topicCount())
+        try store.forEachTopic { topic in
             index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
         }
         index.setAliases((directory?.aliases ?? []).map { ($0.alias, $0.topic) })
     }
-    topics = []
-    emit("scale_\(n)_index_build", read + insert, "s", decimals: 2)
-    emit("scale_\(n)_index_build_read", read, "s", decimals: 2)
-    emit("scale_\(n)_index_build_insert", insert, "s", decimals: 2)
+    emit("scale_\(n)_index_build", build, "s", decimals: 2)
+    emit("scale_\(n)_topics_indexed", Double(index.count), "topics", decimals: 0)
     emit("scale_\(n)_rss", rssMB(), "MB", decimals: 1)
     emit("scale_\(n)_rss_growth", rssMB() - before, "MB", decimals: 1)
     var samples: [Double] = []

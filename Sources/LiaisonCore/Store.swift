@@ -13,6 +13,9 @@ public protocol Store: AnyObject {
     func markSent(_ ids: [Int64]) throws
     /// Every topic, for building the match index at start-up.
     func allTopics() throws -> [Topic]
+    /// Every topic, one at a time: start-up at a million topics need not hold them all.
+    func forEachTopic(_ body: (Topic) throws -> Void) throws
+    func topicCount() throws -> Int
     func allAliases() throws -> [Alias]
     /// Channel settings persisted by admin commands and kicks.
     func channelSettings() throws -> [ChannelSetting]

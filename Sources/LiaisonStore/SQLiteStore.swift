@@ -56,15 +56,23 @@ public final class SQLiteStore: Store {
     }
 
     public func allTopics() throws -> [Topic] {
+        var topics: [Topic] = []
+        try forEachTopic { topics.append($0) }
+        return topics
+    }
+
+    public func forEachTopic(_ body: (Topic) throws -> Void) throws {
         // Start-up reads every topic: columns by position, one cursor, no per-row lookups by name.
         try queue.read { db in
-            var topics: [Topic] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT id, identity, text, key, analysis FROM topic ORDER BY id")
             while let row = try rows.next() {
-                topics.append(Topic(id: row[0], identity: Identity(stored: row[1]), text: row[2], key: row[3], analysis: row[4]))
+                try body(Topic(id: row[0], identity: Identity(stored: row[1]), text: row[2], key: row[3], analysis: row[4]))
             }
-            return topics
         }
+    }
+
+    public func topicCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM topic") ?? 0 }
     }
 
     public func allAliases() throws -> [Alias] {

@@ -43,9 +43,8 @@ public final class Broker {
     }
 
     public func rebuildIndex() throws {
-        let topics = try store.allTopics()
-        index.reserveCapacity(topics.count)
-        for topic in topics {
+        index.reserveCapacity(try store.topicCount())
+        try store.forEachTopic { topic in
             index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
         }
         index.setAliases(try store.allAliases().map { ($0.alias, $0.topic) })
