@@ -25,6 +25,50 @@ public enum RequestDetector {
     /// leading "about"/articles and trailing fillers ("here", "please", "thanks"); more
     /// than 12 words is no request.
     public static func detect(_ line: String, addressed: Bool) -> String? {
+        guard let topic = detectAtStart(line, addressed: addressed) ?? detectInLastSentence(line, addressed: addressed)
+        else { return nil }
+        return isFactOrEvent(topic) ? nil : topic
+    }
+
+    /// "We're buying a house. Is there anyone who knows about mortgages?": the request is
+    /// the last sentence; what comes before it is context.
+    static func detectInLastSentence(_ line: String, addressed: Bool) -> String? {
+        let plain = ChatText.plain(line)
+        var cut: String.Index?
+        for separator in [". ", "! ", "; ", " - ", "... "] {
+            if let range = plain.range(of: separator, options: .backwards), cut.map({ range.upperBound > $0 }) ?? true {
+                cut = range.upperBound
+            }
+        }
+        guard let cut, cut < plain.endIndex else { return nil }
+        let last = String(plain[cut...])
+        // A quote or a line addressed to someone else stays what it is.
+        guard let first = last.first, !">\"\u{201C}\u{201E}\u{AB}'\u{2018}".contains(first) else { return nil }
+        return detectAtStart(last, addressed: addressed)
+    }
+
+    /// A question about a fact or an event, not about expertise: "does anyone know about the
+    /// meeting tomorrow?", "who knows the answer to question 3?", "who knows anymore?".
+    static let timeWords: Set<String> = [
+        "today", "tonight", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "weekend",
+    ]
+    static let eventWords: Set<String> = [
+        "meeting", "party", "outage", "answer", "answers", "password", "deadline", "schedule", "agenda", "score",
+        "result", "results",
+    ]
+    static let emptyTopics: Set<String> = ["anymore", "one", "ones", "that", "this", "it"]
+
+    static func isFactOrEvent(_ topic: String) -> Bool {
+        let words = topic.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        guard let first = words.first else { return true }
+        if words.count == 1 && emptyTopics.contains(first) { return true }
+        if words.contains(where: timeWords.contains) { return true }
+        // "answer to question 3", "party on friday"; but "party planning" is a skill.
+        return eventWords.contains(first) && words.count > 1 && ["to", "on", "for", "at", "in", "of"].contains(words[1])
+    }
+
+    static func detectAtStart(_ line: String, addressed: Bool) -> String? {
         var text = ChatText.plain(line)
         if text.lowercased().hasPrefix("/me ") { text = String(text.dropFirst(4)) }
         guard let first = text.first, !">\"\u{201C}\u{201E}\u{AB}'\u{2018}".contains(first) else { return nil }

@@ -7,6 +7,7 @@ struct QueryPlan {
         var stem: Int32
         var surface: Int32
         var stemText: String
+        var surfaceText: String
         /// IDF of the word in the directory; a word no topic has weighs like the rarest.
         var weight: Double
         /// Edits tolerated against topic words; 0 when some topic has the word itself.
@@ -81,18 +82,18 @@ extension MatchIndex {
             var terms: [Int32] = []
             if resolver.postingCount(stem) > 0 {
                 terms.append(stem)
-            } else if TopicAnalysis.isTypoCandidate(word.stem) {
+            } else if TopicAnalysis.isTypoCandidate(word.stem) || TopicAnalysis.isTypoCandidate(word.surface) {
                 // Typos only for words no topic has: "rust" must not find "rest" experts
-                // while rust experts exist.
-                limit = EditDistance.allowance(forLength: word.stem.count)
-                for term in nearTerms(word.stem, limit: limit) {
+                // while rust experts exist. Compared as stems and as typed.
+                limit = EditDistance.allowance(forLength: max(word.stem.count, word.surface.count))
+                for term in nearTerms(word.stem, limit: limit) + nearTerms(word.surface, limit: limit) where !terms.contains(term) {
                     terms.append(term)
                     df[i] = max(df[i], postings[Int(term)].count)
                 }
             }
             let weight = log(1 + (topics + 1) / Double(max(df[i], 1)))
             for term in terms { candidates.append((term, weight)) }
-            planned.append(QueryPlan.Word(stem: stem, surface: resolver.id(word.surface), stemText: word.stem,
+            planned.append(QueryPlan.Word(stem: stem, surface: resolver.id(word.surface), stemText: word.stem, surfaceText: word.surface,
                                           weight: weight, typoLimit: limit, factor: factors[i]))
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
@@ -155,8 +156,12 @@ extension MatchIndex {
             } else if query.typoLimit > 0 {
                 for (j, stem) in topic.stems.enumerated() {
                     let word = resolver.string(stem)
-                    guard TopicAnalysis.isTypoCandidate(word),
-                          let edits = EditDistance.within(query.stemText, word, limit: query.typoLimit) else { continue }
+                    let surface = resolver.string(topic.surfaces[topic.surfaces.startIndex + j])
+                    let asStem = TopicAnalysis.isTypoCandidate(word)
+                        ? EditDistance.within(query.stemText, word, limit: query.typoLimit) : nil
+                    let asTyped = TopicAnalysis.isTypoCandidate(surface)
+                        ? EditDistance.within(query.surfaceText, surface, limit: query.typoLimit) : nil
+                    guard let edits = [asStem, asTyped].compactMap({ $0 }).min() else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true
                 }

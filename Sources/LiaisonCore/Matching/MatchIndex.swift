@@ -22,6 +22,9 @@ public final class MatchIndex {
     var postings: [[Int32]] = []
     /// Typo-able terms by length (may hold terms no topic carries any more: check postings).
     var typoTerms: [Int: [Int32]] = [:]
+    /// For a surface form, the stem it reduces to (-1: not a surface). A typo defeats the
+    /// stemmer ("trqnslation" keeps its suffix), so typos are also compared as typed.
+    var surfaceStem: [Int32] = []
 
     // Members.
     var memberIDs: [Identity: Int32] = [:]
@@ -86,6 +89,7 @@ public final class MatchIndex {
         terms.append(term)
         termLetters.append(Self.letters(term))
         postings.append([])
+        surfaceStem.append(-1)
         if TopicAnalysis.isTypoCandidate(term) { typoTerms[term.count, default: []].append(id) }
         return id
     }
@@ -129,7 +133,9 @@ public final class MatchIndex {
         for word in words.prefix(255) {
             let stem = intern(String(word.stem))
             wordStems.append(stem)
-            wordSurfaces.append(word.surface == word.stem ? stem : intern(String(word.surface)))
+            let surface = word.surface == word.stem ? stem : intern(String(word.surface))
+            wordSurfaces.append(surface)
+            if surface != stem { surfaceStem[Int(surface)] = stem }
             if !keys.contains(stem) { keys.append(stem) }
         }
         slotCompoundStart.append(Int32(compoundKeys.count))
@@ -253,17 +259,20 @@ public final class MatchIndex {
                          compoundFirst: compoundFirst[c..<(c + Int(slotCompoundCount[slot]))])
     }
 
-    /// Terms within `limit` edits of `word`, from the vocabulary of nearby lengths. A term
-    /// whose letter set differs in more than 2 × limit letters cannot be that close.
+    /// Stems of topics within `limit` edits of `word`, compared with stems and with surface
+    /// forms, from the vocabulary of nearby lengths. A term whose letter set differs in more
+    /// than 2 × limit letters cannot be that close.
     func nearTerms(_ word: String, limit: Int) -> [Int32] {
         guard limit > 0 else { return [] }
         let n = word.count, mask = Self.letters(word)
         var found: [Int32] = []
         for length in max(1, n - limit)...(n + limit) {
-            for term in typoTerms[length] ?? [] where !postings[Int(term)].isEmpty {
-                guard (termLetters[Int(term)] ^ mask).nonzeroBitCount <= 2 * limit,
+            for term in typoTerms[length] ?? [] {
+                let stem = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
+                guard stem >= 0, !postings[Int(stem)].isEmpty,
+                      (termLetters[Int(term)] ^ mask).nonzeroBitCount <= 2 * limit,
                       EditDistance.within(word, terms[Int(term)], limit: limit) != nil else { continue }
-                found.append(term)
+                if !found.contains(stem) { found.append(stem) }
             }
         }
         return found
