@@ -2,6 +2,8 @@ import Foundation
 
 extension Broker {
     static let maxTopicLength = 200
+    /// How many of the best-matching members are checked for eligibility per request.
+    static let candidatesChecked = 200
 
     /// SPEC §3.1: record the request, reply with a count (never names), and send the offers.
     func ask(topic rawTopic: String, original: String, ctx: CommandContext, natural: Bool) throws {
@@ -79,7 +81,9 @@ extension Broker {
         let offered = Set(try tx.offers(requestID: request.id).map(\.expert))
         let requesterChannels = try channels(of: request.requester, tx: tx)
         var scored: [(Identity, Double)] = []
-        for hit in index.search(request.topic) where !offered.contains(hit.member) {
+        // The best-matching members are checked for eligibility, not the whole directory:
+        // at a million topics a common word matches tens of thousands.
+        for hit in index.search(request.topic, limit: Self.candidatesChecked) where !offered.contains(hit.member) {
             guard let expert = try tx.person(hit.member),
                   try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now)
             else { continue }

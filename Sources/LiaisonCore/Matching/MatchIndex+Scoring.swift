@@ -86,7 +86,8 @@ extension MatchIndex {
                 // Typos only for words no topic has: "rust" must not find "rest" experts
                 // while rust experts exist. Compared as stems and as typed.
                 limit = EditDistance.allowance(forLength: max(word.stem.count, word.surface.count))
-                for term in nearTerms(word.stem, limit: limit) + nearTerms(word.surface, limit: limit) where !terms.contains(term) {
+                let near = nearTerms(word.stem, limit: limit) + (word.surface == word.stem ? [] : nearTerms(word.surface, limit: limit))
+                for term in near where !terms.contains(term) {
                     terms.append(term)
                     df[i] = max(df[i], postings[Int(term)].count)
                 }

@@ -266,13 +266,17 @@ public final class MatchIndex {
         guard limit > 0 else { return [] }
         let n = word.count, mask = Self.letters(word)
         var found: [Int32] = []
-        for length in max(1, n - limit)...(n + limit) {
-            for term in typoTerms[length] ?? [] {
-                let stem = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
-                guard stem >= 0, !postings[Int(stem)].isEmpty,
-                      (termLetters[Int(term)] ^ mask).nonzeroBitCount <= 2 * limit,
-                      EditDistance.within(word, terms[Int(term)], limit: limit) != nil else { continue }
-                if !found.contains(stem) { found.append(stem) }
+        var query = Array(word.utf8)
+        query.withUnsafeBufferPointer { q in
+            for length in max(1, n - limit)...(n + limit) {
+                for term in typoTerms[length] ?? [] {
+                    let stem = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
+                    guard stem >= 0, !postings[Int(stem)].isEmpty,
+                          (termLetters[Int(term)] ^ mask).nonzeroBitCount <= 2 * limit else { continue }
+                    var candidate = terms[Int(term)]
+                    let close = candidate.withUTF8 { EditDistance.within(bytes: q, $0, limit: limit) } != nil
+                    if close, !found.contains(stem) { found.append(stem) }
+                }
             }
         }
         return found
