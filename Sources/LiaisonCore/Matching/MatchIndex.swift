@@ -157,18 +157,46 @@ public final class MatchIndex {
     }
 
     /// "stem/surface ...|key@first ..." (see `TopicAnalysis.stored`); false when malformed.
+    /// One pass over the bytes, no intermediate arrays: it runs once per topic at start-up.
     static func parse(_ stored: String, _ words: inout [(stem: Substring, surface: Substring)],
                       _ compounds: inout [(key: Substring, first: Int)]) -> Bool {
-        guard let bar = stored.firstIndex(of: "|") else { return false }
-        for token in stored[..<bar].split(separator: " ") {
-            guard let slash = token.firstIndex(of: "/") else { return false }
-            words.append((token[..<slash], token[token.index(after: slash)...]))
+        let utf8 = stored.utf8
+        var i = utf8.startIndex
+        var tokenStart = i
+        var mark: String.Index?   // "/" in a word, "@" in a compound
+        var inCompounds = false
+        func finish(_ end: String.Index) -> Bool {
+            guard tokenStart < end else { return true }
+            guard let mark else { return false }
+            if inCompounds {
+                guard let first = Int(stored[stored.index(after: mark)..<end]), first >= 0, first + 1 < words.count else { return false }
+                compounds.append((stored[tokenStart..<mark], first))
+            } else {
+                words.append((stored[tokenStart..<mark], stored[stored.index(after: mark)..<end]))
+            }
+            return true
         }
-        for token in stored[stored.index(after: bar)...].split(separator: " ") {
-            guard let at = token.lastIndex(of: "@"), let first = Int(token[token.index(after: at)...]),
-                  first >= 0, first + 1 < words.count else { return false }
-            compounds.append((token[..<at], first))
+        while i < utf8.endIndex {
+            switch utf8[i] {
+            case UInt8(ascii: " "):
+                guard finish(i) else { return false }
+                mark = nil
+                tokenStart = utf8.index(after: i)
+            case UInt8(ascii: "|") where !inCompounds:
+                guard finish(i) else { return false }
+                mark = nil
+                inCompounds = true
+                tokenStart = utf8.index(after: i)
+            case UInt8(ascii: "/") where !inCompounds && mark == nil:
+                mark = i
+            case UInt8(ascii: "@") where inCompounds:
+                mark = i
+            default:
+                break
+            }
+            i = utf8.index(after: i)
         }
+        guard inCompounds, finish(utf8.endIndex) else { return false }
         return !words.isEmpty
     }
 
