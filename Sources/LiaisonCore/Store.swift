@@ -11,8 +11,6 @@ public protocol Store: AnyObject {
     func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry]
     /// Delivered: removed from the outbox.
     func markSent(_ ids: [Int64]) throws
-    /// Every topic, for building the match index at start-up.
-    func allTopics() throws -> [Topic]
     /// Every topic, one at a time: start-up at a million topics need not hold them all.
     func forEachTopic(_ body: (Topic) throws -> Void) throws
     func topicCount() throws -> Int
@@ -57,7 +55,6 @@ public protocol StoreTransaction {
     func offers(requestID: Int64) throws -> [Offer]
     func offers(expert: Identity, status: OfferStatus?) throws -> [Offer]
     func offerCount(expert: Identity, since: Date) throws -> Int
-    func pendingOffers() throws -> [Offer]
 
     // Introductions
     func createIntroduction(_ intro: Introduction) throws -> Introduction

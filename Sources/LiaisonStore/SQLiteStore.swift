@@ -55,12 +55,6 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func allTopics() throws -> [Topic] {
-        var topics: [Topic] = []
-        try forEachTopic { topics.append($0) }
-        return topics
-    }
-
     public func forEachTopic(_ body: (Topic) throws -> Void) throws {
         // Start-up reads every topic: columns by position, one cursor, no per-row lookups by name.
         try queue.read { db in

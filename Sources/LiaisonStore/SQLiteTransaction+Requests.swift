@@ -74,10 +74,6 @@ extension SQLiteTransaction {
         try int("SELECT COUNT(*) FROM offer WHERE expert = ? AND created_at > ?", [expert.raw, since.stored])
     }
 
-    func pendingOffers() throws -> [Offer] {
-        try rows("SELECT * FROM offer WHERE status = 'pending' ORDER BY request_id, expert").map(Offer.init(row:))
-    }
-
     // MARK: Introductions
 
     func createIntroduction(_ i: Introduction) throws -> Introduction {

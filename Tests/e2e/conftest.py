@@ -91,7 +91,8 @@ class Bot:
         return self.proc.returncode if self.proc else None
 
 
-def bot_conf(port, channels, admins="", extra="", network="test", tls="no", broker="", flood="flood_interval = 0s"):
+def base_conf(admins="", broker=""):
+    """[bot], [broker] and a disabled [console]: what every network test's bot.conf starts with."""
     return f"""[bot]
 state = state.db
 admins = {admins}
@@ -102,7 +103,11 @@ log_level = info
 
 [console]
 enabled = no
+"""
 
+
+def bot_conf(port, channels, admins="", extra="", network="test", tls="no", broker="", flood="flood_interval = 0s"):
+    return base_conf(admins, broker) + f"""
 [irc.{network}]
 host = 127.0.0.1
 port = {port}

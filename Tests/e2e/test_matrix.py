@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Bot, ROOT, unique
+from conftest import Bot, ROOT, base_conf, unique
 import matrixclient as mx
 
 SYNAPSE = ROOT / "scripts" / "matrix" / "synapse.sh"
@@ -42,17 +42,7 @@ def user(env, name):
 def matrix_conf(env, bot_user, rooms="", admins="", broker=""):
     pw = Path(tempfile.mkdtemp(prefix="liaison-pw-")) / "pass"
     pw.write_text("pw-" + bot_user + "\n")
-    return f"""[bot]
-state = state.db
-admins = {admins}
-log_level = info
-
-[broker]
-{broker}
-
-[console]
-enabled = no
-
+    return base_conf(admins, broker) + f"""
 [matrix.mx]
 homeserver = {env["SYNAPSE_URL"]}
 user_id = @{bot_user}:localhost
