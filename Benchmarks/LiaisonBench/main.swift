@@ -7,6 +7,8 @@ import LiaisonStore
 //   LiaisonBench scale N DATA_DIR          directory of N topics: state file, build, RSS, latency
 //   LiaisonBench bot N BINARY DATA_DIR     the liaison process at N topics: start-up, throughput
 // Generated data uses a fixed seed; timings are wall-clock on this machine.
+// For profiling `scale`: LIAISON_BENCH_KEEP=DIR reuses the generated state file kept there,
+// LIAISON_BENCH_SLOWEST=1 also prints the slowest queries.
 
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -176,11 +178,17 @@ func generate(_ n: Int, _ dataDir: String, into path: String) throws -> Double {
 func scale(_ n: Int, _ dataDir: String) throws {
     let directory = load(Directory.self, dataDir + "/matching-directory.json")
     let queries = (load([Query].self, dataDir + "/matching-queries.json") ?? []).map(\.query)
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-bench-\(n)-\(getpid())")
+    // LIAISON_BENCH_KEEP=DIR keeps the generated state file there and reuses it (same seed,
+    // same file), for profiling; the figures of a normal run come from a fresh file.
+    let keep = ProcessInfo.processInfo.environment["LIAISON_BENCH_KEEP"]
+    let dir = keep.map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("liaison-bench-\(n)-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let path = dir.appendingPathComponent("state.db").path
-    emit("scale_\(n)_generate_and_write", try generate(n, dataDir, into: path), "s", decimals: 2)
+    defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
+    let path = dir.appendingPathComponent("state-\(n).db").path
+    if keep == nil || !FileManager.default.fileExists(atPath: path) {
+        emit("scale_\(n)_generate_and_write", try generate(n, dataDir, into: path), "s", decimals: 2)
+    }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 0
     emit("scale_\(n)_state_file", size / 1_048_576, "MB", decimals: 1)
     let before = rssMB()
@@ -193,6 +201,7 @@ func scale(_ n: Int, _ dataDir: String) throws {
             index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
         }
         index.setAliases((directory?.aliases ?? []).map { ($0.alias, $0.topic) })
+        index.prepare()
     }
     emit("scale_\(n)_index_build", build, "s", decimals: 2)
     emit("scale_\(n)_topics_indexed", Double(index.count), "topics", decimals: 0)
@@ -206,6 +215,11 @@ func scale(_ n: Int, _ dataDir: String) throws {
         let hits = index.search(q)
         samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         if hits.count < 0 { print("unreachable") }
+    }
+    if ProcessInfo.processInfo.environment["LIAISON_BENCH_SLOWEST"] != nil {
+        for (i, ms) in samples.enumerated().sorted(by: { $0.1 > $1.1 }).prefix(40) {
+            print("slow \(String(format: "%.3f", ms)) ms \(pool[i % pool.count])")
+        }
     }
     samples.sort()
     emit("scale_\(n)_match_p50", samples[samples.count / 2], "ms")

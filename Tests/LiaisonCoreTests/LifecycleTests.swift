@@ -85,6 +85,22 @@ import Testing
         #expect(standing.to("erin").mentioning("accept \(id)").count == 1)
     }
 
+    @Test func aStandingRequestReachesMembersThroughTyposCompoundsAndAliases() throws {
+        let h = try Harness()
+        let typo = try #require(requestID(in: try h.say("bob", "ask mortage")))
+        let compound = try #require(requestID(in: try h.say("carl", "ask cyber security")))
+        try h.say("admin", "admin alias HECM = reverse mortgage")
+        let alias = try #require(requestID(in: try h.say("dora", "ask HECM")))
+        try h.say("alice", "optin")
+        #expect(try h.say("alice", "expertise add mortgage refinancing").to("alice").mentioning("accept \(typo)").count == 1)
+        try h.say("erin", "optin")
+        #expect(try h.say("erin", "expertise add cybersecurity").to("erin").mentioning("accept \(compound)").count == 1)
+        try h.say("fay", "optin")
+        let added = try h.say("fay", "expertise add reverse mortgages")
+        #expect(added.to("fay").mentioning("accept \(alias)").count == 1)
+        #expect(added.to("fay").mentioning("accept \(compound)").isEmpty, "an unrelated request is not offered")
+    }
+
     @Test func requestExpiresAndTheRequesterIsToldPrivately() throws {
         let h = try Harness { $0.requestTTL = 86_400 }
         let reply = try h.say("bob", "!ask underwater basket weaving", in: "#crafts")

@@ -201,6 +201,38 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         index.remove(topicID: 42)  // unknown id: nothing happens
     }
 
+    @Test func typosReachWordsAddedAtAnyTime() {
+        // Start-up: a bulk load, then the typo table is built in one pass.
+        let index = MatchIndex()
+        index.reserveCapacity(2)
+        index.insert(topicID: 1, member: .console("a"), text: "reverse mortgages")
+        index.prepare()
+        #expect(names(index.search("mortages")) == ["a"])
+        // A word added later is in reach at once ...
+        index.insert(topicID: 2, member: .console("b"), text: "kubernetes operators")
+        #expect(names(index.search("kubernets")) == ["b"])
+        // ... and after thousands more words grew the table, early and late words still are.
+        for i in 0..<3_000 {
+            index.insert(topicID: Int64(10 + i), member: .console("m\(i % 50)"), text: "word\(String(i, radix: 26).map { Character(UnicodeScalar(UInt8(97 + (Int(String($0), radix: 26) ?? 0)))) })zeta")
+        }
+        #expect(names(index.search("mortages")) == ["a"])
+        #expect(names(index.search("kubernets")) == ["b"])
+        #expect(names(index.search("reverse mortgaegs")) == ["a"])  // transposition, two words
+    }
+
+    @Test func topicIDsFarApartAndNegativeStillMapToTheirTopics() {
+        let index = MatchIndex()
+        let ids: [Int64] = [1, 5_000_000_000, -7, 3]
+        for (i, id) in ids.enumerated() { index.insert(topicID: id, member: .console("m\(i)"), text: "topic\(i) rust") }
+        #expect(Set(index.search("rust").map(\.topicID)) == Set(ids))
+        index.remove(topicID: 5_000_000_000)
+        index.remove(topicID: -7)
+        #expect(Set(index.search("rust").map(\.topicID)) == [1, 3])
+        index.insert(topicID: 3, member: .console("m3"), text: "python")
+        #expect(index.search("rust").map(\.topicID) == [1])
+        #expect(index.count == 2)
+    }
+
     @Test func removeAllOfOneMember() {
         let index = directory()
         index.insert(topicID: 100, member: .console("bob"), text: "Rust")

@@ -89,6 +89,30 @@ import Testing
         }
     }
 
+    /// Standing requests skip a topic when `mayMatch` says no, so it must never say no to a
+    /// topic that matches: checked for every labelled query against every topic of the
+    /// members it finds and against every 25th topic of the directory.
+    @Test func standingRequestPreCheckNeverSkipsAMatch() throws {
+        let directory = try Self.load("matching-directory.json", as: Directory.self)
+        let queries = try Self.load("matching-queries.json", as: [Query].self)
+        let index = Self.buildIndex(directory)
+        var topicsOf: [String: [String]] = [:]
+        for entry in directory.entries { topicsOf[entry.member, default: []].append(entry.topic) }
+        let sample = directory.entries.enumerated().filter { $0.offset % 25 == 0 }.map(\.element.topic)
+        var checked = 0, matching = 0
+        for query in queries {
+            let found = index.search(query.query).prefix(5).flatMap { topicsOf[$0.member.id] ?? [] }
+            for topic in found + sample {
+                checked += 1
+                guard index.relevance(query: query.query, topic: topic) > 0 else { continue }
+                matching += 1
+                #expect(index.mayMatch(query: query.query, topic: TopicAnalysis(topic)), "\(query.query) / \(topic)")
+            }
+        }
+        print("quality standing pre-check: \(checked) pairs, \(matching) matching")
+        #expect(matching > 500)
+    }
+
     @Test func matchingPrecisionAndRecall() throws {
         let directory = try Self.load("matching-directory.json", as: Directory.self)
         let queries = try Self.load("matching-queries.json", as: [Query].self)

@@ -48,6 +48,7 @@ public final class Broker {
             index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
         }
         index.setAliases(try store.allAliases().map { ($0.alias, $0.topic) })
+        index.prepare()
     }
 
     public func updateSettings(_ settings: BrokerSettings) {

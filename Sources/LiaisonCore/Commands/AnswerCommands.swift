@@ -138,8 +138,10 @@ extension Broker {
         guard let person = try tx.person(member) else { return }
         let texts = try topics ?? tx.topics(of: member).map(\.text)
         guard !texts.isEmpty else { return }
+        let analyses = texts.map(TopicAnalysis.init)
         for var request in try tx.requests(status: .open) where request.expiresAt > now {
-            guard texts.contains(where: { index.relevance(query: request.topic, topic: $0) > 0 }) else { continue }
+            guard analyses.contains(where: { index.mayMatch(query: request.topic, topic: $0) }),
+                  texts.contains(where: { index.relevance(query: request.topic, topic: $0) > 0 }) else { continue }
             let offers = try tx.offers(requestID: request.id)
             guard !offers.contains(where: { $0.expert == member }),
                   offers.filter({ $0.status == .pending }).count < settings.offersPerRequest,

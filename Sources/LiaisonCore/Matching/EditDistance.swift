@@ -33,33 +33,4 @@ enum EditDistance {
     static func allowance(forLength n: Int) -> Int {
         n >= 8 ? 2 : (n >= 4 ? 1 : 0)
     }
-
-    /// The same on UTF-8 bytes, with the rows on the stack: the typo scan calls this for
-    /// many vocabulary terms per query, so it must not allocate.
-    static func within(bytes x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
-        guard abs(x.count - y.count) <= limit else { return nil }
-        if x.isEmpty || y.isEmpty { return max(x.count, y.count) <= limit ? max(x.count, y.count) : nil }
-        let width = y.count + 1
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows -> Int? in
-            var before = 0, previous = width, current = 2 * width
-            for j in 0..<width { rows[previous + j] = j }
-            for i in 1...x.count {
-                rows[current] = i
-                var rowMin = i
-                for j in 1...y.count {
-                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                    var d = min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost)
-                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                        d = min(d, rows[before + j - 2] + 1)
-                    }
-                    rows[current + j] = d
-                    rowMin = min(rowMin, d)
-                }
-                if rowMin > limit { return nil }
-                (before, previous, current) = (previous, current, before)
-            }
-            let d = rows[previous + y.count]
-            return d <= limit ? d : nil
-        }
-    }
 }

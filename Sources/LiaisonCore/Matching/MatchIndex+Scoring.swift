@@ -10,8 +10,13 @@ struct QueryPlan {
         var surfaceText: String
         /// IDF of the word in the directory; a word no topic has weighs like the rarest.
         var weight: Double
-        /// Edits tolerated against topic words; 0 when some topic has the word itself.
-        var typoLimit: Int
+        /// Edits tolerated against topic stems and surface forms, each by its own length; 0
+        /// when some topic has the word itself.
+        var stemLimit = 0, surfaceLimit = 0
+        /// Terms of the vocabulary within those limits, with their edits: scoring looks a
+        /// topic's words up here instead of computing distances per topic.
+        var stemNear: [Int32: Int] = [:], surfaceNear: [Int32: Int] = [:]
+        var hasTypos: Bool { stemLimit > 0 || surfaceLimit > 0 }
         /// 1, or `aliasQuality` for words an alias put in.
         var factor: Double
     }
@@ -78,24 +83,34 @@ extension MatchIndex {
         var planned: [QueryPlan.Word] = []
         for (i, word) in words.enumerated() {
             let stem = resolver.id(word.stem)
-            var limit = 0
+            var planned1 = QueryPlan.Word(stem: stem, surface: resolver.id(word.surface), stemText: word.stem,
+                                          surfaceText: word.surface, weight: 0, factor: factors[i])
             var terms: [Int32] = []
             if resolver.postingCount(stem) > 0 {
                 terms.append(stem)
-            } else if TopicAnalysis.isTypoCandidate(word.stem) || TopicAnalysis.isTypoCandidate(word.surface) {
+            } else {
                 // Typos only for words no topic has: "rust" must not find "rest" experts
-                // while rust experts exist. Compared as stems and as typed.
-                limit = EditDistance.allowance(forLength: max(word.stem.count, word.surface.count))
-                let near = nearTerms(word.stem, limit: limit) + (word.surface == word.stem ? [] : nearTerms(word.surface, limit: limit))
-                for term in near where !terms.contains(term) {
-                    terms.append(term)
-                    df[i] = max(df[i], postings[Int(term)].count)
+                // while rust experts exist. Compared as stems and as typed, each allowed the
+                // edits of its own length ("botanist" 2, its stem "botan" 1).
+                if TopicAnalysis.isTypoCandidate(word.stem) {
+                    planned1.stemLimit = EditDistance.allowance(forLength: word.stem.count)
+                    planned1.stemNear = typoNeighbours(word.stem, limit: planned1.stemLimit)
+                }
+                if TopicAnalysis.isTypoCandidate(word.surface) {
+                    planned1.surfaceLimit = EditDistance.allowance(forLength: word.surface.count)
+                    planned1.surfaceNear = word.surface == word.stem ? planned1.stemNear
+                        : typoNeighbours(word.surface, limit: planned1.surfaceLimit)
+                }
+                for term in planned1.stemNear.keys.sorted() + planned1.surfaceNear.keys.sorted() {
+                    let carrier = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
+                    guard carrier >= 0, !terms.contains(carrier) else { continue }
+                    terms.append(carrier)
+                    df[i] = max(df[i], postings[Int(carrier)].count)
                 }
             }
-            let weight = log(1 + (topics + 1) / Double(max(df[i], 1)))
-            for term in terms { candidates.append((term, weight)) }
-            planned.append(QueryPlan.Word(stem: stem, surface: resolver.id(word.surface), stemText: word.stem, surfaceText: word.surface,
-                                          weight: weight, typoLimit: limit, factor: factors[i]))
+            planned1.weight = log(1 + (topics + 1) / Double(max(df[i], 1)))
+            for term in terms { candidates.append((term, planned1.weight)) }
+            planned.append(planned1)
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
         return QueryPlan.Variant(words: planned, compounds: compounds)
@@ -103,7 +118,7 @@ extension MatchIndex {
 
     /// The query with an alias phrase replaced by its other side, for every alias whose one
     /// side is all in the query (in any order, like the rest of matching).
-    private func aliasRewrites(_ words: [TopicWord]) -> [([TopicWord], [Double])] {
+    func aliasRewrites(_ words: [TopicWord]) -> [([TopicWord], [Double])] {
         let stems = Set(words.map(\.stem))
         var rewrites: [([TopicWord], [Double])] = []
         for alias in aliases {
@@ -127,6 +142,15 @@ extension MatchIndex {
             }
         }
         return rewrites
+    }
+
+    /// Edits from a query word to a topic's term, when within `limit`: looked up for terms of
+    /// the vocabulary, computed for a topic text that is not in the index (`relevance`).
+    private func typoEdits(_ word: String, _ term: Int32, _ limit: Int, _ near: [Int32: Int], _ resolver: TermResolver) -> Int? {
+        guard limit > 0 else { return nil }
+        if term >= 0 { return near[term] }
+        let text = resolver.string(term)
+        return TopicAnalysis.isTypoCandidate(text) ? EditDistance.within(word, text, limit: limit) : nil
     }
 
     /// The best relevance of `topic` over the plan's variants; 0 when none matches.
@@ -154,14 +178,11 @@ extension MatchIndex {
                     covered[first] = true
                     covered[first + 1] = true
                 }
-            } else if query.typoLimit > 0 {
+            } else if query.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
-                    let word = resolver.string(stem)
-                    let surface = resolver.string(topic.surfaces[topic.surfaces.startIndex + j])
-                    let asStem = TopicAnalysis.isTypoCandidate(word)
-                        ? EditDistance.within(query.stemText, word, limit: query.typoLimit) : nil
-                    let asTyped = TopicAnalysis.isTypoCandidate(surface)
-                        ? EditDistance.within(query.surfaceText, surface, limit: query.typoLimit) : nil
+                    let surface = topic.surfaces[topic.surfaces.startIndex + j]
+                    let asStem = typoEdits(query.stemText, stem, query.stemLimit, query.stemNear, resolver)
+                    let asTyped = typoEdits(query.surfaceText, surface, query.surfaceLimit, query.surfaceNear, resolver)
                     guard let edits = [asStem, asTyped].compactMap({ $0 }).min() else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true

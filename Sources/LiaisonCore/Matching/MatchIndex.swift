@@ -6,22 +6,21 @@ import Foundation
 /// Compact, so a million topics fit in memory: words are interned once in a vocabulary
 /// and a topic is a few integers into flat arrays (its words, its compound keys, its text
 /// bytes). Postings map a term to the topics that carry it, so a search touches only the
-/// postings of the query's terms; the typo lookup for a word no topic contains scans the
-/// vocabulary of nearby lengths behind a letter-set filter, never the topics.
+/// postings of the query's terms; the typo lookup for a word no topic contains goes
+/// through a deletion index of the vocabulary (`TypoIndex`), never the topics.
 ///
 /// Scoring (see `MatchIndex+Scoring.swift`): each query word weighs its IDF in the
 /// directory, so a rare word counts more than a common one. A topic matches when the
 /// query words it covers carry at least `coverageThreshold` of the query's weight.
 public final class MatchIndex {
-    // Vocabulary: every stem, surface form and compound key, interned.
-    var termIDs: [String: Int32] = [:]
-    var terms: [String] = []
-    /// Letters present in each term (a-z as bits), for the typo filter.
-    var termLetters: [UInt32] = []
+    /// Every stem, surface form and compound key, interned.
+    var vocabulary = Vocabulary()
     /// Per term: the topic slots that carry it (as a stem or compound key).
     var postings: [[Int32]] = []
-    /// Typo-able terms by length (may hold terms no topic carries any more: check postings).
-    var typoTerms: [Int: [Int32]] = [:]
+    /// Stems and surface forms that typos may reach (may hold terms no topic carries any
+    /// more: check postings), and which terms are in it.
+    var typo = TypoIndex()
+    var typoIndexed: [Bool] = []
     /// For a surface form, the stem it reduces to (-1: not a surface). A typo defeats the
     /// stemmer ("trqnslation" keeps its suffix), so typos are also compared as typed.
     var surfaceStem: [Int32] = []
@@ -29,7 +28,6 @@ public final class MatchIndex {
     // Members.
     var memberIDs: [Identity: Int32] = [:]
     var members: [Identity] = []
-    var memberSlots: [[Int32]] = []
 
     // Topic slots: structure of arrays. A removed slot is marked dead, never reused.
     var slotMember: [Int32] = []
@@ -46,8 +44,15 @@ public final class MatchIndex {
     var compoundKeys: [Int32] = []
     var compoundFirst: [UInt8] = []
     var textBytes: [UInt8] = []
-    var slotOf: [Int64: Int32] = [:]
+    /// Topic id -> slot (-1: none): a flat array, as ids are the state file's row ids and
+    /// dense; an id far beyond the topics indexed goes to `sparseSlotOf`.
+    var slotOfID: [Int32] = []
+    var sparseSlotOf: [Int64: Int32] = [:]
     var liveCount = 0
+
+    /// Where `insert` reads a stored analysis: token ranges in its bytes, reused.
+    private var parsedWords: [(stem: Range<Int>, surface: Range<Int>)] = []
+    private var parsedCompounds: [(key: Range<Int>, first: Int)] = []
 
     struct Alias {
         var alias: [TopicWord]
@@ -55,6 +60,8 @@ public final class MatchIndex {
     }
 
     private(set) var aliases: [Alias] = []
+    /// `reach(_:)` of recent queries; it depends on the aliases only.
+    var reachCache: [String: QueryReach] = [:]
 
     public init() {}
 
@@ -73,46 +80,78 @@ public final class MatchIndex {
         slotAlive.reserveCapacity(total)
         slotWordCount.reserveCapacity(total)
         slotCompoundCount.reserveCapacity(total)
+        slotOfID.reserveCapacity(total)
         wordStems.reserveCapacity(total * 3)
         wordSurfaces.reserveCapacity(total * 3)
         compoundKeys.reserveCapacity(total * 2)
         compoundFirst.reserveCapacity(total * 2)
         textBytes.reserveCapacity(textBytes.count + topics * 24)
-        slotOf.reserveCapacity(total)
-        termIDs.reserveCapacity(termIDs.count + topics / 4)
+        vocabulary.reserveCapacity(terms: topics / 2, bytes: topics * 6)
     }
 
-    func intern(_ term: String) -> Int32 {
-        if let id = termIDs[term] { return id }
-        let id = Int32(terms.count)
-        termIDs[term] = id
-        terms.append(term)
-        termLetters.append(Self.letters(term))
-        postings.append([])
-        surfaceStem.append(-1)
-        if TopicAnalysis.isTypoCandidate(term) { typoTerms[term.count, default: []].append(id) }
+    /// Finishes what a bulk load deferred (the typo table) so that the first search is as
+    /// fast as the others; a search does it anyway when it was not called.
+    public func prepare() {
+        typo.prepare(vocabulary)
+    }
+
+    /// The term's id, added to the vocabulary if new. `word`: a stem or surface form, which
+    /// typos may reach (not a compound key: scoring never compares those with edits).
+    func intern(_ term: UnsafeBufferPointer<UInt8>, word: Bool) -> Int32 {
+        let (id, isNew) = vocabulary.intern(term)
+        if isNew {
+            postings.append([])
+            surfaceStem.append(-1)
+            typoIndexed.append(false)
+        }
+        if word, !typoIndexed[Int(id)], Self.isTypoCandidate(term) {
+            typoIndexed[Int(id)] = true
+            typo.add(id)
+        }
         return id
     }
 
-    static func letters(_ s: String) -> UInt32 {
-        var mask: UInt32 = 0
-        for b in s.utf8 where b >= 0x61 && b <= 0x7A { mask |= 1 << UInt32(b - 0x61) }
-        return mask
+    /// `TopicAnalysis.isTypoCandidate` on bytes, without a String for the common case.
+    static func isTypoCandidate(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard term.count >= 4 else { return false }
+        if term.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { return true }
+        return term.contains { $0 >= 0x80 } && TopicAnalysis.isTypoCandidate(String(decoding: term, as: UTF8.self))
+    }
+
+    func slot(of topicID: Int64) -> Int32? {
+        if topicID >= 0, topicID < Int64(slotOfID.count) {
+            let slot = slotOfID[Int(topicID)]
+            return slot >= 0 ? slot : nil
+        }
+        return sparseSlotOf[topicID]
+    }
+
+    private func setSlot(_ slot: Int32, of topicID: Int64) {
+        if topicID >= 0, topicID < Int64(slotOfID.count) {
+            slotOfID[Int(topicID)] = slot
+        } else if topicID >= 0, topicID < Int64(2 * slotMember.count + 1_024) {
+            slotOfID.append(contentsOf: repeatElement(-1, count: Int(topicID) + 1 - slotOfID.count))
+            slotOfID[Int(topicID)] = slot
+        } else if slot >= 0 {
+            sparseSlotOf[topicID] = slot
+        } else {
+            sparseSlotOf[topicID] = nil
+        }
     }
 
     /// Adds a member's topic; re-inserting an id replaces it. `analysis` is the stored form
     /// of `TopicAnalysis.stored` (kept in the state file so start-up need not re-analyse).
     public func insert(topicID: Int64, member: Identity, text: String, analysis stored: String? = nil) {
         remove(topicID: topicID)
-        // The stored form is read straight into term IDs: start-up at a million topics
-        // must not build a dictionary per topic.
-        var words: [(stem: Substring, surface: Substring)] = []
-        var compounds: [(key: Substring, first: Int)] = []
-        if let stored, Self.parse(stored, &words, &compounds) {
-        } else {
-            let analysis = TopicAnalysis(text)
-            words = analysis.words.map { (Substring($0.stem), Substring($0.surface)) }
-            compounds = analysis.compounds.sorted { $0.value.first < $1.value.first }.map { (Substring($0.key), $0.value.first) }
+        // The stored form is read as bytes straight into term ids: start-up at a million
+        // topics must not build a String or a dictionary entry per word.
+        var form = stored ?? ""
+        if !form.withUTF8({ Self.parse($0, &parsedWords, &parsedCompounds) }) {
+            form = TopicText.analysis(text)
+            if !form.withUTF8({ Self.parse($0, &parsedWords, &parsedCompounds) }) {
+                parsedWords.removeAll()
+                parsedCompounds.removeAll()
+            }
         }
         let memberID: Int32
         if let known = memberIDs[member] {
@@ -121,87 +160,93 @@ public final class MatchIndex {
             memberID = Int32(members.count)
             memberIDs[member] = memberID
             members.append(member)
-            memberSlots.append([])
         }
         let slot = Int32(slotMember.count)
         slotMember.append(memberID)
         slotTopicID.append(topicID)
         slotAlive.append(true)
         slotWordStart.append(Int32(wordStems.count))
-        slotWordCount.append(UInt8(min(words.count, 255)))
-        var keys: [Int32] = []
-        for word in words.prefix(255) {
-            let stem = intern(String(word.stem))
-            wordStems.append(stem)
-            let surface = word.surface == word.stem ? stem : intern(String(word.surface))
-            wordSurfaces.append(surface)
-            if surface != stem { surfaceStem[Int(surface)] = stem }
-            if !keys.contains(stem) { keys.append(stem) }
-        }
+        slotWordCount.append(UInt8(min(parsedWords.count, 255)))
         slotCompoundStart.append(Int32(compoundKeys.count))
-        slotCompoundCount.append(UInt8(min(compounds.count, 255)))
-        for compound in compounds.prefix(255) {
-            let key = intern(String(compound.key))
-            compoundKeys.append(key)
-            compoundFirst.append(UInt8(min(compound.first, 254)))
-            if !keys.contains(key) { keys.append(key) }
+        slotCompoundCount.append(UInt8(min(parsedCompounds.count, 255)))
+        var keys: [Int32] = []
+        form.withUTF8 { bytes in
+            for word in parsedWords.prefix(255) {
+                let stem = intern(UnsafeBufferPointer(rebasing: bytes[word.stem]), word: true)
+                wordStems.append(stem)
+                let sameForm = bytes[word.surface].elementsEqual(bytes[word.stem])
+                let surface = sameForm ? stem : intern(UnsafeBufferPointer(rebasing: bytes[word.surface]), word: true)
+                wordSurfaces.append(surface)
+                if surface != stem { surfaceStem[Int(surface)] = stem }
+                if !keys.contains(stem) { keys.append(stem) }
+            }
+            for compound in parsedCompounds.prefix(255) {
+                let key = intern(UnsafeBufferPointer(rebasing: bytes[compound.key]), word: false)
+                compoundKeys.append(key)
+                compoundFirst.append(UInt8(min(compound.first, 254)))
+                if !keys.contains(key) { keys.append(key) }
+            }
         }
-        let bytes = text.utf8
         slotTextStart.append(Int32(textBytes.count))
-        slotTextLength.append(Int32(bytes.count))
-        textBytes.append(contentsOf: bytes)
+        slotTextLength.append(Int32(text.utf8.count))
+        textBytes.append(contentsOf: text.utf8)
         for term in keys { postings[Int(term)].append(slot) }
-        memberSlots[Int(memberID)].append(slot)
-        slotOf[topicID] = slot
+        setSlot(slot, of: topicID)
         liveCount += 1
     }
 
-    /// "stem/surface ...|key@first ..." (see `TopicAnalysis.stored`); false when malformed.
-    /// One pass over the bytes, no intermediate arrays: it runs once per topic at start-up.
-    static func parse(_ stored: String, _ words: inout [(stem: Substring, surface: Substring)],
-                      _ compounds: inout [(key: Substring, first: Int)]) -> Bool {
-        let utf8 = stored.utf8
-        var i = utf8.startIndex
-        var tokenStart = i
-        var mark: String.Index?   // "/" in a word, "@" in a compound
+    /// Reads "stem/surface ...|key@first ..." (see `TopicAnalysis.stored`) into token
+    /// ranges; false when malformed or without words. One pass over the bytes.
+    static func parse(_ stored: UnsafeBufferPointer<UInt8>, _ words: inout [(stem: Range<Int>, surface: Range<Int>)],
+                      _ compounds: inout [(key: Range<Int>, first: Int)]) -> Bool {
+        words.removeAll(keepingCapacity: true)
+        compounds.removeAll(keepingCapacity: true)
+        var tokenStart = 0
+        var mark = -1   // "/" in a word, "@" in a compound
         var inCompounds = false
-        func finish(_ end: String.Index) -> Bool {
+        func finish(_ end: Int) -> Bool {
             guard tokenStart < end else { return true }
-            guard let mark else { return false }
+            guard mark >= 0 else { return false }
             if inCompounds {
-                guard let first = Int(stored[stored.index(after: mark)..<end]), first >= 0, first + 1 < words.count else { return false }
-                compounds.append((stored[tokenStart..<mark], first))
+                var first = 0
+                guard mark + 1 < end, end - mark <= 4 else { return false }
+                for k in (mark + 1)..<end {
+                    guard stored[k] >= 0x30, stored[k] <= 0x39 else { return false }
+                    first = first * 10 + Int(stored[k] - 0x30)
+                }
+                guard first + 1 < words.count else { return false }
+                compounds.append((tokenStart..<mark, first))
             } else {
-                words.append((stored[tokenStart..<mark], stored[stored.index(after: mark)..<end]))
+                words.append((tokenStart..<mark, (mark + 1)..<end))
             }
             return true
         }
-        while i < utf8.endIndex {
-            switch utf8[i] {
+        for i in 0..<stored.count {
+            switch stored[i] {
             case UInt8(ascii: " "):
                 guard finish(i) else { return false }
-                mark = nil
-                tokenStart = utf8.index(after: i)
+                mark = -1
+                tokenStart = i + 1
             case UInt8(ascii: "|") where !inCompounds:
                 guard finish(i) else { return false }
-                mark = nil
+                mark = -1
                 inCompounds = true
-                tokenStart = utf8.index(after: i)
-            case UInt8(ascii: "/") where !inCompounds && mark == nil:
+                tokenStart = i + 1
+            case UInt8(ascii: "/") where !inCompounds && mark < 0:
                 mark = i
             case UInt8(ascii: "@") where inCompounds:
                 mark = i
             default:
                 break
             }
-            i = utf8.index(after: i)
         }
-        guard inCompounds, finish(utf8.endIndex) else { return false }
+        guard inCompounds, finish(stored.count) else { return false }
         return !words.isEmpty
     }
 
     public func remove(topicID: Int64) {
-        guard let slot = slotOf.removeValue(forKey: topicID) else { return }
+        guard let slot = slot(of: topicID) else { return }
+        setSlot(-1, of: topicID)
         let s = Int(slot)
         slotAlive[s] = false
         liveCount -= 1
@@ -210,13 +255,14 @@ public final class MatchIndex {
         for term in Set(wordStems[words] + compoundKeys[compounds]) {
             postings[Int(term)].removeAll { $0 == slot }
         }
-        memberSlots[Int(slotMember[s])].removeAll { $0 == slot }
     }
 
-    /// Removes every topic of `member`.
+    /// Removes every topic of `member` (rare: forget, admin remove; a scan of the slots).
     public func removeAll(member: Identity) {
         guard let id = memberIDs[member] else { return }
-        for slot in memberSlots[Int(id)] { remove(topicID: slotTopicID[Int(slot)]) }
+        for slot in slotMember.indices where slotMember[slot] == id && slotAlive[slot] {
+            remove(topicID: slotTopicID[slot])
+        }
     }
 
     func text(_ slot: Int) -> String {
@@ -229,6 +275,7 @@ public final class MatchIndex {
     /// matches a query "reverse mortgage"). Replaces the previous set. An alias whose
     /// either side has no terms is ignored.
     public func setAliases(_ aliases: [(alias: String, topic: String)]) {
+        reachCache.removeAll()
         self.aliases = aliases.compactMap { pair in
             let alias = TopicText.words(pair.alias), topic = TopicText.words(pair.topic)
             guard !alias.isEmpty, !topic.isEmpty, alias.map(\.stem) != topic.map(\.stem) else { return nil }
@@ -287,25 +334,18 @@ public final class MatchIndex {
                          compoundFirst: compoundFirst[c..<(c + Int(slotCompoundCount[slot]))])
     }
 
-    /// Stems of topics within `limit` edits of `word`, compared with stems and with surface
-    /// forms, from the vocabulary of nearby lengths. A term whose letter set differs in more
-    /// than 2 × limit letters cannot be that close.
-    func nearTerms(_ word: String, limit: Int) -> [Int32] {
-        guard limit > 0 else { return [] }
-        let n = word.count, mask = Self.letters(word)
-        var found: [Int32] = []
-        var query = Array(word.utf8)
-        query.withUnsafeBufferPointer { q in
-            for length in max(1, n - limit)...(n + limit) {
-                for term in typoTerms[length] ?? [] {
-                    let stem = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
-                    guard stem >= 0, !postings[Int(stem)].isEmpty,
-                          (termLetters[Int(term)] ^ mask).nonzeroBitCount <= 2 * limit else { continue }
-                    var candidate = terms[Int(term)]
-                    let close = candidate.withUTF8 { EditDistance.within(bytes: q, $0, limit: limit) } != nil
-                    if close, !found.contains(stem) { found.append(stem) }
-                }
-            }
+    /// Terms within `limit` edits of `word` that some topic still carries as a stem or
+    /// surface form, with their edits. Only typo candidates are in the typo index.
+    func typoNeighbours(_ word: String, limit: Int) -> [Int32: Int] {
+        guard limit > 0 else { return [:] }
+        typo.prepare(vocabulary)
+        var found: [Int32: Int] = [:], checked = Set<Int32>()
+        typo.candidates(word, limit: limit) { term in
+            guard checked.insert(term).inserted else { return }
+            let carrier = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
+            guard carrier >= 0, !postings[Int(carrier)].isEmpty,
+                  let edits = EditDistance.within(word, vocabulary[term], limit: limit) else { return }
+            found[term] = edits
         }
         return found
     }
@@ -346,7 +386,7 @@ struct TermResolver {
     }
 
     mutating func id(_ term: String) -> Int32 {
-        if let id = index.termIDs[term] { return id }
+        if let id = index.vocabulary.id(of: term) { return id }
         if let id = local[term] { return id }
         localTerms.append(term)
         let id = -Int32(localTerms.count)
@@ -355,7 +395,7 @@ struct TermResolver {
     }
 
     func string(_ id: Int32) -> String {
-        id >= 0 ? index.terms[Int(id)] : localTerms[Int(-id) - 1]
+        id >= 0 ? index.vocabulary[id] : localTerms[Int(-id) - 1]
     }
 
     /// Topics carrying the term (none for a term the index does not know).

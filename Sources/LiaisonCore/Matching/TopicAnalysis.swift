@@ -82,7 +82,11 @@ struct TopicAnalysis: Sendable {
     /// Typo tolerance only applies to plain words long enough to have one
     /// ("python2" is not a typo of "python3").
     static func isTypoCandidate(_ stem: String) -> Bool {
-        stem.utf8.count >= 4 && stem.allSatisfy(\.isLetter)
+        let utf8 = stem.utf8
+        guard utf8.count >= 4 else { return false }
+        // Folded ASCII letters, the common case, without the Unicode tables.
+        if utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { return true }
+        return stem.allSatisfy(\.isLetter)
     }
 }
 
