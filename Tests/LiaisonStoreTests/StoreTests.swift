@@ -22,6 +22,33 @@ func mode(_ path: String) throws -> Int {
 }
 
 @Suite struct StoreTests {
+    @Test func startUpReadsEveryTopicInOrderAndStopsCleanlyOnAnError() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        try store.transaction { tx in
+            for i in 0..<10_000 {
+                let text = "topic \(i)"
+                _ = try tx.addTopic(.console("m\(i % 97)"), text: text, key: TopicText.key(text), analysis: TopicText.analysis(text))
+            }
+        }
+        let all = try topics(store)
+        #expect(all.count == 10_000)
+        #expect(all.map(\.id) == all.map(\.id).sorted())
+        #expect(all.last?.text == "topic 9999" && all.last?.identity == .console("m\(9999 % 97)"))
+        // The reader runs on its own thread: an error in the middle stops it, and the store
+        // is usable right after (no reader left holding the database).
+        struct Stop: Error {}
+        var seen = 0
+        #expect(throws: Stop.self) {
+            try store.forEachTopic { _ in
+                seen += 1
+                if seen == 5_000 { throw Stop() }
+            }
+        }
+        #expect(seen == 5_000)
+        try store.transaction { tx in _ = try tx.addTopic(.console("late"), text: "late topic", key: "late topic", analysis: TopicText.analysis("late topic")) }
+        #expect(try store.topicCount() == 10_001)
+    }
+
     @Test func theStateFileAndItsWALArePrivateAndInWALMode() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
