@@ -9,7 +9,7 @@ struct LiaisonCommand: AsyncParsableCommand {
         commandName: "liaison",
         abstract: "Liaison, an introduction broker for chat communities.",
         version: LiaisonVersion.string,
-        subcommands: [Run.self, CheckConfig.self],
+        subcommands: [Run.self, CheckConfig.self, Backup.self],
         defaultSubcommand: Run.self
     )
 
@@ -54,5 +54,20 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         throw ExitCode(ConfigCheck.run(path: path))
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the state file to PATH while the bot runs (SQLite's backup API); see the README to restore.")
+
+    @Argument(help: "Where to write the copy (must not exist).")
+    var path: String
+
+    @Option(name: .long, help: "The configuration file that names the state file.")
+    var config = "bot.conf"
+
+    func run() throws {
+        throw ExitCode(BackupCommand.run(configPath: config, destination: path))
     }
 }

@@ -57,6 +57,38 @@ import Testing
         }
     }
 
+    @Test func backupCopiesTheStateFileWhileTheBotRuns() throws {
+        let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bot = try Running(in: dir)
+        bot.send((1...50).map { "m\($0): know subject\($0)\n" }.joined())
+        #expect(bot.wait(30) { $0.filter { $0.contains("Added subject") }.count == 50 })
+        // The bot keeps running and writing while the copy is made.
+        bot.send((51...300).map { "m\($0): know subject\($0)\n" }.joined())
+        let backup = try LiaisonProcess.run(["backup", "copy.db", "--config", "bot.conf"], in: dir, input: "")
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(backup.stdout.contains("integrity ok"))
+        let copy = dir.appendingPathComponent("copy.db").path
+        let mode = (try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        #expect(bot.wait(30) { $0.filter { $0.contains("Added subject") }.count == 300 }, "the bot went on")
+        bot.stdin.fileHandleForWriting.closeFile()
+        bot.process.waitUntilExit()
+        // Restore as the README says: the copy becomes the state file of a bot.
+        let restored = dir.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: copy, toPath: restored.appendingPathComponent("state.db").path)
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("bot.conf"), to: restored.appendingPathComponent("bot.conf"))
+        let check = try LiaisonProcess.console((1...50).map { "m\($0): expertise\n" }.joined(), in: restored)
+        for i in 1...50 { #expect(check.lines.contains("-> m\(i): Your topics: subject\(i)."), "m\(i) is in the backup") }
+        // A second backup to the same name is refused and leaves the first one alone.
+        let size = try FileManager.default.attributesOfItem(atPath: copy)[.size] as? NSNumber
+        let again = try LiaisonProcess.run(["backup", "copy.db", "--config", "bot.conf"], in: dir, input: "")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already exists"))
+        #expect(try FileManager.default.attributesOfItem(atPath: copy)[.size] as? NSNumber == size)
+    }
+
     @Test func sigtermStopsCleanlyWithExitZero() throws {
         let dir = try LiaisonProcess.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
