@@ -91,6 +91,11 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// `PRAGMA integrity_check`: ["ok"] for a sound file.
+    public func integrityCheck() throws -> [String] {
+        try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
     public func topicCount() throws -> Int {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM topic") ?? 0 }
     }

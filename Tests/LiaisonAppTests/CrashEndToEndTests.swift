@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LiaisonStore
 
 /// SPEC §4 and §8: confirmed changes survive `kill -9`; SIGTERM stops cleanly.
 @Suite(.serialized) struct CrashEndToEndTests {
@@ -57,6 +58,57 @@ import Testing
         }
     }
 
+    /// Issue 6, item 1: 30 kills at random moments of a stream of topics, requests and
+    /// acceptances. The seed is printed; LIAISON_CRASH_SEED=N replays a run.
+    @Test func thirtyRandomKillsLoseNoConfirmedChangeAndNoIntroduction() throws {
+        let seed = ProcessInfo.processInfo.environment["LIAISON_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999)
+        print("crash durability: seed \(seed) (replay with LIAISON_CRASH_SEED=\(seed))")
+        var rng = SeededRandom(seed)
+        let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var confirmedTopics: [String] = []       // "eRxN", whose "know" was confirmed
+        var confirmedAccepts: [(expert: String, requester: String)] = []
+        var everything: [String] = []            // all output of all runs
+        var killsMidStream = 0
+        for round in 0..<30 {
+            let bot = try Running(in: dir)
+            var script = ""
+            for n in 0..<200 {
+                let e = "e\(round)x\(n)", r = "r\(round)x\(n)"
+                script += "\(e): optin\n\(e): know topic\(round)x\(n)\n\(r): ask topic\(round)x\(n)\n\(e): yes\n"
+            }
+            bot.send(script)
+            Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.6, using: &rng))
+            kill(bot.process.processIdentifier, SIGKILL)
+            bot.process.waitUntilExit()
+            let lines = bot.lines
+            everything += lines
+            if !lines.contains(where: { $0.hasPrefix("-> e\(round)x199: Introduction") }) { killsMidStream += 1 }
+            for n in 0..<200 {
+                let e = "e\(round)x\(n)"
+                if lines.contains("-> \(e): Added topic\(round)x\(n).") || lines.contains(where: { $0.hasPrefix("-> \(e): Added topic\(round)x\(n)") }) {
+                    confirmedTopics.append(e)
+                }
+                if lines.contains(where: { $0.hasPrefix("-> \(e): Introduction #") }) { confirmedAccepts.append((e, "r\(round)x\(n)")) }
+            }
+            let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+            #expect(try store.integrityCheck() == ["ok"], "round \(round), seed \(seed)")
+        }
+        // One more start delivers what the last kill left in the outbox, then checks topics.
+        let check = try LiaisonProcess.console(confirmedTopics.map { "\($0): expertise\n" }.joined(), in: dir)
+        everything += check.lines
+        for e in confirmedTopics {
+            #expect(check.lines.contains(where: { $0.hasPrefix("-> \(e): Your topics: topic") }), "\(e)'s confirmed topic was lost (seed \(seed))")
+        }
+        for (e, r) in confirmedAccepts {
+            let delivered = everything.filter { $0.hasPrefix("-> \(r): Introduction #") && $0.contains(e) }.count
+            #expect(delivered >= 1 && delivered <= 2, "\(r) got the introduction to \(e) \(delivered) times (seed \(seed))")
+        }
+        print("crash durability: 30 kills (\(killsMidStream) mid-stream), \(confirmedTopics.count) confirmed topics, \(confirmedAccepts.count) confirmed introductions, all kept")
+        #expect(killsMidStream >= 20, "most kills must land while commands are in flight")
+        #expect(confirmedAccepts.count >= 30)
+    }
+
     @Test func backupCopiesTheStateFileWhileTheBotRuns() throws {
         let dir = try LiaisonProcess.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -101,5 +153,18 @@ import Testing
         #expect(!bot.process.isRunning, "stops within the 3 s outbox grace and a little more")
         if bot.process.isRunning { kill(bot.process.processIdentifier, SIGKILL); bot.process.waitUntilExit() }
         #expect(bot.process.terminationStatus == 0)
+    }
+}
+
+/// SplitMix64: a seeded generator, so a failing crash run can be replayed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
