@@ -24,9 +24,13 @@ let package = Package(
             "LiaisonCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        // IRC: message model and codec (pure), session state machine, SwiftNIO client.
+        // IRC messages: parser, serialiser, casemapping, masks, text splitting, CTCP. Pure
+        // Swift without SwiftNIO, so the fuzz target links only this.
+        .target(name: "LiaisonIRCProtocol"),
+        // IRC: codec, session state machine, SwiftNIO client.
         .target(name: "LiaisonIRC", dependencies: [
             "LiaisonCore",
+            "LiaisonIRCProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -38,10 +42,13 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Config file, console network, wiring and lifecycle. A library so tests can reach it;
-        // the executable below stays a thin command line.
+        // bot.conf: the INI parser and the settings it yields. Pure, fuzzed on its own.
+        .target(name: "LiaisonConfig", dependencies: ["LiaisonCore"]),
+        // Console network, wiring and lifecycle. A library so tests can reach it; the
+        // executable below stays a thin command line.
         .target(name: "LiaisonApp", dependencies: [
             "LiaisonCore",
+            "LiaisonConfig",
             "LiaisonStore",
             "LiaisonIRC",
             "LiaisonMatrix",
@@ -52,16 +59,23 @@ let package = Package(
             "LiaisonApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // scripts/fuzz: libFuzzer targets for the parsers and the detector (see Fuzz/README).
+        // The library holds the targets, so the test suite replays the regression inputs.
+        .target(name: "LiaisonFuzzTargets", dependencies: [
+            "LiaisonCore", "LiaisonStore", "LiaisonIRCProtocol", "LiaisonConfig",
+        ]),
+        .executableTarget(name: "liaison-fuzz", dependencies: ["LiaisonFuzzTargets"], path: "Sources/LiaisonFuzz"),
         // scripts/bench: figures for matching quality and scale (release build, not in CI).
         .executableTarget(name: "LiaisonBench", dependencies: ["LiaisonCore", "LiaisonStore"], path: "Benchmarks/LiaisonBench"),
         // Broker tests run on the real SQLite store, never a mock.
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
         .testTarget(name: "LiaisonIRCTests", dependencies: [
-            "LiaisonIRC", "LiaisonCore", .product(name: "NIOCore", package: "swift-nio"),
+            "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"]),
-        .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonCore", "LiaisonStore"]),
+        .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore"]),
+        .testTarget(name: "LiaisonFuzzTests", dependencies: ["LiaisonFuzzTargets"]),
     ],
     swiftLanguageModes: [.v6]
 )

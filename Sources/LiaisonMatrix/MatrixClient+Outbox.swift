@@ -80,7 +80,10 @@ extension MatrixClient {
             "formatted_body": html,
             "m.mentions": ["user_ids": mentioned],
         ]
-        try await call(.PUT, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/send/m.room.message/\(Self.encode(txn))", body: body)
+        let sent = try await call(.PUT, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/send/m.room.message/\(Self.encode(txn))", body: body)
+        // Only an event ID proves the message is in the room; without one, retry (the same
+        // transaction ID, so the homeserver never posts it twice).
+        guard sent["event_id"] is String else { throw MatrixError.badResponse("send without event_id") }
     }
 
     /// A room alias to its ID; IDs pass through.

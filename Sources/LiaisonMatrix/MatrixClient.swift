@@ -108,7 +108,8 @@ public actor MatrixClient {
             }
             let response = try await http.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
-            let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+            let parsed = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
+            let json = parsed ?? [:]
             if response.status == .tooManyRequests {
                 let ms = (json["retry_after_ms"] as? Int).map { Double($0) / 1000 }
                     ?? response.headers.first(name: "Retry-After").flatMap(Double.init) ?? 1
@@ -121,7 +122,10 @@ public actor MatrixClient {
                 throw MatrixError.http(status: Int(response.status.code), errcode: json["errcode"] as? String ?? "",
                                        message: json["error"] as? String ?? response.status.reasonPhrase)
             }
-            return json
+            // Every client-server API answer is a JSON object: anything else (a proxy's HTML
+            // page, a cut-off body) is a failure to retry, not a success.
+            guard let parsed else { throw MatrixError.badResponse("\(path.split(separator: "?").first ?? ""): the answer is not JSON") }
+            return parsed
         }
     }
 

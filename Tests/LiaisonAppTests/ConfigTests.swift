@@ -2,6 +2,7 @@ import Foundation
 import LiaisonCore
 import Testing
 @testable import LiaisonApp
+@testable import LiaisonConfig
 
 /// bot.conf as users write it (SPEC §6): defaults, forms, and errors that name file and line.
 @Suite struct ConfigTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import LiaisonIRC
+@testable import LiaisonIRCProtocol
 
 /// A small seeded generator (SplitMix64) so random tests fail the same way every run.
 private struct SeededGenerator: RandomNumberGenerator {

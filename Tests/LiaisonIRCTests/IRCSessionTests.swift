@@ -34,6 +34,21 @@ import Testing
         #expect(s.userHost?.host == "127.0.0.1")
     }
 
+    /// Found by the hostile-server test: a stray 903 after registration sent the session
+    /// back to registering, and the bot stopped answering.
+    @Test func strayRegistrationNumericsAfterRegistrationChangeNothing() {
+        var s = IRCSession(nick: "liaison", user: "liaison", realname: "Liaison", sasl: .none)
+        _ = s.start()
+        _ = feed(&s, ":irc.test 001 liaison :Welcome")
+        for stray in [":irc.test 903", ":irc.test 903 liaison :SASL authentication successful", ":irc.test 904 liaison :failed",
+                      ":irc.test 900", ":irc.test 433 liaison liaison :Nickname is already in use", ":irc.test CAP liaison ACK :sasl",
+                      ":irc.test AUTHENTICATE +", ":irc.test 421 liaison CAP :Unknown command"] {
+            #expect(lines(feed(&s, stray)).isEmpty, "\(stray)")
+            #expect(s.isRegistered, "\(stray)")
+        }
+        #expect(s.nick == "liaison")
+    }
+
     @Test func saslFailureStillRegistersAndSaysWhy() {
         var s = IRCSession(nick: "liaison", user: "liaison", realname: "L", sasl: .plain(account: "liaison", password: "wrong"))
         _ = s.start()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LiaisonIRC
+@testable import LiaisonIRCProtocol
 
 /// The ircdocs parser tests (PyPI `irc-parser-tests`, CC0), converted to JSON by
 /// scripts/irc/parser-tests-json.py into the folder named by IRC_PARSER_TESTS. Every case

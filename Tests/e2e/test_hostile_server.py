@@ -109,3 +109,49 @@ def test_a_silent_server_is_pinged_then_left_for_a_new_connection(make_bot):
     assert time.time() - started < 8, "a new connection once the timeout passed"
     assert "no traffic" in bot.log_text()
     listener.close()
+
+
+def test_ten_thousand_tags_short_numerics_and_a_ping_flood(make_bot):
+    """Issue 6, item 4: more of what a broken or hostile server may send. The bot answers
+    every PING of a flood, keeps its memory, and still serves a command afterwards."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(20)
+    port = listener.getsockname()[1]
+    bot = make_bot(bot_conf(port, "#h", extra="identity = nick\nping_timeout = 60s\n")).start()
+    seen = {}
+
+    def rss_kb():
+        with open(f"/proc/{bot.proc.pid}/status") as f:
+            return int(next(l for l in f if l.startswith("VmRSS:")).split()[1])
+
+    def hostile(send, read_until, nick, conn):
+        # 10,000 tags on one line (about 60 kB: over any tag budget) and one that fits the
+        # 8 kB IRCv3 limit with as many tags as it can hold.
+        send(b"@" + b";".join(b"t%d=v" % i for i in range(10000)) + b" :alice!a@h PRIVMSG " + nick.encode() + b" :tags\r\n")
+        send(b"@" + b";".join(b"t%d" % i for i in range(1000)) + b" :alice!a@h PRIVMSG " + nick.encode() + b" :help\r\n")
+        read_until(lambda l: l.startswith("PRIVMSG alice :") and "Commands" in l)
+        # Numerics and commands with their parameters missing.
+        for bare in ["001", "005", "353", "366", "433", "900", "903", "904", "PRIVMSG", "JOIN", "PART", "KICK",
+                     "NICK", "MODE", "INVITE", "ACCOUNT", "CAP", "AUTHENTICATE", "PING", "ERROR", "QUIT", "TOPIC"]:
+            send(f":hostile.test {bare}")
+            send(f":hostile.test {bare} {nick}")
+        send(f":hostile.test 353 {nick} =")
+        send(":alice!a@h KICK #h")
+        before = rss_kb()
+        # A PING flood: every one answered, in order.
+        flood = 5000
+        conn.sendall(b"".join(b"PING :flood%d\r\n" % i for i in range(flood)))
+        read_until(lambda l: l == f"PONG :flood{flood - 1}" or l == f"PONG flood{flood - 1}")
+        seen["rss_growth_kb"] = rss_kb() - before
+        send(f":alice!a@h PRIVMSG {nick} :help")
+        read_until(lambda l: l.startswith("PRIVMSG alice :") and "Commands" in l)
+        conn.close()
+
+    got = serve_one(listener, hostile, timeout=30)
+    pongs = [l for l in got if l.startswith("PONG") and "flood" in l]
+    assert len(pongs) == 5000, f"every PING answered ({len(pongs)})"
+    assert seen["rss_growth_kb"] < 50_000, f"memory stays bounded ({seen['rss_growth_kb']} kB)"
+    assert bot.proc.poll() is None, "the bot is still running"
+    listener.close()

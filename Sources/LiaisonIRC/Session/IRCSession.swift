@@ -81,6 +81,9 @@ public struct IRCSession: Sendable {
         case "AUTHENTICATE": return handleAuthenticate(m)
         case "900": return [] // RPL_LOGGEDIN: 903 follows
         case "903":
+            // Only while authenticating: a stray 903 later must not send the session back
+            // to registration (where chat is ignored until a 001 that never comes).
+            guard state == .authenticating else { return [] }
             state = .registering
             let account: String = if case .plain(let a, _) = sasl { a } else { "(certificate)" }
             return [.saslSucceeded(account: account), .send(IRCMessage(command: "CAP", params: ["END"]))]

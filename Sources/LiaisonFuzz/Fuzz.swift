@@ -1,0 +1,57 @@
+import Foundation
+import LiaisonFuzzTargets
+
+// Built by scripts/fuzz with -sanitize=fuzzer and -D LIAISON_FUZZ: main hands control to
+// libFuzzer's driver, which calls the target for every input; LIAISON_FUZZ_TARGET picks the
+// target. Built normally (swift build), it replays files: `liaison-fuzz TARGET FILE...`.
+
+#if LIAISON_FUZZ
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+nonisolated(unsafe) let fuzzTarget: FuzzTarget = {
+    let name = ProcessInfo.processInfo.environment["LIAISON_FUZZ_TARGET"] ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+        FileHandle.standardError.write(Data("set LIAISON_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+        exit(2)
+    }
+    return target
+}()
+
+/// libFuzzer's entry point (its own main, when the link picks that one, calls it too).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzTarget.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
+@main
+struct FuzzMain {
+    static func main() {
+        _ = fuzzTarget
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+    }
+}
+#else
+@main
+struct Replay {
+    static func main() {
+        let args = CommandLine.arguments.dropFirst()
+        guard let name = args.first, let target = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("usage: liaison-fuzz TARGET FILE... (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))\n".utf8))
+            exit(2)
+        }
+        for path in args.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            target.run([UInt8](data))
+        }
+        print("replayed \(args.count - 1) input(s) through \(name)")
+    }
+}
+#endif
