@@ -74,7 +74,9 @@ let package = Package(
             "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"]),
-        .testTarget(name: "LiaisonAppTests", dependencies: ["LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore"]),
+        .testTarget(name: "LiaisonAppTests", dependencies: [
+            "LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore", "LiaisonIRC", "LiaisonMatrix",
+        ]),
         .testTarget(name: "LiaisonFuzzTests", dependencies: ["LiaisonFuzzTargets"]),
     ],
     swiftLanguageModes: [.v6]

@@ -141,7 +141,7 @@ def ensure_sopel():
 
 def bench_liaison(port, requesters, n):
     broker = ("max_open_requests = 1000000\nmax_requests_per_day = 1000000\n"
-              "channel_replies_per_minute = 1000000")
+              "channel_replies_per_minute = 1000000\ncommands_per_minute = 0")
     clients = connect(port, "lreq", requesters)
     bot = Bot(bot_conf(port, CHANNEL, extra="nick = liaison\n", network="bench", broker=broker)).start()
     try:

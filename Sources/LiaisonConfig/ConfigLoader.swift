@@ -107,7 +107,8 @@ public enum ConfigLoader {
 
     private static func brokerSettings(_ s: IniFile.Section) throws -> BrokerSettings {
         try s.checkKeys(["offers_per_request", "intros_per_request", "offer_ttl", "request_ttl", "followup_after",
-                         "max_open_requests", "max_requests_per_day", "max_offers_per_week", "channel_replies_per_minute"])
+                         "max_open_requests", "max_requests_per_day", "max_offers_per_week", "channel_replies_per_minute",
+                         "commands_per_minute"])
         var b = BrokerSettings()
         b.offersPerRequest = try s.integer("offers_per_request") ?? b.offersPerRequest
         b.introsPerRequest = try s.integer("intros_per_request") ?? b.introsPerRequest
@@ -118,6 +119,7 @@ public enum ConfigLoader {
         b.maxRequestsPerDay = try s.integer("max_requests_per_day") ?? b.maxRequestsPerDay
         b.maxOffersPerWeek = try s.integer("max_offers_per_week") ?? b.maxOffersPerWeek
         b.channelRepliesPerMinute = try s.integer("channel_replies_per_minute") ?? b.channelRepliesPerMinute
+        b.commandsPerMinute = try s.integer("commands_per_minute", min: 0) ?? b.commandsPerMinute
         return b
     }
 

@@ -30,6 +30,7 @@ extension LiaisonConfig {
         out.set("max_requests_per_day", broker.maxRequestsPerDay)
         out.set("max_offers_per_week", broker.maxOffersPerWeek)
         out.set("channel_replies_per_minute", broker.channelRepliesPerMinute)
+        out.set("commands_per_minute", broker.commandsPerMinute)
 
         out.section("console")
         out.set("enabled", consoleEnabled)

@@ -78,6 +78,7 @@ import Testing
         max_requests_per_day = 7
         max_offers_per_week = 8
         channel_replies_per_minute = 9
+        commands_per_minute = 12
 
         [console]
         enabled = no
@@ -96,6 +97,7 @@ import Testing
         #expect(b.offerTTL == 30 * 60 && b.requestTTL == 14 * 86_400 && b.followupAfter == 3 * 86_400)
         #expect(b.maxOpenRequests == 6 && b.maxRequestsPerDay == 7 && b.maxOffersPerWeek == 8)
         #expect(b.channelRepliesPerMinute == 9)
+        #expect(b.commandsPerMinute == 12)
         // The broker acts on these, so they are copied into its settings.
         #expect(b.botName == "Broker_1" && b.prefix == "?!")
         #expect(b.admins == Set(config.admins))
@@ -245,6 +247,7 @@ import Testing
         expectError("[broker]\nmax_open_requests = 0\n", line: 2, "max_open_requests: expected a whole number of 1 or more", "\"0\"")
         expectError("[broker]\noffers_per_request = -1\n", line: 2, "offers_per_request")
         expectError("[broker]\n\nchannel_replies_per_minute = many\n", line: 3, "channel_replies_per_minute")
+        expectError("[broker]\ncommands_per_minute = -1\n", line: 2, "commands_per_minute")
         expectError(irc + "\nflood_burst = 0\n", line: 3, "flood_burst")
         expectError(irc + "\nport = 70000\n", line: 3, "port", "1 to 65535")
         expectError(irc + "\ntls = maybe\n", line: 3, "tls: expected yes/no, true/false or on/off")
@@ -294,6 +297,12 @@ import Testing
         expectError(irc + "\naccount = me\n", line: 3, "defaults to plain", "sasl = none")
         expectError(irc + "\nsasl = external\n", line: 3, "client_cert_file")
         #expect(error(irc + "\naccount = me\nsasl = none\n") == nil)
+    }
+
+    @Test func commandsPerMinuteZeroTurnsTheLimitOff() throws {
+        let config = try ConfigLoader.parse("[broker]\ncommands_per_minute = 0\n[console]\nenabled = yes\n", path: "/tmp/bot.conf")
+        #expect(config.broker.commandsPerMinute == 0)
+        #expect(try ConfigLoader.parse("[console]\nenabled = yes\n", path: "/tmp/bot.conf").broker.commandsPerMinute == 30)
     }
 
     @Test func secretsAreNeverInline() {

@@ -141,6 +141,30 @@ import LiaisonStore
         #expect(try FileManager.default.attributesOfItem(atPath: copy)[.size] as? NSNumber == size)
     }
 
+    /// Issue 6, item 2: SIGTERM in the middle of a stream: exit 0 within 5 s, and every
+    /// change the bot confirmed before it stopped is in the state file.
+    @Test func sigtermUnderLoadLosesNothingAndExitsWithinFiveSeconds() throws {
+        let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bot = try Running(in: dir)
+        bot.send((1...3_000).map { "m\($0): know subject\($0)\n" }.joined())
+        #expect(bot.wait(30) { $0.count >= 100 })
+        let signalled = Date()
+        kill(bot.process.processIdentifier, SIGTERM)
+        while bot.process.isRunning && Date().timeIntervalSince(signalled) < 10 { Thread.sleep(forTimeInterval: 0.02) }
+        let took = Date().timeIntervalSince(signalled)
+        #expect(!bot.process.isRunning && took < 5, "stopped in \(took) s")
+        if bot.process.isRunning { kill(bot.process.processIdentifier, SIGKILL); bot.process.waitUntilExit() }
+        #expect(bot.process.terminationStatus == 0)
+        let confirmed = bot.lines.compactMap { line -> Int? in
+            guard line.contains("Added subject") else { return nil }
+            return Int(line.drop { !$0.isNumber }.prefix { $0.isNumber })
+        }
+        #expect(confirmed.count >= 100 && confirmed.count < 3_000, "\(confirmed.count): the stop came mid-stream")
+        let check = try LiaisonProcess.console(confirmed.map { "m\($0): expertise\n" }.joined(), in: dir)
+        for i in confirmed { #expect(check.lines.contains("-> m\(i): Your topics: subject\(i)."), "m\(i) lost") }
+    }
+
     @Test func sigtermStopsCleanlyWithExitZero() throws {
         let dir = try LiaisonProcess.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -89,6 +89,38 @@ import Testing
         #expect(try h.say("zed", "topics").first == "zed: Topics: reverse mortgages (1).")
     }
 
+    /// Issue 6, item 6: every admin subcommand, from someone who is not an admin, gets the
+    /// refusal and changes nothing; the same from an admin's identity that is not verified.
+    @Test func everyAdminCommandIsRefusedToNonAdmins() throws {
+        let h = try Harness()
+        try h.member("mallory", "rust")
+        let attempts = AdminCommands.subcommands.keys.sorted().map { name -> String in
+            switch name {
+            case "remove", "ban", "unban": "admin \(name) console:mallory spam"
+            case "alias": "admin alias HECM = reverse mortgage"
+            case "unalias": "admin unalias HECM"
+            case "join", "part": "admin \(name) #secret"
+            case "quiet": "admin quiet #secret on"
+            case "members": "admin members rust"
+            case "audit": "admin audit 5"
+            default: "admin \(name)"
+            }
+        }
+        #expect(attempts.count == 15)
+        for attempt in attempts {
+            let reply = try h.say("bob", attempt)
+            #expect(reply == ["bob: Sorry, admin commands are only for Liaison's admins."], "\(attempt): \(reply)")
+            // An admin's name without proof (an IRC nick without the account) is not an admin.
+            h.broker.handle(IncomingMessage(sender: .console("admin"), displayName: "admin", place: .direct, text: attempt,
+                                            verified: false, botNick: "liaison"), now: h.now)
+            #expect(try h.drain() == ["admin: Sorry, admin commands are only for Liaison's admins."], "\(attempt)")
+        }
+        #expect(try h.say("admin", "admin bans").first?.contains("Nobody is banned") == true)
+        #expect(try h.say("admin", "admin aliases").first?.contains("HECM") == false)
+        #expect(try h.say("admin", "admin members rust").first?.contains("console:mallory") == true)
+        #expect(try h.store.transaction { try $0.audit(limit: 50) }.isEmpty, "nothing reached the audit log")
+    }
+
     @Test func nonAdminsAreRefusedAndAdminsWork() throws {
         let h = try Harness()
         #expect(try h.say("bob", "admin stats").first?.contains("only for Liaison's admins") == true)

@@ -119,4 +119,29 @@ import Testing
         try h.advance(61)
         #expect(try h.say("erin", "who knows rust?", in: "#dev").to("#dev").count == 1)
     }
+
+    /// Abuse: a person flooding commands gets one sentence past the budget, then silence
+    /// until the minute is over; nobody else is affected, and nothing is stored for them.
+    @Test func aCommandFloodIsCutOffPerPerson() throws {
+        let h = try Harness()
+        var answers = 0
+        for _ in 0..<30 { answers += try h.say("mallory", "topics").count }
+        #expect(answers == 30)
+        let notice = try h.say("mallory", "topics")
+        #expect(notice.count == 1 && notice.first?.contains("more than 30 commands a minute") == true, "\(notice)")
+        var after = 0
+        for _ in 0..<10_000 { after += try h.say("mallory", "expertise add spam").count }
+        #expect(after == 0, "the rest of the flood is dropped unread")
+        #expect(try h.say("alice", "help").count == 1, "others are answered at once")
+        #expect(try h.store.transaction { try $0.topics(of: .console("mallory")) }.isEmpty, "nothing of the flood was stored")
+        try h.advance(60)
+        #expect(try h.say("mallory", "topics").count == 1, "a minute later they are answered again")
+    }
+
+    @Test func theCommandBudgetIsConfigurableAndZeroMeansNone() throws {
+        let h = try Harness { $0.commandsPerMinute = 0 }
+        var answers = 0
+        for _ in 0..<200 { answers += try h.say("mallory", "topics").count }
+        #expect(answers == 200)
+    }
 }

@@ -1,5 +1,6 @@
 """Liaison on real IRC servers, driven by real client connections (SPEC §1-§4, issue 3)."""
 import re
+import sqlite3
 import time
 
 import pytest
@@ -194,6 +195,69 @@ def test_one_floods_another_is_still_answered(servers, make_bot):
     answered = len(flooder.said(nick, "topics"))
     assert waited < 4, f"the other person waited {waited:.1f}s behind the flood"
     assert answered < 12, "the flooder's replies are paced"
+
+
+def test_ten_thousand_commands_in_a_minute_cost_others_nothing(servers, make_bot):
+    """Issue 6, item 5: one person sends 10,000 commands as fast as the socket takes them.
+    Another person's request is still answered within the flood-control budget, the bot's
+    memory stays bounded, and the flooder gets at most commands_per_minute answers and one
+    notice."""
+    port = servers["INSPIRCD_PORT"]
+    channel = "#" + unique("abuse")
+    bot, nick = start_bot(make_bot, servers, channel, flood="flood_burst = 2\nflood_interval = 1s")
+    flooder = Client(port, unique("fl"))
+    other = Client(port, unique("ot"))
+    other.join(channel)
+
+    def rss_kb():
+        with open(f"/proc/{bot.proc.pid}/status") as f:
+            return int(next(l for l in f if l.startswith("VmRSS:")).split()[1])
+
+    before = rss_kb()
+    started = time.time()
+    flooder.sock.sendall(b"".join(b"PRIVMSG %s :topics\r\n" % nick.encode() for _ in range(10000)))
+    sent_in = time.time() - started
+    time.sleep(1)
+    start = time.time()
+    other.say(channel, "!ask underwater basket weaving")
+    other.wait_text(nick, "Request #", target=channel, timeout=30)
+    waited = time.time() - start
+    time.sleep(3)
+    growth = rss_kb() - before
+    flooder.drain(2)
+    answers = flooder.said(nick, "")
+    assert sent_in < 60, "the flood was sent within a minute"
+    assert waited < 4, f"the other person waited {waited:.1f}s behind 10,000 commands"
+    assert len(answers) <= 32, f"the flooder got {len(answers)} lines"
+    assert "commands in a minute; ignoring them" in bot.log_text(), "the flood is cut off (the notice waits its turn)"
+    assert growth < 30_000, f"memory grew {growth} kB"
+    assert bot.proc.poll() is None
+
+
+def test_sigterm_under_load_quits_within_five_seconds_and_keeps_what_it_confirmed(servers, make_bot):
+    """Issue 6, item 2: SIGTERM while requests pour in: QUIT on IRC, exit 0 within 5 s, and
+    every request the bot acknowledged in the channel is in the state file."""
+    port = servers["INSPIRCD_PORT"]
+    channel = "#" + unique("term")
+    bot, nick = start_bot(make_bot, servers, channel,
+                          broker="max_open_requests = 100000\nmax_requests_per_day = 100000\ncommands_per_minute = 0")
+    watcher = Client(port, unique("w"))
+    watcher.join(channel)
+    askers = [Client(port, unique("a")) for _ in range(5)]
+    for a in askers:
+        a.join(channel)
+    for i in range(300):
+        askers[i % 5].say(channel, f"!ask subject number {i}")
+    watcher.wait_text(nick, "Request #", target=channel)
+    start = time.time()
+    assert bot.stop() == 0, "SIGTERM: exit 0"
+    took = time.time() - start
+    assert took < 5, f"stopped in {took:.1f}s"
+    watcher.wait(lambda t, s, cmd, p: cmd == "QUIT" and s and s.split("!")[0] == nick)
+    acked = {int(n) for text in watcher.said(nick, "Request #") for n in re.findall(r"Request #(\d+)", text)}
+    assert 1 <= len(acked) < 300, f"{len(acked)} acknowledged: the stop came mid-stream"
+    stored = {row[0] for row in sqlite3.connect(str(bot.dir / "state.db")).execute("SELECT id FROM request")}
+    assert acked <= stored, f"acknowledged but lost: {sorted(acked - stored)[:10]}"
 
 
 def test_ngircd_without_services_uses_nicks(servers, make_bot):

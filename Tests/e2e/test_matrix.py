@@ -39,7 +39,7 @@ def user(env, name):
     return c
 
 
-def matrix_conf(env, bot_user, rooms="", admins="", broker=""):
+def matrix_conf(env, bot_user, rooms="", admins="", broker="", invite_from="localhost"):
     pw = Path(tempfile.mkdtemp(prefix="liaison-pw-")) / "pass"
     pw.write_text("pw-" + bot_user + "\n")
     return base_conf(admins, broker) + f"""
@@ -48,14 +48,14 @@ homeserver = {env["SYNAPSE_URL"]}
 user_id = @{bot_user}:localhost
 password_file = {pw}
 rooms = {rooms}
-invite_from = localhost
+invite_from = {invite_from}
 """
 
 
-def start_bot(env, make_bot, rooms="", admins="", broker=""):
+def start_bot(env, make_bot, rooms="", admins="", broker="", invite_from="localhost"):
     name = unique("lbot")
     mx.register(env["SYNAPSE_URL"], env["SYNAPSE_SHARED_SECRET"], name, "pw-" + name)
-    bot = make_bot(matrix_conf(env, name, rooms=rooms, admins=admins, broker=broker)).start()
+    bot = make_bot(matrix_conf(env, name, rooms=rooms, admins=admins, broker=broker, invite_from=invite_from)).start()
     bot.wait_log("first sync")
     return bot, f"@{name}:localhost"
 
@@ -286,3 +286,31 @@ def test_a_kicked_bot_does_not_rejoin_a_configured_room_after_a_restart(synapse,
     time.sleep(3)
     assert f"joined #{alias}:localhost" not in bot.log_text()[offset:]
     assert bot_id not in admin.room_members(room)
+
+
+def test_invites_only_from_allowed_servers_or_admins_and_display_names_prove_nothing(synapse, make_bot):
+    """Issue 6, item 6: the invite allowlist, and impersonation by display name."""
+    admin_name = unique("boss")
+    admin = user(synapse, admin_name)
+    admin.set_display_name("Boss")
+    bot, bot_id = start_bot(synapse, make_bot, admins=f"mx:@{admin_name}:localhost", invite_from="example.org")
+    bob = user(synapse, unique("bob"))
+    bob.create_room(invite=[bot_id], is_direct=True)
+    bot.wait_log("declined an invitation")
+    assert bob.user_id in bot.log_text()
+    admin_dm = dm(admin, bot_id)
+    say(admin, admin_dm, "admin stats")
+    admin.wait_message(bot_id, "Members:", room_id=admin_dm)
+    # Eve takes the admin's display name and speaks where the bot listens.
+    eve = user(synapse, unique("eve"))
+    eve.set_display_name("Boss")
+    shared = admin.create_room(preset="public_chat")
+    admin.invite(shared, bot_id)
+    bot.wait_log(f"joined {shared}")
+    eve.join(shared)
+    eve.send_text(shared, "!admin stats")
+    private = eve.wait_invite()
+    eve.join(private)
+    eve.wait_message(bot_id, "only for Liaison's admins", room_id=private)
+    assert "refused admin command" in bot.log_text()
+

@@ -1,6 +1,9 @@
 """One Liaison process with the console, an IRC network and a Matrix homeserver, against one
-state file: a member on IRC is found by a request on Matrix, and the console still works."""
+state file: a member on IRC is found by a request on Matrix, and the console still works.
+The same full run shows that no password or token reaches the log (issue 6, item 6)."""
+import base64
 import re
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -16,14 +19,19 @@ def test_console_irc_and_matrix_in_one_process(servers, make_bot):
     try:
         url, secret = env["SYNAPSE_URL"], env["SYNAPSE_SHARED_SECRET"]
         bot_name = unique("lbot")
-        mx.register(url, secret, bot_name, "pw")
+        matrix_password = "mx-S3cret-" + bot_name
+        irc_password = "irc-S3cret-" + bot_name
+        mx.register(url, secret, bot_name, matrix_password)
+        register_account(servers["INSPIRCD_PORT"], bot_name, irc_password)
         pw = Path(tempfile.mkdtemp()) / "pass"
-        pw.write_text("pw\n")
+        pw.write_text(matrix_password + "\n")
+        ircpw = pw.parent / "ircpass"
+        ircpw.write_text(irc_password + "\n")
         channel = "#" + unique("all")
         conf = f"""[bot]
 name = {bot_name}
 state = state.db
-log_level = info
+log_level = debug
 [console]
 enabled = yes
 [irc.libera]
@@ -32,6 +40,10 @@ port = {servers["INSPIRCD_PORT"]}
 tls = no
 channels = {channel}
 flood_interval = 0s
+nick = {bot_name}
+sasl = plain
+account = {bot_name}
+password_file = {ircpw}
 [matrix.mx]
 homeserver = {url}
 user_id = @{bot_name}:localhost
@@ -67,5 +79,16 @@ invite_from = localhost
         bot.wait_console("Introductions: 1")
         bot.send_console("carol: topics")
         bot.wait_console("glassblowing (1)")
+        bot.wait_log(f"logged in to services as {bot_name}")
+        # Secrets: the passwords, the homeserver's access token and the registration secret
+        # appear nowhere in the log of the whole run, nor on the console.
+        token = sqlite3.connect(str(bot.dir / "state.db")).execute(
+            "SELECT value FROM network_state WHERE key = 'access_token'").fetchone()[0]
+        assert len(token) > 10
+        assert bot.stop() == 0
+        text = bot.log_text() + bot.out_path.read_text(errors="replace")
+        sasl_payload = base64.b64encode(f"{bot_name}\0{bot_name}\0{irc_password}".encode()).decode()
+        for secret_value in [matrix_password, irc_password, token, secret, sasl_payload]:
+            assert secret_value not in text, "a secret reached the log"
     finally:
         subprocess.run([str(SYNAPSE), "stop", env["DIR"]], check=False, capture_output=True)

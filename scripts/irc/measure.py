@@ -32,7 +32,7 @@ def main():
     try:
         channel = "#measure"
         bot = Bot(bot_conf(port, channel, extra="nick = liaison\n",
-                           broker="max_open_requests = 100000\nmax_requests_per_day = 100000")).start()
+                           broker="max_open_requests = 100000\nmax_requests_per_day = 100000\ncommands_per_minute = 0")).start()
         bot.wait_log(f"joined {channel}")
         asker = Client(port, "asker")
         asker.join(channel)

@@ -45,6 +45,7 @@ log_level = warning
 [broker]
 max_open_requests = 100000
 max_requests_per_day = 100000
+commands_per_minute = 0
 [console]
 enabled = yes
 [irc.test]

@@ -76,6 +76,7 @@ extension Broker {
     }
 
     func runCommand(_ text: String, message: IncomingMessage, tx: any StoreTransaction, now: Date) throws {
+        guard try withinCommandBudget(message.sender, now: now) else { return }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let name: String
         let args: String
@@ -106,5 +107,24 @@ extension Broker {
             }
         }
         try command.run(args, ctx)
+    }
+
+    /// Abuse (issue 6): one person's flood of commands must not cost the others their turn,
+    /// nor grow the outbox without bound. Past `commands_per_minute`, the first extra
+    /// command gets one sentence and the rest are dropped unread until the minute is over.
+    func withinCommandBudget(_ sender: Identity, now: Date) throws -> Bool {
+        guard settings.commandsPerMinute > 0 else { return true }
+        if commandBudget.count > 10_000 { commandBudget = commandBudget.filter { now.timeIntervalSince($0.value.start) < 60 } }
+        var budget = commandBudget[sender] ?? (now, 0, false)
+        if now.timeIntervalSince(budget.start) >= 60 { budget = (now, 0, false) }
+        budget.count += 1
+        let over = budget.count > settings.commandsPerMinute
+        let notice = over && !budget.noticed
+        if over { budget.noticed = true }
+        commandBudget[sender] = budget
+        guard notice else { return !over }
+        log("warning: \(sender) sent more than \(settings.commandsPerMinute) commands in a minute; ignoring them for the rest of it")
+        let wait = max(1, Int((60 - now.timeIntervalSince(budget.start)).rounded(.up)))
+        throw Refusal("You're sending more than \(settings.commandsPerMinute) commands a minute; I'll read yours again in \(Text.plural(wait, "second")).")
     }
 }

@@ -30,6 +30,9 @@ public final class Broker {
     var liveChannels: [Identity: Set<String>] = [:]
     /// Natural-language replies per channel in the last minute (flood control, not state).
     var channelReplies: [String: [Date]] = [:]
+    /// Per person: when their current minute of commands began, how many they sent in it,
+    /// and whether they were told to slow down (`commands_per_minute`). In memory only.
+    var commandBudget: [Identity: (start: Date, count: Int, noticed: Bool)] = [:]
     /// The command running in the current transaction, so a refusal is answered where it would be.
     /// Cleared when the transaction ends (it holds the broker, so it must not outlive it).
     var currentContext: CommandContext?

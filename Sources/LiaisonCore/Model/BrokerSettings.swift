@@ -14,6 +14,9 @@ public struct BrokerSettings: Sendable, Equatable {
     public var maxRequestsPerDay = 5
     public var maxOffersPerWeek = 5
     public var channelRepliesPerMinute = 6
+    /// Commands one person may send a minute; past it, one notice and then silence until
+    /// the minute has passed. 0: no limit.
+    public var commandsPerMinute = 30
 
     public init() {}
 }

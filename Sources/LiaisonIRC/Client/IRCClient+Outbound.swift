@@ -92,7 +92,13 @@ extension IRCClient {
         let budget = IRCText.payloadBudget(command: "PRIVMSG", target: target, nick: session.nick,
                                            user: session.userHost?.user, host: session.userHost?.host,
                                            lineLimit: session.lineLimit)
-        return text.split(whereSeparator: \.isNewline).flatMap { line -> [String] in
+        return Self.payloads(text, budget: budget)
+    }
+
+    /// A message's PRIVMSG payloads: one per line of the text, sanitised (no CR, LF, NUL or
+    /// other controls from anyone's text reach the wire) and split to `budget` bytes.
+    public static func payloads(_ text: String, budget: Int) -> [String] {
+        text.split(whereSeparator: \.isNewline).flatMap { line -> [String] in
             let clean = IRCText.sanitize(String(line)).trimmingCharacters(in: .whitespaces)
             return clean.isEmpty ? [] : IRCText.split(clean, maxBytes: max(16, budget))
         }
