@@ -1,5 +1,7 @@
 """Liaison on a real Synapse (issue 4), driven through the client-server API as users would."""
 import os
+import random
+import signal
 import re
 import subprocess
 import tempfile
@@ -314,3 +316,61 @@ def test_invites_only_from_allowed_servers_or_admins_and_display_names_prove_not
     eve.wait_message(bot_id, "only for Liaison's admins", room_id=private)
     assert "refused admin command" in bot.log_text()
 
+
+
+def test_kill_nine_mid_flow_delivers_each_introduction_exactly_once(synapse, make_bot):
+    """Issue 6, item 1 on Matrix: kill -9 at seeded random moments of request / offer /
+    acceptance flows; after the last restart every introduction the expert was told about
+    reached its requester exactly once (the transaction ID of a retried send is the same)."""
+    seed = int(os.environ.get("LIAISON_CRASH_SEED") or random.randrange(1, 1_000_000))
+    print(f"crash durability (Matrix): seed {seed} (replay with LIAISON_CRASH_SEED={seed})")
+    rng = random.Random(seed)
+    bot, bot_id = start_bot(synapse, make_bot, broker="max_offers_per_week = 1000\nmax_requests_per_day = 1000\n"
+                                                      "commands_per_minute = 0\noffers_per_request = 1")
+    expert, expert_dm = member(synapse, bot_id, unique("ex"), "glassblowing")
+    requesters = []
+    accepted = set()
+
+    def bot_bodies(client, room):
+        return [e.get("content", {}).get("body", "") for e in client.messages(room, limit=500) if e.get("sender") == bot_id]
+
+    def confirmed():
+        return {n for b in bot_bodies(expert, expert_dm) for n in re.findall(r"^Introduction #(\d+):", b)}
+
+    kills = 0
+    for round_ in range(10):
+        if round_ > 0:
+            offset = len(bot.log_text())
+            bot.start()
+            bot.wait_log("resumed as", after=offset)
+            for n in sorted(accepted - confirmed()):
+                say(expert, expert_dm, f"accept {n}")
+        r = user(synapse, unique("rq"))
+        room = dm(r, bot_id)
+        requesters.append((r, room))
+        say(r, room, "ask glassblowing")
+        kill_at = time.time() + rng.uniform(0.5, 3.0)
+        while time.time() < kill_at:
+            expert.sync(timeout_ms=200)
+            for _, ev in expert.pending():
+                for n in re.findall(r"accept (\d+)", ev.get("content", {}).get("body", "")):
+                    if n not in accepted:
+                        accepted.add(n)
+                        say(expert, expert_dm, f"accept {n}")
+            expert.clear()
+        bot.proc.send_signal(signal.SIGKILL)
+        bot.proc.wait()
+        kills += 1
+    offset = len(bot.log_text())
+    bot.start()
+    bot.wait_log("resumed as", after=offset)
+    for n in sorted(accepted - confirmed()):
+        say(expert, expert_dm, f"accept {n}")
+    time.sleep(8)
+    assert bot.stop() == 0
+    told = confirmed()
+    for n in told:
+        got = sum(1 for r, room in requesters for b in bot_bodies(r, room) if b.startswith(f"Introduction #{n}:"))
+        assert got == 1, f"introduction #{n} reached its requester {got} times (seed {seed})"
+    print(f"crash durability (Matrix): {kills} kills, {len(told)} introductions, each delivered exactly once")
+    assert len(told) >= 5
