@@ -49,7 +49,7 @@ func mode(_ path: String) throws -> Int {
         #expect(try store.topicCount() == 10_001)
     }
 
-    @Test func theStateFileAndItsWALArePrivateAndInWALMode() throws {
+    @Test func theStateFileItsWALAndSHMArePrivateAndInWALMode() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("state.db").path
@@ -57,6 +57,7 @@ func mode(_ path: String) throws -> Int {
         try store.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "hi", at: Date()) }
         #expect(try mode(path) == 0o600)
         #expect(try mode(path + "-wal") == 0o600)
+        #expect(try mode(path + "-shm") == 0o600)
         let journal = try store.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let secure = try store.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
