@@ -29,6 +29,7 @@ actor Engine {
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
         broker = try Broker(settings: config.broker, store: store, networks: networks)
         broker.roomNetworks = Set(config.matrix.map(\.name))
+        broker.nickIdentityNetworks = Set(config.irc.filter { $0.identity == .nick }.map(\.name))
         for irc in config.irc {
             // The IRC default until the server says otherwise in ISUPPORT.
             broker.setCanonicalizer(network: irc.name) { IRCCasemapping.rfc1459.fold($0) }

@@ -29,6 +29,24 @@ public protocol StoreTransaction {
     func savePerson(_ person: Person) throws
     func members(optedInOnly: Bool) throws -> [Person]
 
+    // Linked identities (one member across networks)
+    /// The member `id` is linked to; nil when it is not linked (it may be a member itself).
+    func member(of id: Identity) throws -> Identity?
+    /// The identities linked to `member` (not `member` itself).
+    func linkedIdentities(of member: Identity) throws -> [Identity]
+    func link(_ id: Identity, to member: Identity, at: Date) throws
+    func unlink(_ id: Identity) throws
+    func repointLinks(from old: Identity, to new: Identity) throws
+    func saveLinkCode(_ code: String, issuer: Identity, network: String, expiresAt: Date) throws
+    /// Unexpired codes waiting to be redeemed from `network` (expired ones are deleted).
+    func linkCodes(network: String, now: Date) throws -> [(code: String, issuer: Identity)]
+    func deleteLinkCodes(issuer: Identity) throws
+    func linkedMemberCount() throws -> Int
+    /// Moves topics (one per key), block lists, requests, offers and introductions from
+    /// `old` to `new`; returns the topics that moved.
+    func rekey(from old: Identity, to new: Identity) throws -> [Topic]
+    func deletePerson(_ id: Identity) throws
+
     // Topics
     func topics(of id: Identity) throws -> [Topic]
     /// nil when the member already has a topic with this key.

@@ -167,6 +167,25 @@ enum Migrations {
             // Matching's analysis of each topic, so the index is built without re-analysing.
             try db.execute(sql: "ALTER TABLE topic ADD COLUMN analysis TEXT")
         }
+        migrator.registerMigration("v4 linked identities") { db in
+            // An identity linked to a member (the identity that asked for the code): the
+            // member's data is kept under the member's identity only.
+            try db.execute(sql: """
+                CREATE TABLE link (
+                    identity TEXT PRIMARY KEY NOT NULL,
+                    member TEXT NOT NULL,
+                    linked_at REAL NOT NULL
+                );
+                CREATE INDEX link_member ON link(member);
+                CREATE TABLE link_code (
+                    issuer TEXT NOT NULL,
+                    network TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    expires_at REAL NOT NULL,
+                    PRIMARY KEY (issuer, network)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -53,8 +53,12 @@ extension SQLiteTransaction {
         }
     }
 
+    /// A ban on any identity of a member covers all of them (issue 7).
     func isBanned(_ id: Identity) throws -> Bool {
-        try int("SELECT COUNT(*) FROM ban WHERE identity = ?", [id.raw]) > 0
+        try int("""
+            WITH me(m) AS (SELECT coalesce((SELECT member FROM link WHERE identity = ?1), ?1))
+            SELECT COUNT(*) FROM ban WHERE identity IN (SELECT m FROM me UNION SELECT identity FROM link WHERE member = (SELECT m FROM me))
+            """, [id.raw]) > 0
     }
 
     func setAlias(_ a: Alias) throws {
@@ -112,9 +116,17 @@ extension SQLiteTransaction {
     func stats(topGivers: Int) throws -> Stats {
         var s = Stats()
         s.members = try int("SELECT COUNT(*) FROM person WHERE opted_in = 1")
-        for row in try rows("SELECT network, COUNT(*) AS n FROM person WHERE opted_in = 1 GROUP BY network") {
+        for row in try rows("""
+            SELECT net AS network, COUNT(*) AS n FROM (
+                SELECT network AS net, identity AS m FROM person WHERE opted_in = 1
+                UNION
+                SELECT substr(l.identity, 1, instr(l.identity, ':') - 1), l.member
+                FROM link l JOIN person p ON p.identity = l.member WHERE p.opted_in = 1
+            ) GROUP BY net
+            """) {
             s.membersPerNetwork[row["network"]] = row["n"]
         }
+        s.linkedMembers = try int("SELECT COUNT(DISTINCT l.member) FROM link l JOIN person p ON p.identity = l.member WHERE p.opted_in = 1")
         s.topics = try int("SELECT COUNT(DISTINCT key) FROM topic")
         s.requests = try int("SELECT COUNT(*) FROM request") + counter("forgotten_requests")
         s.openRequests = try int("SELECT COUNT(*) FROM request WHERE status = 'open'")

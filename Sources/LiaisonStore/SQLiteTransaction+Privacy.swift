@@ -16,6 +16,8 @@ extension SQLiteTransaction {
         ("ban", ["identity", "banned_by"]),
         ("audit", ["actor", "subject"]),
         ("outbox", ["target", "other"]),
+        ("link", ["identity", "member"]),
+        ("link_code", ["issuer"]),
     ]
 
     func dataReferring(to id: Identity) throws -> [(table: String, row: String)] {
@@ -82,6 +84,8 @@ extension SQLiteTransaction {
             "DELETE FROM block WHERE blocker = ?",
             "DELETE FROM outbox WHERE (target_kind = 'person' AND target = ?) OR other = ?1",
             "UPDATE ban SET banned_by = NULL WHERE banned_by = ?",
+            "DELETE FROM link WHERE identity = ?1 OR member = ?1",
+            "DELETE FROM link_code WHERE issuer = ?",
             "UPDATE audit SET actor = NULL WHERE actor = ?",
             "UPDATE audit SET subject = NULL WHERE subject = ?",
             // A ban is the admins' record, not the member's: it stays (forget refuses banned identities).

@@ -74,7 +74,8 @@ func mode(_ path: String) throws -> Int {
         }
         let store = try SQLiteStore(path: path)
         let applied = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis"])
+        #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis",
+                            "v4 linked identities"])
         #expect(try topics(store).map(\.text) == ["Rust"])
     }
 

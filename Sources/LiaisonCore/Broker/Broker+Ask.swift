@@ -120,7 +120,7 @@ extension Broker {
         try tx.createOffer(Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
                                  expiresAt: now.addingTimeInterval(settings.offerTTL)))
         let requester = try tx.person(request.requester)
-        let who = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
+        let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \"\(request.originalText)\"."
         text += " " + (try commonGround(request.requester, expert, tx: tx))
@@ -128,20 +128,30 @@ extension Broker {
         try tx.enqueue(.message, to: .person(expert), text: text, at: now)
     }
 
-    /// "carol (console)": a person as others on any network should read them. On Matrix the
-    /// user ID is part of it, so clients can make it a mention.
-    static func handle(_ name: String, network: String, id: String? = nil) -> String {
-        if let id, id.hasPrefix("@"), id.contains(":") { return "\(name) (\(id))" }
-        return "\(name) (\(network))"
+    /// A person as others on any network should read them (issue 7): "carol on IRC (libera)",
+    /// "Sarah (@sarah:example.org) on Matrix" (the user ID lets clients make a mention),
+    /// "carol (console)".
+    func handle(_ name: String, network: String, id: String) -> String {
+        if network == NetworkName.console { return "\(name) (console)" }
+        if roomNetworks.contains(network) || (id.hasPrefix("@") && id.contains(":")) {
+            return name == id ? "\(id) on Matrix" : "\(name) (\(id)) on Matrix"
+        }
+        return "\(name) on IRC (\(network))"
+    }
+
+    /// How to write to someone on another network than yours.
+    func howToReach(_ name: String, _ id: Identity) -> String {
+        if roomNetworks.contains(id.network) { return "start a chat with \(id.id) on Matrix" }
+        if id.network == NetworkName.console { return "find \(name) at the console" }
+        return "send \"/msg \(name)\" on IRC (\(id.network))"
     }
 
     /// Channels both are in, and earlier introductions in common (SPEC §3.2, §3.4).
     func commonGround(_ a: Identity, _ b: Identity, tx: any StoreTransaction) throws -> String {
         var parts: [String] = []
-        if a.network == b.network {
-            let shared = try channels(of: a, tx: tx).intersection(try channels(of: b, tx: tx)).sorted()
-            if !shared.isEmpty { parts.append("you are both in \(Text.list(shared))") }
-        }
+        let shared = try channels(of: a, tx: tx).intersection(try channels(of: b, tx: tx))
+            .map { String($0.split(separator: " ", maxSplits: 1).last ?? "") }.sorted()
+        if !shared.isEmpty { parts.append("you are both in \(Text.list(shared))") }
         func counterparts(_ id: Identity) throws -> Set<Identity> {
             Set(try tx.introductions(involving: id).map { $0.requester == id ? $0.expert : $0.requester })
         }

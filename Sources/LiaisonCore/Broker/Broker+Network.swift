@@ -28,9 +28,18 @@ extension Broker {
         liveChannels = liveChannels.filter { $0.key.network != network }
     }
 
-    /// Channels the identity is in: remembered ones (console) and live ones (other networks).
+    /// Channels the member is in, as "NETWORK CHANNEL" (a channel is only shared within its
+    /// network): remembered ones (console) and live ones (other networks), over every
+    /// identity linked to the member.
     func channels(of id: Identity, tx: any StoreTransaction) throws -> Set<String> {
-        try tx.channels(of: id).union(liveChannels[id] ?? [])
+        let member = try tx.member(of: id) ?? id
+        var all = Set<String>()
+        for identity in [member] + (try tx.linkedIdentities(of: member)) {
+            for channel in try tx.channels(of: identity).union(liveChannels[identity] ?? []) {
+                all.insert("\(identity.network) \(channel)")
+            }
+        }
+        return all
     }
 
     /// An identity bound to a connection is gone: its open requests end quietly.

@@ -26,6 +26,10 @@ public final class Broker {
     var canonicalizers: [String: @Sendable (String) -> String] = [:]
     /// Networks where an introduction gets a room of its own (Matrix).
     public var roomNetworks: Set<String> = []
+    /// IRC networks with `identity = nick`: their identities can be spoofed, so never linked.
+    public var nickIdentityNetworks: Set<String> = []
+    /// `link CODE` attempts per identity in the last ten minutes (in memory).
+    var linkAttempts: [Identity: [Date]] = [:]
     /// Channels people are in right now on live networks, as transports report them.
     var liveChannels: [Identity: Set<String>] = [:]
     /// Natural-language replies per channel in the last minute (flood control, not state).

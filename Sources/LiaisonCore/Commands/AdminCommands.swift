@@ -29,7 +29,10 @@ enum AdminCommands {
         let perNetwork = s.membersPerNetwork.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         let givers = s.topGivers.map { "\($0.displayName) (\($0.identity.raw)): \(Text.plural($0.introductions, "introduction")), \($0.thanked) thanked" }
         var text = "Members: \(s.members)"
-        if !perNetwork.isEmpty { text += " (\(perNetwork.joined(separator: ", ")))" }
+        if !perNetwork.isEmpty {
+            text += " (\(perNetwork.joined(separator: ", "))"
+            text += s.linkedMembers > 0 ? "; \(s.linkedMembers) linked across networks)" : ")"
+        }
         text += ". Topics: \(s.topics). Requests: \(s.requests) (\(s.openRequests) open). Offers: \(s.offers) (\(s.acceptedOffers) accepted, \(s.declinedOffers) declined, \(s.expiredOffers) lapsed). Introductions: \(s.introductions), thanked: \(s.thanks). Acceptance rate: \(rate)."
         text += givers.isEmpty ? " Top givers: none yet." : " Top givers: \(givers.joined(separator: "; "))."
         try ctx.reply(text)
@@ -48,7 +51,9 @@ enum AdminCommands {
             if person.isAway(at: ctx.now) { flags.append("away") }
             if try ctx.tx.isBanned(person.identity) { flags.append("banned") }
             let flagText = flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"
-            lines.append("\(person.displayName) (\(person.identity.raw))\(flagText): \(topics.map(\.text).joined(separator: ", "))")
+            let linked = try ctx.tx.linkedIdentities(of: person.identity)
+            let ids = ([person.identity] + linked).map(\.raw).joined(separator: " + ")
+            lines.append("\(person.displayName) (\(ids))\(flagText): \(topics.map(\.text).joined(separator: ", "))")
         }
         if lines.isEmpty {
             try ctx.reply(filter.isEmpty ? "No members yet." : "No member knows about \(Text.quote(filter, limit: 60)).")

@@ -67,15 +67,23 @@ extension Broker {
                                                    expert: expert, topic: request.topic, createdAt: now))
         let requester = try tx.person(request.requester)
         let expertPerson = try tx.person(expert)
-        let requesterName = Self.handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
-        let expertName = Self.handle(expertPerson?.displayName ?? expert.id, network: expert.network, id: expert.id)
+        let requesterName = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
+        let expertName = handle(expertPerson?.displayName ?? expert.id, network: expert.network, id: expert.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var toRequester = "Introduction #\(request.id) (\(request.topic)): meet \(expertName), who knows about it and said yes. You asked \(place): \"\(request.originalText)\". \(ground)"
         if let note = expertPerson?.note { toRequester += " Their note: \"\(note)\"." }
-        toRequester += " Message them directly; \"thanks \(request.id)\" passes your thanks on."
+        if request.requester.network == expert.network {
+            toRequester += " Message them directly; \"thanks \(request.id)\" passes your thanks on."
+        } else {
+            toRequester += " You are on different networks: \(howToReach(expertPerson?.displayName ?? expert.id, expert)). \"thanks \(request.id)\" passes your thanks on."
+        }
         var toExpert = "Introduction #\(request.id) (\(request.topic)): meet \(requesterName), who asked \(place): \"\(request.originalText)\". \(ground)"
         if let note = expertPerson?.note { toExpert += " Your note was passed on: \"\(note)\"." }
-        toExpert += " They'll message you, or you can message them directly. Thank you for helping!"
+        if request.requester.network == expert.network {
+            toExpert += " They'll message you, or you can message them directly. Thank you for helping!"
+        } else {
+            toExpert += " You are on different networks: they'll write to you, or \(howToReach(requester?.displayName ?? request.requester.id, request.requester)). Thank you for helping!"
+        }
         if request.requester.network == expert.network, roomNetworks.contains(expert.network) {
             // A room of their own with both, the introduction posted there, and a note in each DM.
             var inRoom = "Introduction #\(request.id) (\(request.topic)): \(requesterName), meet \(expertName), who knows about it and said yes. \(requesterName) asked \(place): \"\(request.originalText)\". \(ground)"

@@ -26,7 +26,7 @@ public struct ChatCommand: Sendable {
 public enum CommandCatalog {
     public static let all: [ChatCommand] = [
         help, topics, optin, optout, expertise, know, ask, requests, cancel, accept, decline, yes, no,
-        away, back, prefs, block, unblock, thanks, mydata, forget, admin,
+        away, back, prefs, block, unblock, thanks, mydata, forget, link, unlink, admin,
     ]
 
     public static func find(_ name: String) -> ChatCommand? {

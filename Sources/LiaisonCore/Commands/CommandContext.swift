@@ -6,6 +6,9 @@ public final class CommandContext {
     let tx: any StoreTransaction
     let now: Date
     let message: IncomingMessage
+    /// The member the sender is: their own identity, or the member it is linked to. Every
+    /// command acts on the member; replies go back to the identity that typed it.
+    let member: Identity
     /// Commands other than `ask` and `help` typed in a channel are answered privately.
     var replyPrivately: Bool
 
@@ -14,6 +17,7 @@ public final class CommandContext {
         self.tx = tx
         self.now = now
         self.message = message
+        self.member = ((try? tx.member(of: message.sender)) ?? nil) ?? message.sender
         self.replyPrivately = message.place == .direct
         broker.currentContext = self
     }
@@ -23,10 +27,10 @@ public final class CommandContext {
         if !replyPrivately, case .channel(let channel) = message.place {
             return .channel(network: message.network, name: channel)
         }
-        return .person(sender)
+        return .person(message.sender)
     }
 
-    var sender: Identity { message.sender }
+    var sender: Identity { member }
     var settings: BrokerSettings { broker.settings }
 
     /// Replies where the command was typed (in a channel, addressed by nick), or privately.
@@ -35,7 +39,7 @@ public final class CommandContext {
             try tx.enqueue(.message, to: .channel(network: message.network, name: channel),
                            text: "\(message.displayName): \(text)", at: now)
         } else {
-            try tell(sender, text)
+            try tell(message.sender, text)
         }
     }
 

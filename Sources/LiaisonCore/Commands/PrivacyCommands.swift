@@ -2,7 +2,9 @@ import Foundation
 
 extension CommandCatalog {
     static let mydata = ChatCommand("mydata", usage: "mydata", summary: "everything stored about you") { _, ctx in
-        let rows = try ctx.tx.dataReferring(to: ctx.sender)
+        // A linked member is every identity of theirs.
+        var rows: [(table: String, row: String)] = []
+        for id in [ctx.sender] + (try ctx.tx.linkedIdentities(of: ctx.sender)) { rows += try ctx.tx.dataReferring(to: id) }
         guard !rows.isEmpty else {
             try ctx.reply("I store nothing about you.")
             return
@@ -51,7 +53,9 @@ extension Broker {
             try tx.saveOffer(offer)
             touched.append(offer.requestID)
         }
+        let linked = try tx.linkedIdentities(of: id)
         try tx.forget(id)
+        for alias in linked { try tx.forget(alias) }
         indexChange { $0.removeAll(member: id) }
         for requestID in touched {
             if let request = try tx.request(requestID) { try refill(request, tx: tx, now: now) }

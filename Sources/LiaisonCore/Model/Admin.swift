@@ -65,7 +65,10 @@ public struct ChannelSetting: Sendable, Equatable, Codable {
 /// Figures for `admin stats`.
 public struct Stats: Sendable, Equatable {
     public var members = 0
+    /// A member linked across networks counts on each network they have an identity on.
     public var membersPerNetwork: [String: Int] = [:]
+    /// Members with identities on more than one network.
+    public var linkedMembers = 0
     public var topics = 0
     public var requests = 0
     public var openRequests = 0

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Issue 7: one member across networks. `link NETWORK` gives a one-time code; `link CODE`
+/// from the identity on that network redeems it; `unlink NETWORK` undoes it.
+extension CommandCatalog {
+    static let link = ChatCommand(
+        "link", usage: "link NETWORK | link CODE",
+        summary: "be one member across networks: \"link NETWORK\" gives a code to send from your identity there"
+    ) { args, ctx in
+        guard ctx.message.place == .direct else { throw Refusal("Linking works only in a private message to me.") }
+        try ctx.broker.requireLinkable(ctx)
+        try ctx.requireNotBanned()
+        let word = args.trimmingCharacters(in: .whitespaces)
+        guard !word.isEmpty, !word.contains(" ") else {
+            throw Refusal("Usage: link NETWORK (then send the code from there), or link CODE.")
+        }
+        if ctx.broker.networks.contains(word.lowercased()) {
+            try ctx.broker.issueLinkCode(for: word.lowercased(), ctx)
+        } else {
+            try ctx.broker.redeemLinkCode(word, ctx)
+        }
+    }
+
+    static let unlink = ChatCommand(
+        "unlink", usage: "unlink NETWORK", summary: "separate your identity on NETWORK from this member again"
+    ) { args, ctx in
+        guard ctx.message.place == .direct else { throw Refusal("Unlinking works only in a private message to me.") }
+        let network = args.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !network.isEmpty else { throw Refusal("Usage: unlink NETWORK.") }
+        try ctx.broker.unlink(network: network, ctx)
+    }
+}
+
+extension Broker {
+    static let linkCodeTTL: TimeInterval = 600
+    /// Codes a person may try per ten minutes before `link CODE` stops listening to them.
+    static let linkAttemptsPer10Minutes = 5
+    static let linkCodeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    /// Only identities that cannot be spoofed may link: not a nick on an `identity = nick`
+    /// network, not a nick without its account.
+    func requireLinkable(_ ctx: CommandContext) throws {
+        guard ctx.message.verified, !nickIdentityNetworks.contains(ctx.message.network) else {
+            throw Refusal("Only an identity that cannot be spoofed can be linked: a services account on IRC, a Matrix user ID.")
+        }
+    }
+
+    func issueLinkCode(for network: String, _ ctx: CommandContext) throws {
+        let me = ctx.message.sender
+        guard network != me.network else {
+            throw Refusal("You are on \(network) already: send \"link \(network == NetworkName.console ? "OTHER" : network)\" from your identity on the other network's side, or name the other network here.")
+        }
+        let member = ctx.member
+        if try ([member] + ctx.tx.linkedIdentities(of: member)).contains(where: { $0.network == network }) {
+            throw Refusal("You already have an identity on \(network) linked; \"unlink \(network)\" first.")
+        }
+        var rng = SystemRandomNumberGenerator()
+        let code = String((0..<8).map { _ in Self.linkCodeAlphabet[Int.random(in: 0..<Self.linkCodeAlphabet.count, using: &rng)] })
+        try ctx.tx.saveLinkCode(code, issuer: member, network: network, expiresAt: ctx.now.addingTimeInterval(Self.linkCodeTTL))
+        try ctx.tx.appendAudit(actor: me, action: "link code for \(network)", subject: nil, at: ctx.now)
+        try ctx.reply("Your link code is \(code). Within 10 minutes, send \"link \(code)\" to me from your identity on \(network). It works once.")
+    }
+
+    func redeemLinkCode(_ typed: String, _ ctx: CommandContext) throws {
+        let me = ctx.message.sender
+        // Rate limit before looking: guessing a code must not be cheap.
+        var attempts = (linkAttempts[me] ?? []).filter { ctx.now.timeIntervalSince($0) < 600 }
+        guard attempts.count < Self.linkAttemptsPer10Minutes else {
+            linkAttempts[me] = attempts
+            throw Refusal("Too many link codes tried; wait ten minutes and ask for a new code.")
+        }
+        attempts.append(ctx.now)
+        linkAttempts[me] = attempts
+        let candidate = Array(typed.uppercased().utf8)
+        // Constant-time comparison with every waiting code for this network.
+        var found: Identity?
+        for (code, issuer) in try ctx.tx.linkCodes(network: me.network, now: ctx.now) {
+            if Self.constantTimeEqual(Array(code.utf8), candidate) { found = issuer }
+        }
+        guard let member = found else {
+            throw Refusal("That is not a link code I'm waiting for from \(me.network) (codes work once, for 10 minutes). Ask for a new one with \"link \(me.network)\" from your other identity.")
+        }
+        try ctx.tx.deleteLinkCodes(issuer: member)
+        guard member != me, try ctx.tx.member(of: me) == nil else {
+            throw Refusal("This identity is already part of a member; \"unlink \(me.network)\" first.")
+        }
+        guard try ctx.tx.linkedIdentities(of: me).isEmpty else {
+            throw Refusal("Other identities are linked to this one; unlink them first.")
+        }
+        try merge(me, into: member, tx: ctx.tx, now: ctx.now, displayName: ctx.message.displayName)
+        linkAttempts[me] = nil
+        try ctx.tx.appendAudit(actor: me, action: "link", subject: member, at: ctx.now)
+        let name = try ctx.tx.person(member)?.displayName ?? member.id
+        try ctx.tell(me, "Linked: you are one member with \(handle(name, network: member.network, id: member.id)). Offers and introductions go to that identity; \"unlink \(me.network)\" undoes it.")
+        try ctx.tell(member, "Linked: \(handle(ctx.message.displayName, network: me.network, id: me.id)) is now you too. Your topics and preferences are shared; \"unlink \(me.network)\" undoes it.")
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<max(a.count, b.count) {
+            difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return difference == 0
+    }
+
+    /// `alias` becomes part of `member`: topics united, each preference the stricter one,
+    /// both block lists, history moved (issue 7).
+    func merge(_ alias: Identity, into member: Identity, tx: any StoreTransaction, now: Date, displayName: String) throws {
+        let mine = try tx.person(member) ?? Person(identity: member, displayName: member.id, firstSeen: now)
+        if let other = try tx.person(alias) {
+            var merged = mine
+            let order: [AsksFrom] = [.nobody, .channels, .anyone]
+            merged.asksFrom = order[min(order.firstIndex(of: mine.asksFrom) ?? 2, order.firstIndex(of: other.asksFrom) ?? 2)]
+            switch (mine.maxOffersPerWeek, other.maxOffersPerWeek) {
+            case let (a?, b?): merged.maxOffersPerWeek = min(a, b)
+            case let (a, b): merged.maxOffersPerWeek = a ?? b
+            }
+            if let until = [mine.awayUntil, other.awayUntil].compactMap({ $0 }).filter({ $0 > now }).max() { merged.awayUntil = until }
+            // Consent given on either side stands; topics come from both.
+            merged.optedIn = mine.optedIn == true || other.optedIn == true ? true : (mine.optedIn ?? other.optedIn)
+            merged.note = mine.note ?? other.note
+            merged.firstSeen = min(mine.firstSeen, other.firstSeen)
+            try tx.savePerson(merged)
+            try tx.deletePerson(alias)
+        } else {
+            try tx.savePerson(mine)
+        }
+        let moved = try tx.rekey(from: alias, to: member)
+        try tx.link(alias, to: member, at: now)
+        pendingIndexChanges.append { index in
+            for topic in moved { index.insert(topicID: topic.id, member: member, text: topic.text, analysis: topic.analysis) }
+        }
+    }
+
+    func unlink(network: String, _ ctx: CommandContext) throws {
+        let member = ctx.member
+        let identities = [member] + (try ctx.tx.linkedIdentities(of: member))
+        guard identities.count > 1, let leaving = identities.first(where: { $0.network == network }) else {
+            throw Refusal("You have no linked identity on \(network).")
+        }
+        if leaving == member {
+            // The member's own identity leaves: the next one keeps the data.
+            guard let heir = identities.first(where: { $0 != member }) else { return }
+            try ctx.tx.unlink(heir)
+            try ctx.tx.repointLinks(from: member, to: heir)
+            if var person = try ctx.tx.person(member) {
+                person.identity = heir
+                try ctx.tx.deletePerson(member)
+                try ctx.tx.savePerson(person)
+            }
+            let moved = try ctx.tx.rekey(from: member, to: heir)
+            pendingIndexChanges.append { index in
+                for topic in moved { index.insert(topicID: topic.id, member: heir, text: topic.text, analysis: topic.analysis) }
+            }
+        } else {
+            try ctx.tx.unlink(leaving)
+        }
+        try ctx.tx.appendAudit(actor: ctx.message.sender, action: "unlink", subject: leaving, at: ctx.now)
+        try ctx.reply("Unlinked \(leaving.network): that identity is on its own again, with no topics or preferences; the rest of your member stays as it was.")
+    }
+}
