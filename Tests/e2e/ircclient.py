@@ -156,3 +156,17 @@ def register_account(port, nick, password):
     c.say("NickServ", f"REGISTER {password} {nick}@example.org")
     c.wait(lambda t, s, cmd, p: cmd == "NOTICE" and s and s.startswith("NickServ") and "registered" in p[-1].lower())
     c.close()
+
+
+def opted_in_member(port, bot, nick, topics, password="pw", register=True):
+    """A member as a person makes one: (registers and) logs in to the services account
+    `nick`, opts in, and lists `topics`."""
+    if register:
+        register_account(port, nick, password)
+    c = Client(port, nick, account=nick, password=password)
+    c.say(bot, "optin")
+    c.wait_text(bot, "you're in")
+    c.say(bot, f"expertise add {topics}")
+    c.wait_text(bot, "added")
+    return c
+

@@ -13,7 +13,7 @@ import sqlite3
 import time
 
 from conftest import bot_conf, unique
-from ircclient import Client, register_account
+from ircclient import Client, opted_in_member
 
 
 def pump(clients, seconds):
@@ -35,13 +35,7 @@ def test_thirty_kills_on_irc_lose_nothing_confirmed(servers, make_bot):
               "commands_per_minute = 0\noffers_per_request = 1")
     bot = make_bot(bot_conf(port, channel, extra=f"nick = {nick}\n", broker=broker)).start()
     bot.wait_log(f"joined {channel}")
-    expert_nick = unique("ex")
-    register_account(port, expert_nick, "pw")
-    expert = Client(port, expert_nick, account=expert_nick, password="pw")
-    expert.say(nick, "optin")
-    expert.wait_text(nick, "you're in")
-    expert.say(nick, "expertise add glassblowing")
-    expert.wait_text(nick, "added")
+    expert = opted_in_member(port, nick, unique("ex"), "glassblowing")
     # Three new requesters a round (a requester is introduced to an expert once), connected
     # up front and in parallel: the server takes a second to register each.
     with concurrent.futures.ThreadPoolExecutor(max_workers=30) as pool:

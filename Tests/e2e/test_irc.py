@@ -8,17 +8,12 @@ import pytest
 import subprocess
 
 from conftest import bot_conf, unique, SERVERS
-from ircclient import Client, register_account
+from ircclient import Client, opted_in_member, register_account
 
 
 def member(port, nick, topics, password="pw"):
-    """A logged-in member with topics, opted in."""
-    c = Client(port, nick, account=nick, password=password)
-    c.say(BOT[0], "optin")
-    c.wait_text(BOT[0], "you're in")
-    c.say(BOT[0], f"expertise add {topics}")
-    c.wait_text(BOT[0], "added")
-    return c
+    """A logged-in member with topics, opted in (the account is registered beforehand)."""
+    return opted_in_member(port, BOT[0], nick, topics, password=password, register=False)
 
 
 BOT = ["liaison"]  # the current test's bot nick
