@@ -22,10 +22,16 @@ nonisolated(unsafe) let fuzzTarget: FuzzTarget = {
     return target
 }()
 
-/// libFuzzer's entry point (its own main, when the link picks that one, calls it too).
+/// libFuzzer's entry point (its own main, when the link picks that one, calls it too). A
+/// finding must crash here: that is how libFuzzer learns of it and keeps the input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzTarget.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    do {
+        try fuzzTarget.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    } catch {
+        FileHandle.standardError.write(Data("fuzz \(fuzzTarget.rawValue): \(error)\n".utf8))
+        abort()
+    }
     return 0
 }
 
@@ -47,11 +53,18 @@ struct Replay {
             FileHandle.standardError.write(Data("usage: liaison-fuzz TARGET FILE... (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))\n".utf8))
             exit(2)
         }
+        var findings = 0
         for path in args.dropFirst() {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
-            target.run([UInt8](data))
+            do {
+                try target.run([UInt8](data))
+            } catch {
+                findings += 1
+                print("\(path): \(error)")
+            }
         }
-        print("replayed \(args.count - 1) input(s) through \(name)")
+        print("replayed \(args.count - 1) input(s) through \(name): \(findings) finding(s)")
+        exit(findings == 0 ? 0 : 1)
     }
 }
 #endif

@@ -21,15 +21,15 @@ import LiaisonFuzzTargets
     }
 
     @Test(arguments: FuzzTarget.allCases)
-    func corpusAndRegressionsReplay(_ target: FuzzTarget) {
+    func corpusAndRegressionsReplay(_ target: FuzzTarget) throws {
         let seeds = Self.inputs("corpus", target)
         #expect(!seeds.isEmpty, "Fuzz/corpus/\(target.rawValue) has seed inputs")
-        for input in seeds + Self.inputs("regressions", target) { target.run(input) }
+        for input in seeds + Self.inputs("regressions", target) { try target.run(input) }
     }
 
     /// Byte-level mutations of the seeds (flip, insert, delete, splice, hostile bytes).
     @Test(arguments: FuzzTarget.allCases)
-    func seededMutationsBreakNoPromise(_ target: FuzzTarget) {
+    func seededMutationsBreakNoPromise(_ target: FuzzTarget) throws {
         let seed = ProcessInfo.processInfo.environment["LIAISON_FUZZ_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999)
         print("fuzz \(target.rawValue): seed \(seed)")
         var rng = SplitMix(seed)
@@ -49,7 +49,12 @@ import LiaisonFuzzTargets
                     if let other = seeds.randomElement(using: &rng) { input.insert(contentsOf: other.prefix(40), at: at) }
                 }
             }
-            target.run(input)
+            do {
+                try target.run(input)
+            } catch {
+                Issue.record("\(error) (seed \(seed), input bytes \(input))")
+                return
+            }
         }
     }
 }
