@@ -52,10 +52,10 @@ extension Broker {
         let quiet = try tx.channelSetting(network: message.network, channel: channel)?.quiet ?? false
         guard addressed || (message.listensToQuestions && !quiet) else { return }
         if let topic = RequestDetector.detect(body, addressed: addressed) {
-            let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
+            let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
             try ask(topic: topic, original: text, ctx: ctx, natural: true)
         } else if addressed {
-            let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
+            let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
             try ctx.reply("Try \"\(settings.prefix)help\" for what I can do, or ask \"\(message.botNick): who knows about TOPIC?\".")
         }
     }
@@ -87,7 +87,7 @@ extension Broker {
             name = trimmed.lowercased()
             args = ""
         }
-        let ctx = CommandContext(broker: self, tx: tx, now: now, message: message)
+        let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
         guard let command = CommandCatalog.find(name) else {
             if let topic = RequestDetector.detect(trimmed, addressed: true) {
                 let ask = message.place == .direct ? "ask" : "\(settings.prefix)ask"

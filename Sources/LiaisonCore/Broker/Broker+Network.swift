@@ -45,11 +45,8 @@ extension Broker {
     /// An identity bound to a connection is gone: its open requests end quietly.
     public func identityEnded(_ id: Identity, now: Date) {
         perform(replyTo: nil, now: now) { tx in
-            for var request in try tx.requests(of: id, status: .open) {
-                request.status = .cancelled
-                try tx.saveRequest(request)
-                try self.withdrawPending(request, note: "Offer #\(request.id) was withdrawn: the requester left. No need to answer.",
-                                         tx: tx, now: now)
+            for request in try tx.requests(of: id, status: .open) {
+                try self.cancel(request, note: "Offer #\(request.id) was withdrawn: the requester left. No need to answer.", tx: tx, now: now)
             }
         }
     }
@@ -58,11 +55,9 @@ extension Broker {
     /// request is cancelled), quietly for the requester, with a note to pending experts.
     public func redacted(network: String, eventID: String, now: Date) {
         perform(replyTo: nil, now: now) { tx in
-            guard var request = try tx.request(sourceEvent: eventID), request.status == .open else { return }
-            request.status = .cancelled
-            try tx.saveRequest(request)
-            try self.withdrawPending(request, note: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer.",
-                                     tx: tx, now: now)
+            guard let request = try tx.request(sourceEvent: eventID), request.status == .open else { return }
+            try self.cancel(request, note: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer.",
+                            tx: tx, now: now)
         }
     }
 

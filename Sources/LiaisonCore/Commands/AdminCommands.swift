@@ -79,10 +79,8 @@ enum AdminCommands {
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
         try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.sender, createdAt: ctx.now))
         // A ban ends what they had under way: their open requests and offers to them.
-        for var request in try ctx.tx.requests(of: id, status: .open) {
-            request.status = .cancelled
-            try ctx.tx.saveRequest(request)
-            try ctx.broker.withdrawPending(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: ctx.tx, now: ctx.now)
+        for request in try ctx.tx.requests(of: id, status: .open) {
+            try ctx.broker.cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: ctx.tx, now: ctx.now)
         }
         for var offer in try ctx.tx.offers(expert: id, status: .pending) {
             offer.status = .withdrawn

@@ -107,6 +107,14 @@ extension Broker {
         }
     }
 
+    /// Cancels an open request and withdraws its pending offers, telling each expert `note`.
+    func cancel(_ request: Request, note: String, tx: any StoreTransaction, now: Date) throws {
+        var request = request
+        request.status = .cancelled
+        try tx.saveRequest(request)
+        try withdrawPending(request, note: note, tx: tx, now: now)
+    }
+
     /// Withdraws every pending offer of the request, telling each expert in one short line.
     func withdrawPending(_ request: Request, note: String, tx: any StoreTransaction, now: Date) throws {
         for var offer in try tx.offers(requestID: request.id) where offer.status == .pending {

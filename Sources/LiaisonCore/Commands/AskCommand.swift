@@ -49,11 +49,9 @@ extension CommandCatalog {
         guard request.status == .open else {
             throw Refusal("Request #\(id) is already \(request.status.rawValue).")
         }
-        request.status = .cancelled
         request.followupAt = nil
-        try ctx.tx.saveRequest(request)
-        try ctx.broker.withdrawPending(request, note: "Request #\(id) (\(request.topic)) was cancelled; no need to answer.",
-                                       tx: ctx.tx, now: ctx.now)
+        try ctx.broker.cancel(request, note: "Request #\(id) (\(request.topic)) was cancelled; no need to answer.",
+                              tx: ctx.tx, now: ctx.now)
         try ctx.reply("Cancelled request #\(id) (\(request.topic)).")
     }
 }

@@ -12,12 +12,12 @@ public final class CommandContext {
     /// Commands other than `ask` and `help` typed in a channel are answered privately.
     var replyPrivately: Bool
 
-    init(broker: Broker, tx: any StoreTransaction, now: Date, message: IncomingMessage) {
+    init(broker: Broker, tx: any StoreTransaction, now: Date, message: IncomingMessage) throws {
         self.broker = broker
         self.tx = tx
         self.now = now
         self.message = message
-        self.member = ((try? tx.member(of: message.sender)) ?? nil) ?? message.sender
+        self.member = try tx.member(of: message.sender) ?? message.sender
         self.replyPrivately = message.place == .direct
         broker.currentContext = self
     }

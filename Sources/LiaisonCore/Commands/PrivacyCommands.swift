@@ -42,10 +42,8 @@ extension CommandCatalog {
 extension Broker {
     /// `forget` and `admin remove`: end what the identity had under way, then delete every row.
     func erase(_ id: Identity, tx: any StoreTransaction, now: Date) throws {
-        for var request in try tx.requests(of: id, status: .open) {
-            request.status = .cancelled
-            try tx.saveRequest(request)
-            try withdrawPending(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: tx, now: now)
+        for request in try tx.requests(of: id, status: .open) {
+            try cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: tx, now: now)
         }
         var touched: [Int64] = []
         for var offer in try tx.offers(expert: id, status: .pending) {
