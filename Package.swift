@@ -65,19 +65,22 @@ let package = Package(
             "LiaisonCore", "LiaisonStore", "LiaisonIRCProtocol", "LiaisonConfig",
         ]),
         .executableTarget(name: "liaison-fuzz", dependencies: ["LiaisonFuzzTargets"], path: "Sources/LiaisonFuzz"),
+        // Seeded randomness and the labelled evaluation sets, shared by the tests and LiaisonBench.
+        .target(name: "LiaisonTestSupport"),
         // scripts/bench: figures for matching quality and scale (release build, not in CI).
-        .executableTarget(name: "LiaisonBench", dependencies: ["LiaisonCore", "LiaisonStore"], path: "Benchmarks/LiaisonBench"),
+        .executableTarget(name: "LiaisonBench", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonTestSupport"],
+                         path: "Benchmarks/LiaisonBench"),
         // Broker tests run on the real SQLite store, never a mock.
-        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore"]),
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonTestSupport"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
         .testTarget(name: "LiaisonIRCTests", dependencies: [
-            "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", .product(name: "NIOCore", package: "swift-nio"),
+            "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", "LiaisonTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"]),
         .testTarget(name: "LiaisonAppTests", dependencies: [
-            "LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore", "LiaisonIRC", "LiaisonMatrix",
+            "LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore", "LiaisonIRC", "LiaisonMatrix", "LiaisonTestSupport",
         ]),
-        .testTarget(name: "LiaisonFuzzTests", dependencies: ["LiaisonFuzzTargets"]),
+        .testTarget(name: "LiaisonFuzzTests", dependencies: ["LiaisonFuzzTargets", "LiaisonTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import LiaisonStore
+import LiaisonTestSupport
 
 // Liaison's benchmarks. Each prints figures as "name value unit", one per line.
 //   LiaisonBench quality DATA_DIR          precision@1, recall@3 (dev, holdout), detection
@@ -9,17 +10,6 @@ import LiaisonStore
 // Generated data uses a fixed seed; timings are wall-clock on this machine.
 // For profiling `scale`: LIAISON_BENCH_KEEP=DIR reuses the generated state file kept there,
 // LIAISON_BENCH_SLOWEST=1 also prints the slowest queries.
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func emit(_ name: String, _ value: Double, _ unit: String, decimals: Int = 3) {
     print("\(name) \(String(format: "%.\(decimals)f", value)) \(unit)")
@@ -37,31 +27,12 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-struct Directory: Decodable {
-    struct Entry: Decodable { var member: String; var topic: String }
-    struct Alias: Decodable { var alias: String; var topic: String }
-    var aliases: [Alias]
-    var entries: [Entry]
-}
-
-struct Query: Decodable {
-    var query: String
-    var expected: [String]
-    var category: String
-    var split: String
-}
-
-struct DetectionLine: Decodable {
-    var line: String
-    var addressed: Bool
-    var topic: String?
-    var category: String
-    var split: String
-}
+typealias Directory = EvaluationData.Directory
+typealias Query = EvaluationData.Query
+typealias DetectionLine = EvaluationData.Line
 
 func load<T: Decodable>(_ type: T.Type, _ path: String) -> T? {
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return try? JSONDecoder().decode(type, from: data)
+    try? EvaluationData.load(type, from: URL(fileURLWithPath: path))
 }
 
 func quality(_ dataDir: String) {
@@ -141,7 +112,7 @@ struct ZipfWords {
 
 /// Writes a state file with `n` topics: the evaluation directory plus generated ones.
 func generate(_ n: Int, _ dataDir: String, into path: String) throws -> Double {
-    var rng = SplitMix64(state: 42)
+    var rng = SplitMix64(seed: 42)
     let vocabulary = ZipfWords(count: max(2_000, n / 10), rng: &rng)
     let directory = load(Directory.self, dataDir + "/matching-directory.json")
     let members = max(1, n / 5)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LiaisonStore
+import LiaisonTestSupport
 
 /// SPEC §4 and §8: confirmed changes survive `kill -9`; SIGTERM stops cleanly.
 @Suite(.serialized) struct CrashEndToEndTests {
@@ -63,7 +64,7 @@ import LiaisonStore
     @Test func thirtyRandomKillsLoseNoConfirmedChangeAndNoIntroduction() throws {
         let seed = ProcessInfo.processInfo.environment["LIAISON_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999)
         print("crash durability: seed \(seed) (replay with LIAISON_CRASH_SEED=\(seed))")
-        var rng = SeededRandom(seed)
+        var rng = SplitMix64(seed: seed)
         let dir = try LiaisonProcess.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         var confirmedTopics: [String] = []       // "eRxN", whose "know" was confirmed
@@ -177,18 +178,5 @@ import LiaisonStore
         #expect(!bot.process.isRunning, "stops within the 3 s outbox grace and a little more")
         if bot.process.isRunning { kill(bot.process.processIdentifier, SIGKILL); bot.process.waitUntilExit() }
         #expect(bot.process.terminationStatus == 0)
-    }
-}
-
-/// SplitMix64: a seeded generator, so a failing crash run can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

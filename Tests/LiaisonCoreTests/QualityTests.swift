@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LiaisonCore
+import LiaisonTestSupport
 
 /// Issue 5, items 1 and 2: matching and request detection measured on the labelled sets in
 /// Benchmarks/data (made by Benchmarks/data/generate_eval.py; see its header for the labelling
@@ -9,33 +10,9 @@ import Testing
 /// shows. Individual failures are printed for the dev split only: the holdout is never looked
 /// at while tuning.
 @Suite struct QualityTests {
-    struct Directory: Decodable {
-        struct Alias: Decodable {
-            let alias: String
-            let topic: String
-        }
-        struct Entry: Decodable {
-            let member: String
-            let topic: String
-        }
-        let aliases: [Alias]
-        let entries: [Entry]
-    }
-
-    struct Query: Decodable {
-        let query: String
-        let expected: [String]
-        let category: String
-        let split: String
-    }
-
-    struct Line: Decodable {
-        let line: String
-        let addressed: Bool
-        let topic: String?
-        let category: String
-        let split: String
-    }
+    typealias Directory = EvaluationData.Directory
+    typealias Query = EvaluationData.Query
+    typealias Line = EvaluationData.Line
 
     /// Tests/LiaisonCoreTests/ -> ../../Benchmarks/data/
     static let dataDirectory = URL(fileURLWithPath: #filePath)
@@ -46,8 +23,7 @@ import Testing
         .appendingPathComponent("data")
 
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
-        let data = try Data(contentsOf: dataDirectory.appendingPathComponent(name))
-        return try JSONDecoder().decode(T.self, from: data)
+        try EvaluationData.load(type, from: dataDirectory.appendingPathComponent(name))
     }
 
     static func buildIndex(_ directory: Directory) -> MatchIndex {

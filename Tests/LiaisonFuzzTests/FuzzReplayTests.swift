@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LiaisonFuzzTargets
+import LiaisonTestSupport
 
 /// Issue 6, item 3. libFuzzer runs are `scripts/fuzz` (and a short pass in the test
 /// command); this suite replays the seed corpus and every input that once crashed
@@ -32,7 +33,7 @@ import LiaisonFuzzTargets
     func seededMutationsBreakNoPromise(_ target: FuzzTarget) throws {
         let seed = ProcessInfo.processInfo.environment["LIAISON_FUZZ_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999)
         print("fuzz \(target.rawValue): seed \(seed)")
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         let seeds = Self.inputs("corpus", target)
         let hostile: [[UInt8]] = [[0], [0x0D], [0x0A], [0xFF], [0xC3], [0x01], Array("\\".utf8), Array("=".utf8), Array("[".utf8), Array(";".utf8), Array(":".utf8), Array(" ".utf8)]
         let rounds = target == .command ? 300 : 3_000
@@ -56,17 +57,5 @@ import LiaisonFuzzTargets
                 return
             }
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,19 +1,7 @@
 import Testing
 @testable import LiaisonIRC
 @testable import LiaisonIRCProtocol
-
-/// A small seeded generator (SplitMix64) so random tests fail the same way every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import LiaisonTestSupport
 
 /// Text pieces that stress byte counting: ASCII, accents (2 bytes), CJK (3), emoji (4),
 /// emoji sequences (one grapheme, many scalars), combining marks and runs of spaces.
@@ -22,7 +10,7 @@ private let samplePieces = [
     " ", " ", " ", "  ", "x", "\u{01}", "\u{02}bold\u{02}", ":", "#", "🏳️‍🌈", "ħ", "ꙮ",
 ]
 
-private func randomText(_ rng: inout SeededGenerator, maxPieces: Int = 120) -> String {
+private func randomText(_ rng: inout SplitMix64, maxPieces: Int = 120) -> String {
     let count = Int.random(in: 1...maxPieces, using: &rng)
     return (0..<count).map { _ in samplePieces.randomElement(using: &rng) ?? "a" }.joined()
 }
@@ -100,7 +88,7 @@ private func randomText(_ rng: inout SeededGenerator, maxPieces: Int = 120) -> S
     }
 
     @Test func randomMessagesRoundTrip() throws {
-        var rng = SeededGenerator(seed: 0x1A15_0A)
+        var rng = SplitMix64(seed: 0x1A15_0A)
         for _ in 0..<500 {
             let middle = (0..<Int.random(in: 0...4, using: &rng)).map { i in
                 "p\(i)" + randomText(&rng, maxPieces: 4).filter { $0 != " " && $0 != "\u{01}" }
@@ -177,7 +165,7 @@ private func randomText(_ rng: inout SeededGenerator, maxPieces: Int = 120) -> S
     }
 
     @Test func splitNeverExceedsTheBudgetOnRandomText() {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for round in 0..<500 {
             let text = randomText(&rng)
             let maxBytes = round % 5 == 0 ? Int.random(in: 4...12, using: &rng) : Int.random(in: 13...400, using: &rng)
@@ -231,7 +219,7 @@ private func randomText(_ rng: inout SeededGenerator, maxPieces: Int = 120) -> S
     }
 
     @Test func splitWithTheBudgetKeepsEveryLineWithin512() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let budget = IRCText.payloadBudget(command: "PRIVMSG", target: "#c", nick: "bot", user: nil, host: nil)
         let text = (0..<40).map { _ in randomText(&rng) }.joined(separator: " ")
         for chunk in IRCText.split(text, maxBytes: budget) {
