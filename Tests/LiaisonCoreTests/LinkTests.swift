@@ -52,9 +52,15 @@ final class Networks {
     func link(_ a: String, _ b: String) throws -> [String] {
         let network = String(b.split(separator: ":").first ?? "")
         let reply = try say(a, "link \(network)").joined()
-        let code = try #require(reply.range(of: #"code is ([A-Z0-9]{8})"#, options: .regularExpression).map { String(reply[$0].suffix(8)) })
+        let code = try linkCode(in: reply)
         return try say(b, "link \(code)")
     }
+}
+
+/// The code in the bot's answer to `link NETWORK`.
+func linkCode(in reply: String) throws -> String {
+    let range = try #require(reply.range(of: #"code is [A-Z0-9]{8}"#, options: .regularExpression))
+    return String(reply[range].suffix(8))
 }
 
 @Suite struct LinkTests {
@@ -100,7 +106,7 @@ final class Networks {
         let n = try Networks()
         try n.say("libera:alice", "optin")
         let reply = try n.say("libera:alice", "link mx").joined()
-        let code = String(try #require(reply.range(of: #"code is ([A-Z0-9]{8})"#, options: .regularExpression).map { reply[$0].suffix(8) }))
+        let code = try linkCode(in: reply)
         #expect(try n.say("mx:@eve:hs", "link WRONGCOD").joined().contains("not a link code"))
         // The right code from the wrong network is not a code either.
         #expect(try n.say("console:alice", "link \(code)").joined().contains("not a link code"))
@@ -108,12 +114,12 @@ final class Networks {
         #expect(try n.say("mx:@bob:hs", "link \(code)").joined().contains("not a link code"), "single use")
         // Expiry.
         let again = try n.say("libera:dave", "link mx").joined()
-        let late = String(try #require(again.range(of: #"code is ([A-Z0-9]{8})"#, options: .regularExpression).map { again[$0].suffix(8) }))
+        let late = try linkCode(in: again)
         try n.advance(601)
         #expect(try n.say("mx:@dave:hs", "link \(late)").joined().contains("not a link code"))
         // Five wrong guesses per ten minutes, then even the right code waits.
         let third = try n.say("libera:erin", "link mx").joined()
-        let right = String(try #require(third.range(of: #"code is ([A-Z0-9]{8})"#, options: .regularExpression).map { third[$0].suffix(8) }))
+        let right = try linkCode(in: third)
         for guess in ["AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"] { try n.say("mx:@mallory:hs", "link \(guess)") }
         #expect(try n.say("mx:@mallory:hs", "link \(right)").joined().contains("Too many"))
     }

@@ -7,6 +7,15 @@ import time
 from conftest import bot_conf, unique
 
 
+def listen():
+    """A scripted server's listening socket on a free loopback port: (socket, port)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(20)
+    return listener, listener.getsockname()[1]
+
+
 def serve_one(listener, on_registered, timeout=15):
     """Accepts the bot, registers it, joins it to #h, then runs `on_registered(send, lines)`."""
     conn, _ = listener.accept()
@@ -49,11 +58,7 @@ def serve_one(listener, on_registered, timeout=15):
 
 
 def test_hostile_lines_are_survived_and_a_cut_connection_is_reestablished(make_bot):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    listener.settimeout(20)
-    port = listener.getsockname()[1]
+    listener, port = listen()
     bot = make_bot(bot_conf(port, "#h", extra="identity = nick\nping_timeout = 60s\n")).start()
 
     def hostile(send, read_until, nick, conn):
@@ -87,11 +92,7 @@ def test_hostile_lines_are_survived_and_a_cut_connection_is_reestablished(make_b
 
 
 def test_a_silent_server_is_pinged_then_left_for_a_new_connection(make_bot):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    listener.settimeout(20)
-    port = listener.getsockname()[1]
+    listener, port = listen()
     bot = make_bot(bot_conf(port, "#h", extra="identity = nick\nping_timeout = 4s\n")).start()
     pinged = []
     kept = []
@@ -114,11 +115,7 @@ def test_a_silent_server_is_pinged_then_left_for_a_new_connection(make_bot):
 def test_ten_thousand_tags_short_numerics_and_a_ping_flood(make_bot):
     """Issue 6, item 4: more of what a broken or hostile server may send. The bot answers
     every PING of a flood, keeps its memory, and still serves a command afterwards."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    listener.settimeout(20)
-    port = listener.getsockname()[1]
+    listener, port = listen()
     bot = make_bot(bot_conf(port, "#h", extra="identity = nick\nping_timeout = 60s\n")).start()
     seen = {}
 
