@@ -103,7 +103,7 @@ actor Engine {
         guard consoleRuns else { return }
         do {
             while true {
-                let entries = try store.pendingOutbox(network: NetworkName.console, limit: 200)
+                let entries = try store.pendingOutbox(network: NetworkName.console, now: clock(), waiting: [], after: 0, limit: 200)
                 guard !entries.isEmpty else { return }
                 var lines: [String] = []
                 for entry in entries {
@@ -157,9 +157,9 @@ extension Engine: ChatHost {
         return channels
     }
 
-    func outbox(network: String) -> [OutboxEntry] {
+    func outbox(network: String, waiting: Set<Target>, after: Int64) -> [OutboxEntry] {
         do {
-            return try store.pendingOutbox(network: network, limit: 500)
+            return try store.pendingOutbox(network: network, now: clock(), waiting: waiting, after: after, limit: 500)
         } catch {
             logger.error("could not read the outbox: \(error)")
             return []

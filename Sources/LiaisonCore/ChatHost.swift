@@ -15,8 +15,9 @@ public protocol ChatHost: Sendable {
     func invited(by identity: Identity, verified: Bool, network: String, channel: String) async -> Bool
     /// Channels to be in: the configured ones plus `admin join`s, less parts and kicks.
     func channelsToJoin(network: String, configured: [String]) async -> [String]
-    /// Committed messages for the network, oldest first.
-    func outbox(network: String) async -> [OutboxEntry]
+    /// Committed, unexpired messages for the network, oldest first after id `after`, less
+    /// those for `waiting` targets (people the transport cannot reach now).
+    func outbox(network: String, waiting: Set<Target>, after: Int64) async -> [OutboxEntry]
     /// Delivered: removed from the outbox.
     func delivered(_ ids: [Int64]) async
     /// The name last seen for a person, for finding them again (MONITOR).
@@ -28,4 +29,11 @@ public protocol ChatHost: Sendable {
     func setNetworkState(network: String, key: String, value: String?) async -> Bool
     /// How the network folds identity IDs (IRC: the server's CASEMAPPING), once known.
     func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) async
+}
+
+extension ChatHost {
+    /// The oldest committed messages for the network.
+    public func outbox(network: String) async -> [OutboxEntry] {
+        await outbox(network: network, waiting: [], after: 0)
+    }
 }

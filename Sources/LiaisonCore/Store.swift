@@ -7,8 +7,10 @@ import Foundation
 /// they cause (the outbox) commit together or not at all.
 public protocol Store: AnyObject {
     func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
-    /// Messages committed but not yet delivered, oldest first.
-    func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry]
+    /// Messages committed but not yet delivered and not expired at `now`, oldest first from
+    /// after id `after`, leaving out those for `waiting` targets (people the transport cannot
+    /// reach now), so that however many wait, they never hold up messages for anyone else.
+    func pendingOutbox(network: String, now: Date, waiting: Set<Target>, after: Int64, limit: Int) throws -> [OutboxEntry]
     /// Delivered: removed from the outbox.
     func markSent(_ ids: [Int64]) throws
     /// Every topic, one at a time: start-up at a million topics need not hold them all.
@@ -20,6 +22,24 @@ public protocol Store: AnyObject {
     /// Transport state outside any event (the sync position, rooms), committed at once.
     func networkState(network: String, key: String) throws -> String?
     func setNetworkState(network: String, key: String, value: String?) throws
+}
+
+extension Store {
+    /// Every pending message of the network (tests, the console).
+    public func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry] {
+        try pendingOutbox(network: network, now: .distantPast, waiting: [], after: 0, limit: limit)
+    }
+}
+
+extension StoreTransaction {
+    public func enqueue(_ kind: OutboxKind, to target: Target, text: String, about: Set<Identity> = [], at: Date) throws {
+        try enqueue(OutboxDraft(kind, to: target, text: text, about: about), at: at)
+    }
+
+    /// An introduction in a room of its own: `requester` and `expert` meet there.
+    public func enqueueIntroduction(_ requester: Identity, _ expert: Identity, text: String, at: Date) throws {
+        try enqueue(OutboxDraft(.introduction, to: .person(requester), text: text, other: expert, about: [expert]), at: at)
+    }
 }
 
 /// The operations available inside one transaction.
@@ -108,12 +128,17 @@ public protocol StoreTransaction {
     func expiredOffers(at now: Date) throws -> [Offer]
     func expiredRequests(at now: Date) throws -> [Request]
     func dueFollowups(at now: Date) throws -> [Request]
+    /// Requests whose "nobody was available" notice has come due (see `Request.nobodyDueAt`).
+    func nobodyNoticesDue(at now: Date) throws -> [Request]
     func awayEnded(at now: Date) throws -> [Person]
 
     // Outbox
-    func enqueue(_ kind: OutboxKind, to target: Target, text: String, at: Date) throws
-    /// An introduction in a room of its own: `target` and `other` meet there.
-    func enqueueIntroduction(_ requester: Identity, _ expert: Identity, text: String, at: Date) throws
+    func enqueue(_ draft: OutboxDraft, at: Date) throws
+    /// Removes the undelivered message that makes the offer of request `requestID` to
+    /// `expert`; true when there was one (the expert never saw the offer).
+    func unsentOffer(requestID: Int64, expert: Identity) throws -> Bool
+    /// Drops messages whose time ran out unsent; returns how many.
+    func dropExpiredOutbox(at now: Date) throws -> Int
 
     // Network state kept for transports (tokens, sync position, rooms) and seen events
     func networkState(network: String, key: String) throws -> String?

@@ -17,6 +17,23 @@ public enum IRCText {
         return String(out)
     }
 
+    /// A line of the bot's own message made safe for PRIVMSG: every control character,
+    /// CTCP's \u{01} and the formatting codes included, and DEL and the C1 controls become
+    /// spaces. The bot never sends CTCP or formatting in a message, so a CTCP request or a
+    /// colour on the wire can only have come from somebody's text: none gets through.
+    public static func plainLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            out.append(isControl(scalar) ? " " : scalar)
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
     private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 && !keptControls.contains(scalar.value)
     }

@@ -186,6 +186,30 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5 outbox lifetimes, offers and the people a message names; quiet nobody notices") { db in
+            // request.nobody_due_at: when "nobody was available" may be told (see Request).
+            // expires_at: an undelivered message ends in bounded time. offer_of: the request
+            // whose offer this message makes (to `target`), so a settled offer that never
+            // reached its expert is dropped instead of delivered late. token: random, so a
+            // message is named uniquely even when a restored backup hands ids out again.
+            // outbox_about: the people a message names, so `forget` removes it.
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN expires_at REAL;
+                ALTER TABLE outbox ADD COLUMN offer_of INTEGER;
+                ALTER TABLE outbox ADD COLUMN token TEXT;
+                CREATE INDEX outbox_target ON outbox(network, target_kind, target, id);
+                CREATE INDEX outbox_offer ON outbox(offer_of, target) WHERE offer_of IS NOT NULL;
+                CREATE INDEX outbox_expiry ON outbox(expires_at) WHERE expires_at IS NOT NULL;
+                CREATE TABLE outbox_about (
+                    identity TEXT NOT NULL,
+                    outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+                    PRIMARY KEY (identity, outbox_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX outbox_about_row ON outbox_about(outbox_id);
+                ALTER TABLE request ADD COLUMN nobody_due_at REAL;
+                CREATE INDEX request_nobody_due ON request(nobody_due_at) WHERE nobody_due_at IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

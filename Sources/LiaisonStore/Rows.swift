@@ -28,7 +28,7 @@ extension Row {
 
 extension Person {
     init(row: Row) {
-        self.init(identity: row.identity("identity"), displayName: row["display_name"] ?? "", firstSeen: row.date("first_seen"))
+        self.init(identity: row.identity("identity"), displayName: DisplayText(row["display_name"] ?? "").value, firstSeen: row.date("first_seen"))
         optedIn = (row["opted_in"] as Int?).map { $0 == 1 }
         awayUntil = row.optionalDate("away_until")
         asksFrom = AsksFrom(rawValue: row["asks_from"] ?? "") ?? .anyone
@@ -50,7 +50,8 @@ extension Request {
                   originalText: row["original_text"], channel: row["channel"],
                   status: RequestStatus(rawValue: row["status"] ?? "") ?? .open,
                   createdAt: row.date("created_at"), expiresAt: row.date("expires_at"),
-                  nobodyNotified: (row["nobody_notified"] as Int? ?? 0) == 1, followupAt: row.optionalDate("followup_at"))
+                  nobodyNotified: (row["nobody_notified"] as Int? ?? 0) == 1, followupAt: row.optionalDate("followup_at"),
+                  nobodyDueAt: row.optionalDate("nobody_due_at"))
     }
 }
 
@@ -78,6 +79,6 @@ extension OutboxEntry {
             ? .channel(network: network, name: row["target"])
             : .person(row.identity("target"))
         self.init(id: row["id"], kind: OutboxKind(rawValue: row["kind"] ?? "") ?? .message, target: target, text: row["text"],
-                  other: (row["other"] as String?).map(Identity.init(stored:)))
+                  other: (row["other"] as String?).map(Identity.init(stored:)), token: row["token"] ?? "")
     }
 }

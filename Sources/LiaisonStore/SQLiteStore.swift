@@ -6,6 +6,8 @@ import LiaisonCore
 public final class SQLiteStore: Store {
     let queue: DatabaseQueue
     public let path: String
+    /// Set by a `forget`: checkpoint again once the next messages are delivered.
+    private var scrubOnNextDelivery = false
 
     /// Opens (or creates, with mode 0600) the state file at `path` and migrates it.
     /// `":memory:"` gives a private in-memory database for tests.
@@ -19,10 +21,12 @@ public final class SQLiteStore: Store {
         config.prepareDatabase { db in
             // forget must leave no trace in the file: overwrite deleted content.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // A confirmed change survives a power cut, not only a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         queue = path == ":memory:" ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
+        // A confirmed change survives a power cut, not only a crash: every commit syncs the
+        // WAL. Set after opening, because GRDB's WAL set-up (which runs after
+        // prepareDatabase) lowers it to NORMAL, which syncs only at checkpoints.
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Migrations.migrator().migrate(queue)
     }
 
@@ -38,13 +42,28 @@ public final class SQLiteStore: Store {
     }
 
     public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try queue.write { db in try body(SQLiteTransaction(db: db)) }
+        let effects = TransactionEffects()
+        let result = try queue.write { db in try body(SQLiteTransaction(db: db, effects: effects)) }
+        if effects.scrub { scrub() }
+        return result
     }
 
-    public func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE network = ? ORDER BY id LIMIT ?",
-                             arguments: [network, limit]).map(OutboxEntry.init(row:))
+    public func pendingOutbox(network: String, now: Date, waiting: Set<Target>, after: Int64, limit: Int) throws -> [OutboxEntry] {
+        // Waiting targets are left out in SQL, so however many rows wait for people who are
+        // away, the rows after them are reached (SPEC §4: they never hold up anyone else).
+        let skip = waiting.filter { $0.network == network }.map { target -> String in
+            switch target {
+            case .person(let id): "person:" + id.raw
+            case .channel(_, let name): "channel:" + name
+            }
+        }
+        let json = String(data: (try? JSONSerialization.data(withJSONObject: skip)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
+        return try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM outbox WHERE network = ? AND id > ? AND (expires_at IS NULL OR expires_at > ?)
+                  AND target_kind || ':' || target NOT IN (SELECT value FROM json_each(?))
+                ORDER BY id LIMIT ?
+                """, arguments: [network, after, now.stored, json, limit]).map(OutboxEntry.init(row:))
         }
     }
 
@@ -53,6 +72,22 @@ public final class SQLiteStore: Store {
         try queue.write { db in
             for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
         }
+        // The last message to a forgotten person (its confirmation) leaves the WAL too.
+        if scrubOnNextDelivery {
+            scrubOnNextDelivery = (try? checkpoint()) == nil
+        }
+    }
+
+    /// After `forget`: neither the file nor its WAL may keep the forgotten rows (SPEC §4).
+    /// secure_delete zeroes them in the pages; a truncating checkpoint moves those pages
+    /// into the file and empties the WAL, which still held the old page images. The
+    /// confirmation to the person is queued in the same transaction, so the next delivery
+    /// checkpoints once more.
+    /// The change is committed either way: a checkpoint that fails now (a backup reading)
+    /// is tried again at the next delivery.
+    func scrub() {
+        _ = try? checkpoint()
+        scrubOnNextDelivery = true
     }
 
     public func forEachTopic(_ body: (Topic) throws -> Void) throws {
@@ -91,6 +126,11 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// `PRAGMA synchronous` on the bot's own connection: 2 (FULL) syncs every commit.
+    public func synchronousLevel() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     /// `PRAGMA integrity_check`: ["ok"] for a sound file.
     public func integrityCheck() throws -> [String] {
         try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
@@ -123,10 +163,20 @@ public final class SQLiteStore: Store {
 
     /// Moves the WAL's content into the main file and truncates the WAL to zero bytes.
     public func checkpoint() throws {
+        guard path != ":memory:" else { return }
         try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            // (busy, frames in the WAL, frames moved): busy when a reader (a backup) holds it.
+            if let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)"), (row[0] as Int?) == 1 {
+                throw StoreError("the state file's WAL could not be emptied: another connection is reading it")
+            }
         }
     }
+}
+
+/// What a transaction asks of the store once it has committed.
+final class TransactionEffects {
+    /// A `forget` ran: empty the WAL (see `SQLiteStore.scrub`).
+    var scrub = false
 }
 
 public struct StoreError: Error, CustomStringConvertible {

@@ -12,25 +12,49 @@ extension SQLiteTransaction {
         return SHA256.hex(salt + "\n" + id.raw)
     }
 
+    /// Every identity of the member `id` belongs to (the member's own and those linked to it).
+    /// A block or a ban is on the person, whichever identity they use (issue: linking must
+    /// open no side door), so it is stored and checked for all of them.
+    func identities(ofMemberOf id: Identity) throws -> [Identity] {
+        let member = try self.member(of: id) ?? id
+        return [member] + (try linkedIdentities(of: member))
+    }
+
     func addBlock(blocker: Identity, blocked: Identity, requestID: Int64, at: Date) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO block (blocker, blocked_digest, request_id, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [blocker.raw, try blockDigest(blocked), requestID, at.stored])
-        return db.changesCount > 0
+        // One digest per identity of theirs now, so an unlink later leaves each one blocked.
+        var added = false
+        for id in try identities(ofMemberOf: blocked) {
+            try db.execute(sql: "INSERT OR IGNORE INTO block (blocker, blocked_digest, request_id, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [blocker.raw, try blockDigest(id), requestID, at.stored])
+            added = added || db.changesCount > 0
+        }
+        return added
     }
 
     func removeBlock(blocker: Identity, blocked: Identity) throws -> Bool {
-        try db.execute(sql: "DELETE FROM block WHERE blocker = ? AND blocked_digest = ?",
-                       arguments: [blocker.raw, try blockDigest(blocked)])
-        return db.changesCount > 0
+        var removed = false
+        for id in try identities(ofMemberOf: blocked) {
+            try db.execute(sql: "DELETE FROM block WHERE blocker = ? AND blocked_digest = ?",
+                           arguments: [blocker.raw, try blockDigest(id)])
+            removed = removed || db.changesCount > 0
+        }
+        return removed
     }
 
     func isBlocked(blocker: Identity, blocked: Identity) throws -> Bool {
-        try int("SELECT COUNT(*) FROM block WHERE blocker = ? AND blocked_digest = ?",
-                [blocker.raw, try blockDigest(blocked)]) > 0
+        // A block on any identity of theirs, past or present: linking into a fresh identity
+        // does not shed it.
+        for id in try identities(ofMemberOf: blocked) {
+            if try int("SELECT COUNT(*) FROM block WHERE blocker = ? AND blocked_digest = ?", [blocker.raw, try blockDigest(id)]) > 0 {
+                return true
+            }
+        }
+        return false
     }
 
     func blockRequestIDs(blocker: Identity) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT request_id FROM block WHERE blocker = ? ORDER BY created_at", arguments: [blocker.raw])
+        try Int64.fetchAll(db, sql: "SELECT request_id FROM block WHERE blocker = ? GROUP BY request_id ORDER BY MIN(created_at)",
+                           arguments: [blocker.raw])
     }
 
     // MARK: Bans, aliases, audit, channels

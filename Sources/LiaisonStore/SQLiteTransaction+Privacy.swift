@@ -16,6 +16,7 @@ extension SQLiteTransaction {
         ("ban", ["identity", "banned_by"]),
         ("audit", ["actor", "subject"]),
         ("outbox", ["target", "other"]),
+        ("outbox_about", ["identity"]),
         ("link", ["identity", "member"]),
         ("link_code", ["issuer"]),
     ]
@@ -58,6 +59,10 @@ extension SQLiteTransaction {
 
     func forget(_ id: Identity) throws {
         let raw = id.raw
+        effects?.scrub = true
+        // Messages to other people that name or quote the person (offers, introductions,
+        // thanks, channel replies not yet delivered) go with them.
+        try db.execute(sql: "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_about WHERE identity = ?)", arguments: [raw])
         try db.execute(sql: "DELETE FROM network_state WHERE key LIKE ? ESCAPE '\\'", arguments: ["%:" + Self.likeEscaped(raw)])
         // Introductions, offers and requests survive only as anonymous counts.
         let mine = "SELECT id FROM request WHERE requester = ?"

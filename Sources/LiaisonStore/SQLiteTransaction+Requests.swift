@@ -5,10 +5,10 @@ import LiaisonCore
 extension SQLiteTransaction {
     func createRequest(_ r: Request) throws -> Request {
         try db.execute(sql: """
-            INSERT INTO request (requester, topic, key, original_text, channel, status, created_at, expires_at, nobody_notified, followup_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO request (requester, topic, key, original_text, channel, status, created_at, expires_at, nobody_notified, followup_at, nobody_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [r.requester.raw, r.topic, r.key, r.originalText, r.channel, r.status.rawValue,
-                             r.createdAt.stored, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored])
+                             r.createdAt.stored, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored, r.nobodyDueAt?.stored])
         var saved = r
         saved.id = db.lastInsertedRowID
         return saved
@@ -20,8 +20,9 @@ extension SQLiteTransaction {
 
     func saveRequest(_ r: Request) throws {
         try db.execute(sql: """
-            UPDATE request SET status = ?, expires_at = ?, nobody_notified = ?, followup_at = ? WHERE id = ?
-            """, arguments: [r.status.rawValue, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored, r.id])
+            UPDATE request SET status = ?, expires_at = ?, nobody_notified = ?, followup_at = ?, nobody_due_at = ? WHERE id = ?
+            """, arguments: [r.status.rawValue, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored,
+                             r.nobodyDueAt?.stored, r.id])
     }
 
     func requests(of requester: Identity, status: RequestStatus?) throws -> [Request] {
@@ -110,7 +111,9 @@ extension SQLiteTransaction {
                 SELECT MIN(expires_at) AS t FROM offer WHERE status = 'pending'
                 UNION ALL SELECT MIN(expires_at) FROM request WHERE status = 'open'
                 UNION ALL SELECT MIN(followup_at) FROM request WHERE followup_at IS NOT NULL
+                UNION ALL SELECT MIN(nobody_due_at) FROM request WHERE nobody_due_at IS NOT NULL
                 UNION ALL SELECT MIN(away_until) FROM person WHERE away_until IS NOT NULL AND away_until < ?
+                UNION ALL SELECT MIN(expires_at) FROM outbox WHERE expires_at IS NOT NULL
             )
             """, arguments: [Date.distantFuture.stored])
         return next.map(Date.init(stored:))
@@ -127,6 +130,11 @@ extension SQLiteTransaction {
 
     func dueFollowups(at now: Date) throws -> [Request] {
         try rows("SELECT * FROM request WHERE followup_at IS NOT NULL AND followup_at <= ? ORDER BY id", [now.stored])
+            .map(Request.init(row:))
+    }
+
+    func nobodyNoticesDue(at now: Date) throws -> [Request] {
+        try rows("SELECT * FROM request WHERE nobody_due_at IS NOT NULL AND nobody_due_at <= ? ORDER BY id", [now.stored])
             .map(Request.init(row:))
     }
 

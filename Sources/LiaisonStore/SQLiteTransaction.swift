@@ -5,6 +5,7 @@ import LiaisonCore
 /// The store operations inside one open write transaction.
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
+    var effects: TransactionEffects? = nil
 
     func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
         try Row.fetchAll(db, sql: sql, arguments: arguments)
@@ -102,20 +103,39 @@ struct SQLiteTransaction: StoreTransaction {
 
     // MARK: Outbox
 
-    func enqueueIntroduction(_ requester: Identity, _ expert: Identity, text: String, at: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO outbox (kind, network, target_kind, target, text, created_at, other)
-            VALUES ('introduction', ?, 'person', ?, ?, ?, ?)
-            """, arguments: [requester.network, requester.raw, text, at.stored, expert.raw])
-    }
-
-    func enqueue(_ kind: OutboxKind, to target: Target, text: String, at: Date) throws {
-        let (targetKind, value): (String, String) = switch target {
+    func enqueue(_ draft: OutboxDraft, at: Date) throws {
+        let (targetKind, value): (String, String) = switch draft.target {
         case .person(let id): ("person", id.raw)
         case .channel(_, let name): ("channel", name)
         }
+        let expires = draft.expiresAt ?? at.addingTimeInterval(OutboxDraft.defaultLifetime)
         try db.execute(sql: """
-            INSERT INTO outbox (kind, network, target_kind, target, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [kind.rawValue, target.network, targetKind, value, text, at.stored])
+            INSERT INTO outbox (kind, network, target_kind, target, text, created_at, other, expires_at, offer_of, token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [draft.kind.rawValue, draft.target.network, targetKind, value, draft.text, at.stored,
+                             draft.other?.raw, expires.stored, draft.offerOf, Self.randomToken()])
+        let id = db.lastInsertedRowID
+        var about = draft.about
+        if let other = draft.other { about.insert(other) }
+        if case .person(let target) = draft.target { about.remove(target) }
+        for person in about {
+            try db.execute(sql: "INSERT OR IGNORE INTO outbox_about (identity, outbox_id) VALUES (?, ?)", arguments: [person.raw, id])
+        }
+    }
+
+    func unsentOffer(requestID: Int64, expert: Identity) throws -> Bool {
+        try db.execute(sql: "DELETE FROM outbox WHERE offer_of = ? AND target_kind = 'person' AND target = ?",
+                       arguments: [requestID, expert.raw])
+        return db.changesCount > 0
+    }
+
+    func dropExpiredOutbox(at now: Date) throws -> Int {
+        try db.execute(sql: "DELETE FROM outbox WHERE expires_at <= ?", arguments: [now.stored])
+        return db.changesCount
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36)
     }
 }

@@ -61,8 +61,17 @@ import LiaisonStore
         d.say("nobody", "No" + evil, "unknown-command" + evil)
         let entries = try d.outbox()
         #expect(entries.count >= 15, "the flow ran: \(entries.count) messages")
-        #expect(entries.contains { $0.text.contains("\r") || $0.text.contains("\0") || $0.text.contains("\n") },
-                "the hostile text did reach the queued messages, so the wire check below means something")
+        #expect(entries.contains { $0.text.contains("QUIT :pwned") },
+                "the hostile words did reach the queued messages, so the checks below mean something")
+        // Cleaned where it entered the core: no user text carries a control character or
+        // starts a line of its own in what is queued.
+        for entry in entries {
+            let controls = entry.text.unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" }
+            #expect(controls.isEmpty, "\(controls.map(\.value)) in \(entry.text.debugDescription)")
+            for line in entry.text.split(separator: "\n") {
+                #expect(!line.hasPrefix("QUIT") && !line.hasPrefix("PRIVMSG"), "user text became a line: \(line.debugDescription)")
+            }
+        }
         var lines = 0
         for entry in entries {
             let target: String
@@ -81,5 +90,28 @@ import LiaisonStore
             #expect(!html.contains("<script"), "user text becomes HTML on Matrix: \(html)")
         }
         #expect(lines >= entries.count)
+    }
+
+    /// A display name shaped to make the bot send a CTCP DCC offer to an expert: the name
+    /// comes from a Matrix user, the offer goes out on IRC. Neither the queued offer nor the
+    /// IRC line may carry a line break, \u{01} or a formatting code from it.
+    @Test func aDisplayNameNeverBecomesALineOrACTCPRequest() throws {
+        let d = try Driver()
+        let name = "Bob\n\u{01}DCC SEND evil.exe 2130706433 6667 1\u{01}\r\n\u{02}\u{03}04PRIVMSG #ops :hi"
+        d.say("alice", "alice", "optin")
+        d.say("alice", "alice", "expertise add falconry")
+        d.say("bob", name, "ask falconry")
+        let offers = try d.outbox().filter { $0.target == .person(Identity(network: "libera", id: "alice")) && $0.text.contains("offer") }
+        #expect(offers.count == 1)
+        for offer in offers {
+            #expect(!offer.text.contains("\n") && !offer.text.contains("\u{01}") && !offer.text.contains("\u{02}"), "\(offer.text.debugDescription)")
+            #expect(offer.text.contains("Bob DCC SEND evil.exe"), "the name is kept as plain words: \(offer.text)")
+            let payloads = IRCClient.payloads(offer.text, budget: 400)
+            for payload in payloads {
+                #expect(!payload.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(payload.debugDescription)")
+            }
+        }
+        // The wire's own guard, for text that reached the outbox some other way (an old state file).
+        #expect(IRCClient.payloads("hi \u{01}DCC SEND x\u{01} \u{02}b\u{03}04c\u{0F}", budget: 400) == ["hi  DCC SEND x   b 04c"])
     }
 }

@@ -49,6 +49,16 @@ func mode(_ path: String) throws -> Int {
         #expect(try store.topicCount() == 10_001)
     }
 
+    /// SPEC §4: a confirmed change survives a power cut, so every commit syncs the WAL
+    /// (synchronous = FULL). GRDB's WAL set-up lowers it to NORMAL unless the store sets it again.
+    @Test func everyCommitIsSyncedToDiskOnTheBotsOwnConnection() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+        try store.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "hi", at: Date()) }
+        #expect(try store.synchronousLevel() == 2)
+    }
+
     @Test func theStateFileItsWALAndSHMArePrivateAndInWALMode() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -75,7 +85,8 @@ func mode(_ path: String) throws -> Int {
         let store = try SQLiteStore(path: path)
         let applied = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis",
-                            "v4 linked identities"])
+                            "v4 linked identities",
+                            "v5 outbox lifetimes, offers and the people a message names; quiet nobody notices"])
         #expect(try topics(store).map(\.text) == ["Rust"])
     }
 

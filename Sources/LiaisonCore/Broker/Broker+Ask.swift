@@ -19,6 +19,8 @@ extension Broker {
         }
         if try tx.isBanned(ctx.sender) {
             if natural { return }
+            // Refused privately: a ban is between the person and the admins.
+            ctx.replyPrivately = true
             try ctx.requireNotBanned()
         }
         if let existing = try tx.requests(of: ctx.sender, status: .open).first(where: { $0.key == key }) {
@@ -30,7 +32,10 @@ extension Broker {
                             originalText: Text.quote(original, limit: 400), channel: channel, status: .open,
                             createdAt: ctx.now, expiresAt: ctx.now.addingTimeInterval(settings.requestTTL))
         let candidates = try rankedCandidates(for: draft, tx: tx, now: ctx.now)
-        if natural && candidates.isEmpty { return }
+        // The count people see is the directory's (as `topics` counts), never this
+        // requester's eligible members: a block, an asks-from or a decline must not show in it.
+        let knowing = try membersKnowing(draft.topic, besides: ctx.sender, tx: tx)
+        if natural && knowing == 0 { return }
         if natural, let channel {
             // Channel noise control: past the per-minute budget, answer privately instead.
             if !allowChannelReply(network: ctx.message.network, channel: channel, now: ctx.now) {
@@ -48,19 +53,36 @@ extension Broker {
         var request = try tx.createRequest(draft)
         if let eventID = ctx.message.eventID { try tx.setSourceEvent(requestID: request.id, eventID: eventID) }
         let chosen = Array(candidates.prefix(settings.offersPerRequest))
-        if chosen.isEmpty {
+        if knowing == 0 {
             request.nobodyNotified = true
             try tx.saveRequest(request)
             try ctx.reply("Request #\(request.id): nobody who knows about \(topic) is available right now. I'll keep it open until \(Text.date(request.expiresAt)) and ask anyone who turns up.")
         } else {
-            let asking = chosen.count == candidates.count ? "I'm asking privately"
-                : "I'm asking \(chosen.count) of them privately"
-            try ctx.reply("Request #\(request.id): \(Text.plural(candidates.count, "member")) \(candidates.count == 1 ? "knows" : "know") about \(topic); \(asking) and will introduce you when one says yes.")
+            if chosen.isEmpty {
+                // Members know about it but none can be asked by this requester (blocks,
+                // asks-from, limits): said only when offers would have lapsed anyway.
+                request.nobodyDueAt = ctx.now.addingTimeInterval(settings.offerTTL)
+                try tx.saveRequest(request)
+            }
+            let asking = knowing <= settings.offersPerRequest ? "I'm asking privately"
+                : "I'm asking \(settings.offersPerRequest) of them privately"
+            try ctx.reply("Request #\(request.id): \(Text.plural(knowing, "member")) \(knowing == 1 ? "knows" : "know") about \(topic); \(asking) and will introduce you when one says yes.")
         }
         // The reply where it was asked comes first, then the private offers.
         for expert in chosen {
             try makeOffer(request, to: expert, tx: tx, now: ctx.now)
         }
+    }
+
+    /// Opted-in, unbanned members whose topics match, whoever asks (what `topics` counts),
+    /// less the requester themselves.
+    func membersKnowing(_ topic: String, besides requester: Identity, tx: any StoreTransaction) throws -> Int {
+        var members = Set<Identity>()
+        for hit in index.search(topic, limit: Self.candidatesChecked) where hit.member != requester && !members.contains(hit.member) {
+            guard let person = try tx.person(hit.member), person.optedIn == true, try !tx.isBanned(hit.member) else { continue }
+            members.insert(hit.member)
+        }
+        return members.count
     }
 
     func allowChannelReply(network: String, channel: String, now: Date) -> Bool {
@@ -117,15 +139,18 @@ extension Broker {
 
     /// SPEC §3.2: the private question to one expert.
     func makeOffer(_ request: Request, to expert: Identity, tx: any StoreTransaction, now: Date) throws {
-        try tx.createOffer(Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
-                                 expiresAt: now.addingTimeInterval(settings.offerTTL)))
+        let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
+                          expiresAt: now.addingTimeInterval(settings.offerTTL))
+        try tx.createOffer(offer)
         let requester = try tx.person(request.requester)
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \"\(request.originalText)\"."
         text += " " + (try commonGround(request.requester, expert, tx: tx))
         text += " Reply \"accept \(request.id)\" to be introduced or \"decline \(request.id)\" (they won't be told); this offer lapses in \(DurationText.humanize(settings.offerTTL))."
-        try tx.enqueue(.message, to: .person(expert), text: text, at: now)
+        // Undelivered when the offer lapses, it is dropped with it (and no lapse notice follows).
+        try tx.enqueue(OutboxDraft(to: .person(expert), text: text, about: [request.requester],
+                                   expiresAt: offer.expiresAt, offerOf: request.id), at: now)
     }
 
     /// A person as others on any network should read them (issue 7): "carol on IRC (libera)",

@@ -12,13 +12,22 @@ extension Broker {
         for var offer in try tx.expiredOffers(at: now) {
             offer.status = .expired
             try tx.saveOffer(offer)
-            let topic = try tx.request(offer.requestID)?.topic ?? "a request"
-            try tx.enqueue(.message, to: .person(offer.expert),
-                           text: "Offer #\(offer.requestID) (\(topic)) lapsed without an answer; nothing more to do.", at: now)
             touched.append(offer.requestID)
+            // An offer that never reached its expert lapses quietly: there is nothing to answer.
+            guard try !tx.unsentOffer(requestID: offer.requestID, expert: offer.expert) else { continue }
+            let request = try tx.request(offer.requestID)
+            try tx.enqueue(.message, to: .person(offer.expert),
+                           text: "Offer #\(offer.requestID) (\(request?.topic ?? "a request")) lapsed without an answer; nothing more to do.",
+                           about: Set([request?.requester].compactMap { $0 }), at: now)
         }
+        _ = try tx.dropExpiredOutbox(at: now)
         for id in Set(touched).sorted() {
             if let request = try tx.request(id) { try refill(request, tx: tx, now: now) }
+        }
+        for var request in try tx.nobodyNoticesDue(at: now) {
+            request.nobodyDueAt = nil
+            try tx.saveRequest(request)
+            try refill(request, tx: tx, now: now)
         }
         for var request in try tx.dueFollowups(at: now) {
             request.followupAt = nil
@@ -29,7 +38,7 @@ extension Broker {
             for intro in intros { names.append(try tx.person(intro.expert)?.displayName ?? intro.expert.id) }
             try tx.enqueue(.message, to: .person(request.requester),
                            text: "Did the introduction to \(Text.list(names)) on #\(request.id) (\(request.topic)) help? If it did, \"thanks \(request.id)\" passes your thanks on.",
-                           at: now)
+                           about: Set(intros.map(\.expert)), at: now)
         }
         for var person in try tx.awayEnded(at: now) {
             person.awayUntil = nil

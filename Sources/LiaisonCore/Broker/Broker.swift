@@ -104,7 +104,7 @@ public final class Broker {
             }
             do {
                 try store.transaction { tx in
-                    try tx.enqueue(.message, to: target, text: text, at: now)
+                    try tx.enqueue(.message, to: target, text: text, about: [message.sender], at: now)
                 }
             } catch {
                 log("error: could not queue a reply: \(error)")

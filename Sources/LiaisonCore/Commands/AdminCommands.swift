@@ -78,11 +78,13 @@ enum AdminCommands {
         guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
         try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.sender, createdAt: ctx.now))
-        // A ban ends what they had under way: their open requests and offers to them.
-        for request in try ctx.tx.requests(of: id, status: .open) {
+        // A ban ends what the member had under way, whichever of their identities it names:
+        // their open requests and offers to them.
+        let member = try ctx.tx.member(of: id) ?? id
+        for request in try ctx.tx.requests(of: member, status: .open) {
             try ctx.broker.cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: ctx.tx, now: ctx.now)
         }
-        for var offer in try ctx.tx.offers(expert: id, status: .pending) {
+        for var offer in try ctx.tx.offers(expert: member, status: .pending) {
             offer.status = .withdrawn
             try ctx.tx.saveOffer(offer)
             if let request = try ctx.tx.request(offer.requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }

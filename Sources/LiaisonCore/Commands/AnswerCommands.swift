@@ -47,12 +47,19 @@ extension Broker {
             }
             throw Refusal("Offer #\(id) can't be answered any more: \(said).")
         }
-        if accept { try ctx.requireNotBanned() }
+        if accept {
+            try ctx.requireNotBanned()
+            // Nobody is introduced to a banned person, whichever identity the ban names.
+            guard try !tx.isBanned(request.requester) else {
+                throw Refusal("Offer #\(id) can't be answered any more: it was withdrawn.")
+            }
+        }
         offer.answeredAt = ctx.now
         offer.status = accept ? .accepted : .declined
         try tx.saveOffer(offer)
         guard accept else {
-            try ctx.reply("Declined offer #\(id). \(try tx.person(request.requester)?.displayName ?? "The requester") won't be told.")
+            try ctx.reply("Declined offer #\(id). \(try tx.person(request.requester)?.displayName ?? "The requester") won't be told.",
+                          about: [request.requester])
             try refill(request, tx: tx, now: ctx.now)
             return
         }
@@ -90,11 +97,11 @@ extension Broker {
             if let note = expertPerson?.note { inRoom += " \(expertPerson?.displayName ?? "Their") note: \"\(note)\"." }
             inRoom += " This room is yours; \"thanks \(request.id)\" (to me, privately) passes thanks on."
             try tx.enqueueIntroduction(request.requester, expert, text: inRoom, at: now)
-            try tx.enqueue(.message, to: .person(expert), text: "Introduction #\(request.id): I've invited you and \(requesterName) to a new room to talk about \(request.topic). Thank you for helping!", at: now)
-            try tx.enqueue(.message, to: .person(request.requester), text: "Introduction #\(request.id): meet \(expertName), who knows about \(request.topic) and said yes. I've invited you both to a new room; \"thanks \(request.id)\" passes your thanks on.", at: now)
+            try tx.enqueue(.message, to: .person(expert), text: "Introduction #\(request.id): I've invited you and \(requesterName) to a new room to talk about \(request.topic). Thank you for helping!", about: [request.requester], at: now)
+            try tx.enqueue(.message, to: .person(request.requester), text: "Introduction #\(request.id): meet \(expertName), who knows about \(request.topic) and said yes. I've invited you both to a new room; \"thanks \(request.id)\" passes your thanks on.", about: [expert], at: now)
         } else {
-            try tx.enqueue(.message, to: .person(expert), text: toExpert, at: now)
-            try tx.enqueue(.message, to: .person(request.requester), text: toRequester, at: now)
+            try tx.enqueue(.message, to: .person(expert), text: toExpert, about: [request.requester], at: now)
+            try tx.enqueue(.message, to: .person(request.requester), text: toRequester, about: [expert], at: now)
         }
         if request.followupAt == nil { request.followupAt = now.addingTimeInterval(settings.followupAfter) }
         if try tx.introductions(requestID: request.id).count >= settings.introsPerRequest {
@@ -121,7 +128,10 @@ extension Broker {
             offer.status = .withdrawn
             offer.answeredAt = now
             try tx.saveOffer(offer)
-            try tx.enqueue(.message, to: .person(offer.expert), text: note, at: now)
+            // A message that lost its point before it could be delivered is not delivered:
+            // an expert who never saw the offer gets neither it nor its withdrawal.
+            guard try !tx.unsentOffer(requestID: request.id, expert: offer.expert) else { continue }
+            try tx.enqueue(.message, to: .person(offer.expert), text: note, about: [request.requester], at: now)
         }
     }
 
@@ -135,15 +145,27 @@ extension Broker {
         for expert in next { try makeOffer(request, to: expert, tx: tx, now: now) }
         if next.isEmpty {
             guard !request.nobodyNotified else { return }
+            // Declines and blocks are quiet in time too: the notice comes when the offers
+            // would have lapsed anyway, never at the moment someone said no.
+            let lapse = offers.map(\.expiresAt).max() ?? now
+            if lapse > now {
+                if request.nobodyDueAt == nil {
+                    request.nobodyDueAt = lapse
+                    try tx.saveRequest(request)
+                }
+                return
+            }
             request.nobodyNotified = true
+            request.nobodyDueAt = nil
             try tx.saveRequest(request)
             let made = try tx.introductions(requestID: request.id).count
             guard made == 0 else { return }
             try tx.enqueue(.message, to: .person(request.requester),
                            text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.",
                            at: now)
-        } else if request.nobodyNotified {
+        } else if request.nobodyNotified || request.nobodyDueAt != nil {
             request.nobodyNotified = false
+            request.nobodyDueAt = nil
             try tx.saveRequest(request)
         }
     }

@@ -34,17 +34,18 @@ public final class CommandContext {
     var settings: BrokerSettings { broker.settings }
 
     /// Replies where the command was typed (in a channel, addressed by nick), or privately.
-    func reply(_ text: String) throws {
+    /// `about`: other people the text names, so that `forget` of any of them removes it.
+    func reply(_ text: String, about: Set<Identity> = []) throws {
         if !replyPrivately, case .channel(let channel) = message.place {
             try tx.enqueue(.message, to: .channel(network: message.network, name: channel),
-                           text: "\(message.displayName): \(text)", at: now)
+                           text: "\(message.displayName): \(text)", about: about.union([message.sender, member]), at: now)
         } else {
-            try tell(message.sender, text)
+            try tell(message.sender, text, about: about)
         }
     }
 
-    func tell(_ id: Identity, _ text: String) throws {
-        try tx.enqueue(.message, to: .person(id), text: text, at: now)
+    func tell(_ id: Identity, _ text: String, about: Set<Identity> = []) throws {
+        try tx.enqueue(.message, to: .person(id), text: text, about: about.union([message.sender, member]), at: now)
     }
 
     /// The sender's person record; a new one (not yet saved) for someone the bot never stored.

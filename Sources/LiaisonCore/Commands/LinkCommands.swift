@@ -127,7 +127,10 @@ extension Broker {
         }
         let moved = try tx.rekey(from: alias, to: member)
         try tx.link(alias, to: member, at: now)
+        // Every topic of the alias leaves the index, the duplicates the merge dropped too;
+        // the ones that moved come back under the member.
         pendingIndexChanges.append { index in
+            index.removeAll(member: alias)
             for topic in moved { index.insert(topicID: topic.id, member: member, text: topic.text, analysis: topic.analysis) }
         }
     }
@@ -137,6 +140,10 @@ extension Broker {
         let identities = [member] + (try ctx.tx.linkedIdentities(of: member))
         guard identities.count > 1, let leaving = identities.first(where: { $0.network == network }) else {
             throw Refusal("You have no linked identity on \(network).")
+        }
+        // A ban on one identity covers the member; unlinking must not shed it.
+        guard try !ctx.tx.isBanned(member) else {
+            throw Refusal("Sorry, you can't use Liaison: an admin has banned you.")
         }
         if leaving == member {
             // The member's own identity leaves: the next one keeps the data.
@@ -150,6 +157,7 @@ extension Broker {
             }
             let moved = try ctx.tx.rekey(from: member, to: heir)
             pendingIndexChanges.append { index in
+                index.removeAll(member: member)
                 for topic in moved { index.insert(topicID: topic.id, member: heir, text: topic.text, analysis: topic.analysis) }
             }
         } else {

@@ -3,8 +3,10 @@ public enum ChatText {
     /// Removes IRC formatting (\u{02} bold, \u{03} colour with optional "NN" or "NN,NN"
     /// digits, \u{04} hex colour with 6 hex digits and optional ",RRGGBB", \u{0F} reset,
     /// \u{11} monospace, \u{16} reverse, \u{1D} italic, \u{1E} strikethrough, \u{1F}
-    /// underline) and every other C0 control character and DEL; collapses runs of
-    /// whitespace to one space; trims.
+    /// underline) and every other C0 control character, DEL and C1 control, and the
+    /// invisible bidirectional marks and overrides (U+061C, U+200E/F, U+202A-E, U+2066-9)
+    /// and U+FEFF that could make a name read as something else; collapses runs of
+    /// whitespace (line and paragraph separators included) to one space; trims.
     ///
     /// Tab, line feed, carriage return, vertical tab and form feed count as whitespace
     /// rather than being dropped, so the words on either side of them stay apart.
@@ -28,7 +30,7 @@ public enum ChatText {
                 i = skipColour(scalars, from: i, digits: 6, isDigit: isHex)
             case 0x09...0x0D:
                 pendingSpace = true
-            case 0x00...0x1F, 0x7F:
+            case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF:
                 continue
             default:
                 if scalar.properties.isWhitespace { pendingSpace = true } else { emit(scalar) }

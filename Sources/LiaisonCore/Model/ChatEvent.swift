@@ -5,12 +5,22 @@ public enum Place: Hashable, Sendable {
 }
 
 /// One message a transport received, already attributed to an identity.
+///
+/// User text is cleaned here, where it enters the core (issue: "Promises that hold at every
+/// seam"): the name becomes a `DisplayText`, and the text loses control characters,
+/// formatting and line breaks (a multi-line message reads as one line).
 public struct IncomingMessage: Sendable {
     public var sender: Identity
     /// The nick or display name to address the sender by.
-    public var displayName: String
+    public var name: DisplayText
+    public var displayName: String {
+        get { name.value }
+        set { name = DisplayText(newValue) }
+    }
     public var place: Place
-    public var text: String
+    public var text: String {
+        didSet { if text != oldValue { text = ChatText.plain(text) } }
+    }
     /// `/me` (CTCP ACTION or `m.emote`).
     public var isAction: Bool
     /// False for an IRC user without a services account: they may ask, not opt in.
@@ -28,9 +38,15 @@ public struct IncomingMessage: Sendable {
                 verified: Bool = true, botNick: String, mentionsBot: Bool = false, listensToQuestions: Bool = true,
                 eventID: String? = nil) {
         self.sender = sender
-        self.displayName = displayName
-        self.place = place
-        self.text = text
+        self.name = DisplayText(displayName)
+        // A channel or room name is shown in offers and introductions: it carries no control
+        // character either (a real one never has one, so replies still find it).
+        if case .channel(let channel) = place, channel.unicodeScalars.contains(where: DisplayText.isControl) {
+            self.place = .channel(String(String.UnicodeScalarView(channel.unicodeScalars.filter { !DisplayText.isControl($0) })))
+        } else {
+            self.place = place
+        }
+        self.text = ChatText.plain(text)
         self.isAction = isAction
         self.verified = verified
         self.botNick = botNick

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Whom an outgoing message is for. A person is resolved to a nick / DM room at send time.
 public enum Target: Hashable, Sendable {
     case person(Identity)
@@ -26,12 +28,52 @@ public struct OutboxEntry: Sendable, Equatable {
     public var text: String
     /// The second person of an `.introduction`.
     public var other: Identity?
+    /// Random, set when the row is written: with `id` it names the message uniquely even
+    /// after a backup is restored and ids are handed out again (idempotency keys).
+    public var token: String
 
-    public init(id: Int64, kind: OutboxKind, target: Target, text: String, other: Identity? = nil) {
+    public init(id: Int64, kind: OutboxKind, target: Target, text: String, other: Identity? = nil, token: String = "") {
         self.id = id
         self.kind = kind
         self.target = target
         self.text = text
         self.other = other
+        self.token = token
+    }
+
+    /// A key no other message of this state file has had, for a transport's idempotent send
+    /// (a Matrix transaction id): the id alone repeats after a backup is restored.
+    public var deliveryKey: String { token.isEmpty ? "\(id)" : "\(id)-\(token)" }
+}
+
+/// A message to queue in the outbox, with what the store needs to keep its promises:
+/// whom the text names (so `forget` removes it), when it stops being worth sending (so a
+/// message for someone who stays away ends), and which offer it carries (so a settled
+/// offer that was never delivered is not delivered late).
+public struct OutboxDraft: Sendable {
+    public var kind: OutboxKind
+    public var target: Target
+    public var text: String
+    /// The second person of an `.introduction`.
+    public var other: Identity?
+    /// People the text names or quotes, besides the target.
+    public var about: Set<Identity>
+    /// After this the message is dropped unsent; nil: `defaultLifetime` after it was queued.
+    public var expiresAt: Date?
+    /// The offer this message makes: (request id) with the target as the expert.
+    public var offerOf: Int64?
+
+    /// How long an undelivered message waits for its target at most.
+    public static let defaultLifetime: TimeInterval = 7 * 86_400
+
+    public init(_ kind: OutboxKind = .message, to target: Target, text: String, other: Identity? = nil,
+                about: Set<Identity> = [], expiresAt: Date? = nil, offerOf: Int64? = nil) {
+        self.kind = kind
+        self.target = target
+        self.text = text
+        self.other = other
+        self.about = about
+        self.expiresAt = expiresAt
+        self.offerOf = offerOf
     }
 }

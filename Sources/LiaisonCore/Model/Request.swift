@@ -26,10 +26,14 @@ public struct Request: Sendable, Equatable, Codable {
     public var nobodyNotified: Bool
     /// When to ask the requester whether the introduction helped; nil once asked or before any.
     public var followupAt: Date?
+    /// When to tell the requester that nobody was available, if that is still true then:
+    /// the moment the offers would have lapsed anyway, so that a decline or a block is never
+    /// seen in the timing of that notice (SPEC §3.3).
+    public var nobodyDueAt: Date?
 
     public init(id: Int64, requester: Identity, topic: String, key: String, originalText: String,
                 channel: String?, status: RequestStatus, createdAt: Date, expiresAt: Date,
-                nobodyNotified: Bool = false, followupAt: Date? = nil) {
+                nobodyNotified: Bool = false, followupAt: Date? = nil, nobodyDueAt: Date? = nil) {
         self.id = id
         self.requester = requester
         self.topic = topic
@@ -41,6 +45,7 @@ public struct Request: Sendable, Equatable, Codable {
         self.expiresAt = expiresAt
         self.nobodyNotified = nobodyNotified
         self.followupAt = followupAt
+        self.nobodyDueAt = nobodyDueAt
     }
 }
 

@@ -26,6 +26,12 @@ extension IRCClient {
             await host.setCanonicalizer(network: settings.network) { casemapping.fold($0) }
         }
         let source = message.source.map(IRCSource.parse)
+        defer {
+            // Any line from a nick (but its QUIT) shows it exists now: a connection-bound
+            // identity that came back gets private replies again, and mail waiting for its
+            // account is read again.
+            if let nick = source?.nick, message.command.uppercased() != "QUIT", !isMe(nick) { seen(nick) }
+        }
         switch message.command.uppercased() {
         case "PING":
             send(priority: IRCMessage(command: "PONG", params: message.params.isEmpty ? ["liaison"] : [message.params[0]]))
@@ -62,8 +68,10 @@ extension IRCClient {
             if let before = users.renamed(old, to: new) {
                 // A nick-bound identity (no account) ends with its nick; an account does not.
                 if !settings.identityByNick, before.account?.isEmpty ?? true { await ended(before) }
-                if settings.identityByNick { await reportGone(before) }
+                if settings.identityByNick || before.account?.isEmpty ?? true { await reportGone(before) }
                 await report(new)
+                seen(new)
+                wake.signal()
             }
         case "ACCOUNT":
             guard let nick = source?.nick, let account = message.params.first else { return }
@@ -102,6 +110,7 @@ extension IRCClient {
                 absent.remove(users.fold(nick))
                 users.see(nick, user: message.params[2], host: message.params[3],
                           account: .some(message.params[6] == "0" ? "" : message.params[6]), confirmedAt: Date())
+                seen(nick)
                 wake.signal()
                 return
             }
@@ -240,8 +249,9 @@ extension IRCClient {
                 return
             }
         }
+        // A line to a channel is not membership: a channel without +n takes lines from
+        // outside. Only JOIN, NAMES and WHO say who is in it.
         let place: Place = isChannel(target) ? .channel(target) : .direct
-        if case .channel = place { users.joined(source.nick, target) }
         await host.received(IncomingMessage(sender: identity, displayName: source.nick, place: place, text: body,
                                             isAction: isAction, verified: verified, botNick: session.nick,
                                             listensToQuestions: settings.listensToQuestions))
@@ -299,10 +309,24 @@ extension IRCClient {
             identity = Identity(network: settings.network, id: users.fold(account))
             if !users.nicks(loggedInTo: account).isEmpty { return }
         } else {
-            return
+            // Without an account the identity is the connection: it is in no channel now.
+            identity = memberIdentity(user)
         }
-        reported[identity] = []
+        guard reported[identity] != nil else { return }
+        reported[identity] = nil
         await host.membership(identity, channels: [])
+    }
+
+    /// A nick showed itself: it exists again (401 or an empty WHO may have said otherwise),
+    /// and mail for whoever it is now may be deliverable.
+    func seen(_ nick: String) {
+        absent.remove(users.fold(nick))
+        guard !waiting.isEmpty, let u = users.user(nick) else { return }
+        if let account = u.account, !account.isEmpty {
+            waiting.remove(.person(Identity(network: settings.network, id: users.fold(account))))
+        }
+        waiting.remove(.person(memberIdentity(u)))
+        waiting.remove(.person(Identity(network: settings.network, id: users.fold(nick))))
     }
 
     /// A user without an account left or changed nick: their connection-bound identity ends.

@@ -40,12 +40,24 @@ extension IRCClient {
     }
 
     /// Reads committed messages and queues their lines; joins and parts go out directly.
+    /// Reads page after page: rows for people who are away (`waiting`) are left out by the
+    /// store, so however many wait, every deliverable row is reached.
     func pullOutbox() async {
         lastOutboxPoll = Date()
         guard session.isRegistered else { return }
+        var after: Int64 = 0
+        while true {
+            let page = await host.outbox(network: settings.network, waiting: waiting, after: after)
+            await deliver(page)
+            guard page.count >= 500, let last = page.last?.id, session.isRegistered else { return }
+            after = last
+        }
+    }
+
+    func deliver(_ page: [OutboxEntry]) async {
         var done: [Int64] = []
         // `inFlight` is checked per entry: an await below may deliver entries of this list.
-        for entry in await host.outbox(network: settings.network) where inFlight[entry.id] == nil {
+        for entry in page where inFlight[entry.id] == nil {
             switch entry.kind {
             case .join:
                 send(priority: IRCMessage(command: "JOIN", params: [channelName(entry.target)]))
@@ -63,6 +75,7 @@ extension IRCClient {
                     logger.info("\(settings.network): dropped a message for someone who left")
                     done.append(entry.id)
                 case .wait:
+                    waiting.insert(entry.target)
                     if case .person(let id) = entry.target { await watch(id) }
                 case .send(let target):
                     let lines = chunks(entry.text, to: target)
@@ -95,11 +108,13 @@ extension IRCClient {
         return Self.payloads(text, budget: budget)
     }
 
-    /// A message's PRIVMSG payloads: one per line of the text, sanitised (no CR, LF, NUL or
-    /// other controls from anyone's text reach the wire) and split to `budget` bytes.
+    /// A message's PRIVMSG payloads: one per line of the bot's template, with every control
+    /// character (CR, LF, NUL, CTCP, formatting) of anyone's text made a space, and split to
+    /// `budget` bytes. User text reaches the outbox without line breaks (IncomingMessage and
+    /// DisplayText clean it where it enters), so only the bot's own line breaks split here.
     public static func payloads(_ text: String, budget: Int) -> [String] {
-        text.split(whereSeparator: \.isNewline).flatMap { line -> [String] in
-            let clean = IRCText.sanitize(String(line)).trimmingCharacters(in: .whitespaces)
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).flatMap { line -> [String] in
+            let clean = IRCText.plainLine(String(line)).trimmingCharacters(in: .whitespaces)
             return clean.isEmpty ? [] : IRCText.split(clean, maxBytes: max(16, budget))
         }
     }

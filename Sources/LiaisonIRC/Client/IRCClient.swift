@@ -36,6 +36,9 @@ public actor IRCClient {
     var whoPending: Set<String> = []
     /// Nicks the server said nobody has (folded): connection-bound identities there are gone.
     var absent: Set<String> = []
+    /// People with mail whom nobody logged in to their account can take now: their rows are
+    /// left out of outbox reads until a line from the server shows them again.
+    var waiting: Set<Target> = []
     var registeredAt: Date?
     var canonicalizerSent = false
 
@@ -162,6 +165,7 @@ public actor IRCClient {
         monitored = [:]
         whoPending = []
         absent = []
+        waiting = []
         canonicalizerSent = false
         // A connection that held for a minute resets the backoff; one dropped at once does not.
         if let since = registeredAt, Date().timeIntervalSince(since) > 60 { backoff.reset() }
