@@ -122,7 +122,6 @@ extension MatrixClient {
                 directLoaded = true
             }
         }
-        let joined = (sync["rooms"] as? [String: Any])?["join"] as? [String: Any] ?? [:]
         let roomsSection = sync["rooms"] as? [String: Any] ?? [:]
         for (roomID, value) in roomsSection["invite"] as? [String: Any] ?? [:] {
             await invited(roomID, value as? [String: Any] ?? [:])
@@ -138,7 +137,7 @@ extension MatrixClient {
             }
             rooms[roomID] = nil
         }
-        for (roomID, value) in joined {
+        for (roomID, value) in roomsSection["join"] as? [String: Any] ?? [:] {
             let room = value as? [String: Any] ?? [:]
             for event in ((room["state"] as? [String: Any])?["events"] as? [[String: Any]]) ?? [] {
                 rooms[roomID, default: MatrixRoom()].apply(event, me: me)
