@@ -174,8 +174,8 @@ extension Engine: ChatHost {
         try? store.displayName(of: identity)
     }
 
-    func redacted(network: String, eventID: String) {
-        broker.redacted(network: network, eventID: eventID, now: clock())
+    func redacted(network: String, eventID: String, by: Identity) {
+        broker.redacted(network: network, eventID: eventID, by: by, now: clock())
         flush()
     }
 

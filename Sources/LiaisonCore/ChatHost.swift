@@ -22,8 +22,8 @@ public protocol ChatHost: Sendable {
     func delivered(_ ids: [Int64]) async
     /// The name last seen for a person, for finding them again (MONITOR).
     func displayName(_ identity: Identity) async -> String?
-    /// A message was redacted: a request it made is cancelled.
-    func redacted(network: String, eventID: String) async
+    /// A message was redacted by `by`: a request it made is cancelled when `by` made it.
+    func redacted(network: String, eventID: String, by: Identity) async
     /// Transport state kept in the state file (tokens, sync position, rooms), committed at once.
     func networkState(network: String, key: String) async -> String?
     func setNetworkState(network: String, key: String, value: String?) async -> Bool

@@ -17,21 +17,30 @@ public actor MatrixClient {
     var accessToken: String?
     var deviceID: String?
     var stopping = false
-    /// Per room: members (user ID -> display name), a label for messages, the introduction
-    /// outbox id it was made for, and whether it is encrypted.
-    var members: [String: [String: String]] = [:]
-    var roomLabels: [String: String] = [:]
-    /// Label (alias or name) -> room ID, for replies addressed to a channel.
-    var channelRooms: [String: String] = [:]
-    var introRooms: [Int64: String] = [:]
+    /// Per room: members, the bot's own markers, and names for display (see MatrixRoom).
+    var rooms: [String: MatrixRoom] = [:]
+    /// The first sync after start has loaded every joined room's state: until then nothing
+    /// is known about who is in a room, so nothing is delivered.
+    var stateLoaded = false
+    /// A room's key for the host (its channel name): the alias the bot joined it by, or one
+    /// the room directory confirms points to it, else its ID. Never its name.
+    var roomKeys: [String: String] = [:]
+    /// Alias -> room ID, only as the homeserver resolved it (join by alias, directory).
+    var aliasRooms: [String: String] = [:]
+    /// Room ID -> the claimed alias last checked against the directory.
+    var checkedAliases: [String: String] = [:]
     var encryptedNoticed: Set<String> = []
-    /// `m.direct` account data: user ID -> DM rooms.
+    /// `m.direct` account data: user ID -> DM rooms; written only after it was read.
     var direct: [String: [String]] = [:]
+    var directLoaded = false
     /// Membership last reported per identity.
     var reported: [Identity: Set<String>] = [:]
     /// Outbox entries that failed, and when to try them again.
     var retryAt: [Int64: Date] = [:]
     var attempts: [Int64: Int] = [:]
+    /// Deliveries run per destination (a room, a person), side by side: one slow or
+    /// failing destination never holds up another.
+    var laneTasks: [String: Task<Void, Never>] = [:]
     let wake = WakeSignal()
     var syncTask: Task<Void, Never>?
     var deliveryTask: Task<Void, Never>?
@@ -78,6 +87,7 @@ public actor MatrixClient {
         Task {
             try? await Task.sleep(for: .seconds(3))
             delivery?.cancel()
+            self.cancelLanes()
         }
     }
 
@@ -94,10 +104,30 @@ public actor MatrixClient {
     /// retried; any other failure is thrown for the caller to back off.
     @discardableResult
     func call(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil,
-              timeout: TimeAmount = .seconds(40), authenticated: Bool = true) async throws -> [String: Any] {
+              timeout: TimeAmount = .seconds(30), authenticated: Bool = true) async throws -> [String: Any] {
+        let answer = try await request(method, path, query: query, body: body, timeout: timeout, authenticated: authenticated)
+        // Every client-server API answer is a JSON object (but room state): anything else (a
+        // proxy's HTML page, a cut-off body) is a failure to retry, not a success.
+        guard let object = answer as? [String: Any] else {
+            throw MatrixError.badResponse("\(path.split(separator: "?").first ?? ""): the answer is not JSON")
+        }
+        return object
+    }
+
+    /// A call whose answer is a JSON array of objects (`/rooms/{id}/state`).
+    func callArray(_ method: HTTPMethod, _ path: String) async throws -> [[String: Any]] {
+        guard let array = try await request(method, path) as? [[String: Any]] else {
+            throw MatrixError.badResponse("\(path): the answer is not a JSON array")
+        }
+        return array
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil,
+                 timeout: TimeAmount = .seconds(30), authenticated: Bool = true) async throws -> Any {
         var components = URLComponents(string: settings.homeserver + path)
         if !query.isEmpty { components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
         guard let url = components?.url?.absoluteString else { throw MatrixError.badResponse("bad URL for \(path)") }
+        var limited = 0
         while true {
             var request = HTTPClientRequest(url: url)
             request.method = method
@@ -106,26 +136,46 @@ public actor MatrixClient {
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
             }
-            let response = try await http.execute(request, timeout: timeout)
-            let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
-            let parsed = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
-            let json = parsed ?? [:]
-            if response.status == .tooManyRequests {
+            let (status, headers, bytes) = try await Self.exchange(http, request, timeout: timeout, path: path)
+            let parsed = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
+            let json = parsed as? [String: Any] ?? [:]
+            if status == .tooManyRequests, limited < 20 {
+                limited += 1
                 let ms = (json["retry_after_ms"] as? Int).map { Double($0) / 1000 }
-                    ?? response.headers.first(name: "Retry-After").flatMap(Double.init) ?? 1
+                    ?? headers.first(name: "Retry-After").flatMap(Double.init) ?? 1
                 logger.info("\(network): rate limited; waiting \(String(format: "%.1f", ms)) s")
                 await pause(min(max(ms, 0.05), 120))
                 if stopping { throw CancellationError() }
                 continue
             }
-            guard (200..<300).contains(Int(response.status.code)) else {
-                throw MatrixError.http(status: Int(response.status.code), errcode: json["errcode"] as? String ?? "",
-                                       message: json["error"] as? String ?? response.status.reasonPhrase)
+            guard (200..<300).contains(Int(status.code)) else {
+                throw MatrixError.http(status: Int(status.code), errcode: json["errcode"] as? String ?? "",
+                                       message: json["error"] as? String ?? status.reasonPhrase)
             }
-            // Every client-server API answer is a JSON object: anything else (a proxy's HTML
-            // page, a cut-off body) is a failure to retry, not a success.
             guard let parsed else { throw MatrixError.badResponse("\(path.split(separator: "?").first ?? ""): the answer is not JSON") }
             return parsed
+        }
+    }
+
+    /// One request and its whole answer within `timeout`, whatever the server does: a
+    /// server that sends the head and then trickles the body is cut off too.
+    static func exchange(_ http: HTTPClient, _ request: HTTPClientRequest, timeout: TimeAmount,
+                         path: String) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
+        try await withThrowingTaskGroup(of: (HTTPResponseStatus, HTTPHeaders, ByteBuffer)?.self) { group in
+            group.addTask {
+                let response = try await http.execute(request, timeout: timeout)
+                let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+                return (response.status, response.headers, bytes)
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(max(timeout.nanoseconds, 0)) + 1_000_000_000)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let answer = first else {
+                throw MatrixError.timedOut(String(path.split(separator: "?").first ?? ""))
+            }
+            return answer
         }
     }
 

@@ -35,11 +35,14 @@ public struct MatrixSettings: Sendable {
 enum MatrixError: Error, CustomStringConvertible {
     case http(status: Int, errcode: String, message: String)
     case badResponse(String)
+    /// No complete answer in time: the request may or may not have taken effect.
+    case timedOut(String)
 
     var description: String {
         switch self {
         case .http(let status, let errcode, let message): "HTTP \(status) \(errcode): \(message)"
         case .badResponse(let what): "unexpected response: \(what)"
+        case .timedOut(let path): "no answer in time to \(path)"
         }
     }
 

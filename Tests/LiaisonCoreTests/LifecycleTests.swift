@@ -204,7 +204,10 @@ import Testing
         try h.member("alice", "rust")
         h.broker.handle(message(h, "bob", "ask rust", event: "$ask"), now: h.now)
         #expect(try h.drain().to("alice").count == 1)
-        h.broker.redacted(network: "console", eventID: "$ask", now: h.now)
+        // Someone else's redaction (a moderator's) does not speak for the requester.
+        h.broker.redacted(network: "console", eventID: "$ask", by: Identity(network: "console", id: "mod"), now: h.now)
+        #expect(try h.drain().to("alice").mentioning("withdrawn").isEmpty)
+        h.broker.redacted(network: "console", eventID: "$ask", by: Identity(network: "console", id: "bob"), now: h.now)
         #expect(try h.drain().to("alice").mentioning("withdrawn").count == 1)
         #expect(try h.say("alice", "accept 1").first?.contains("withdrawn") == true)
     }

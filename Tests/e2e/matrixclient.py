@@ -367,3 +367,95 @@ class Client:
             if left <= 0:
                 raise TimeoutError(f"{self.user_id}: no invite within {timeout}s")
             self.sync(timeout_ms=max(0, min(left, 5.0)) * 1000)
+
+
+class Proxy:
+    """A loopback HTTP proxy in front of a homeserver, for tests of a slow or stalling
+    network. Every request is forwarded at once, so the homeserver does the work; the answer
+    to a request that matches a rule is held back before it is passed on (a client that gave
+    up by then never gets it), as with an invite to a slow federated server:
+
+        proxy = Proxy(env["SYNAPSE_URL"])
+        proxy.hold("POST", "/createRoom", 45, body_contains="@slow:localhost")
+        ...
+        proxy.count("POST", "/createRoom", body_contains="@slow:localhost")
+        proxy.close()
+
+    `seen` lists (method, path, body) of every request forwarded."""
+
+    def __init__(self, upstream):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.upstream = upstream.rstrip("/")
+        self.lock = threading.Lock()
+        self.rules = []   # [method, path_contains, body_contains, seconds, times_left]
+        self.seen = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                text = (body or b"").decode(errors="replace")
+                with proxy.lock:
+                    proxy.seen.append((self.command, self.path, text))
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() in ("authorization", "content-type", "accept")}
+                req = urllib.request.Request(proxy.upstream + self.path, data=body, method=self.command, headers=headers)
+                try:
+                    with urllib.request.urlopen(req, timeout=120) as r:
+                        status, raw, ctype = r.status, r.read(), r.headers.get("Content-Type", "application/json")
+                except urllib.error.HTTPError as e:
+                    status, raw, ctype = e.code, e.read(), e.headers.get("Content-Type", "application/json")
+                delay = proxy._delay(self.command, self.path, text)
+                if delay:
+                    time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                except OSError:
+                    pass  # the client gave up waiting
+
+            do_GET = do_POST = do_PUT = do_DELETE = relay
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def hold(self, method, path_contains, seconds, body_contains=None, times=None):
+        """Holds the answers to matching requests for `seconds` (the first `times` of them)."""
+        with self.lock:
+            self.rules.append([method, path_contains, body_contains, seconds, times])
+
+    def clear(self):
+        with self.lock:
+            self.rules.clear()
+
+    def _delay(self, method, path, body):
+        with self.lock:
+            for rule in self.rules:
+                m, p, b, seconds, times = rule
+                if m == method and p in path and (b is None or b in body) and (times is None or times > 0):
+                    if times is not None:
+                        rule[4] = times - 1
+                    return seconds
+        return 0
+
+    def count(self, method, path_contains, body_contains=None):
+        with self.lock:
+            return sum(1 for m, p, b in self.seen
+                       if m == method and path_contains in p and (body_contains is None or body_contains in b))
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

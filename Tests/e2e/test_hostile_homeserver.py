@@ -87,8 +87,13 @@ def make_handler(script):
                 script.syncs_ok += 1
                 direct = {"events": [{"type": "m.direct", "content": {ALICE: [ROOM]}}]}
                 if since is None:
+                    # The DM's members, as a real first sync brings them: private replies
+                    # go only to a room of exactly the person and the bot.
+                    members = [{"type": "m.room.member", "state_key": who, "sender": who, "event_id": f"$join{who}",
+                                "content": {"membership": "join"}} for who in (ALICE, BOT)]
                     return self.reply(200, {"next_batch": "s1", "account_data": direct,
-                                            "rooms": {"join": {ROOM: {"timeline": {"events": []}}}}})
+                                            "rooms": {"join": {ROOM: {"state": {"events": members},
+                                                                      "timeline": {"events": []}}}}})
                 if since == "s1":
                     event = {"type": "m.room.message", "sender": ALICE, "event_id": "$help1",
                              "origin_server_ts": int(time.time() * 1000), "content": {"msgtype": "m.text", "body": "help"}}

@@ -374,3 +374,261 @@ def test_kill_nine_mid_flow_delivers_each_introduction_exactly_once(synapse, mak
         assert got == 1, f"introduction #{n} reached its requester {got} times (seed {seed})"
     print(f"crash durability (Matrix): {kills} kills, {len(told)} introductions, each delivered exactly once")
     assert len(told) >= 5
+
+
+# -- issue 11: promises that hold at every seam ------------------------------------------------
+
+def bot_bodies(client, room, bot_id, limit=100):
+    return [e.get("content", {}).get("body", "") for e in client.messages(room, limit=limit)
+            if e.get("sender") == bot_id and e.get("type") == "m.room.message"]
+
+
+def test_an_introduction_goes_only_to_a_room_the_bot_made_for_the_two(synapse, make_bot):
+    """A state event that looks like the bot's introduction marker, planted by someone else
+    (any outbox id, any state key), never makes the bot post an introduction into their room;
+    the room the bot makes gives nobody else the power to take it over."""
+    bot, bot_id = start_bot(synapse, make_bot)
+    mallory = user(synapse, unique("mal"))
+    trap = mallory.create_room(preset="private_chat")
+    mallory.set_state(trap, "org.liaison.introduction", {"outbox": 1})
+    for n in range(1, 150):
+        mallory.set_state(trap, "org.liaison.introduction", {"outbox": n}, state_key=str(n))
+    mallory.invite(trap, bot_id)
+    bot.wait_log(f"joined {trap}")
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "lacemaking")
+    bob = user(synapse, unique("bob"))
+    bob_dm = dm(bob, bot_id)
+    say(bob, bob_dm, "ask lacemaking")
+    n = rid(bob.wait_message(bot_id, "Request #", room_id=bob_dm)[1])
+    alice.wait_message(bot_id, f"accept {n}")
+    say(alice, alice_dm, f"accept {n}")
+    intro = bob.wait_invite()
+    assert intro != trap
+    bob.join(intro)
+    bob.wait_message(bot_id, f"Introduction #{n}", room_id=intro)
+    assert not [b for b in bot_bodies(mallory, trap, bot_id) if "Introduction" in b], "nothing posted in the trap"
+    levels = bob.state_event(intro, "m.room.power_levels")
+    assert set(levels.get("users", {})) <= {bot_id}, levels
+    assert levels["users_default"] == 0 and levels["state_default"] == 100 and levels["invite"] == 100
+    with pytest.raises(mx.MatrixError):
+        bob.set_state(intro, "org.liaison.introduction", {"outbox": n + 1})
+    with pytest.raises(mx.MatrixError):
+        bob.invite(intro, mallory.user_id)
+
+
+def test_a_direct_room_someone_else_was_brought_into_is_private_to_nobody(synapse, make_bot):
+    """Mallory invites Bob into her DM with the bot (she has power 100 there). What Bob says
+    there does not make it his private channel, and nothing private for either of them is
+    posted there any more: it goes to a room of their own with the bot."""
+    bot, bot_id = start_bot(synapse, make_bot)
+    bob = user(synapse, unique("bob"))
+    bob_dm = dm(bob, bot_id)
+    say(bob, bob_dm, "help")
+    bob.wait_message(bot_id, "Commands", room_id=bob_dm)
+    mallory = user(synapse, unique("mal"))
+    mal_dm = dm(mallory, bot_id)
+    mallory.invite(mal_dm, bob.user_id)
+    bob.join(mal_dm)
+    deadline = time.time() + 10
+    while bob.user_id not in mallory.room_members(mal_dm) and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    bob.send_text(mal_dm, "!mydata")
+    _, data = bob.wait_message(bot_id, None, room_id=bob_dm)
+    say(mallory, mal_dm, "expertise")
+    mine = mallory.wait_invite()
+    mallory.join(mine)
+    mallory.wait_message(bot_id, "expertise", room_id=mine)
+    levels = mallory.state_event(mine, "m.room.power_levels")
+    assert set(levels.get("users", {})) <= {bot_id} and levels["invite"] == 100, "a DM the bot makes is not hers to open up"
+    say(bob, bob_dm, "requests")
+    bob.wait_message(bot_id, None, room_id=bob_dm)
+    time.sleep(2)
+    posted = bot_bodies(mallory, mal_dm, bot_id, limit=50)
+    assert not posted, f"nothing private in a room of three: {posted[:3]}"
+
+
+def test_a_room_named_like_another_room_is_not_that_room(synapse, make_bot):
+    """A room is known by its ID: a room whose name is another room's alias shares nothing
+    with it, so it fakes no common ground and gets past nobody's `asks-from channels`."""
+    admin = user(synapse, unique("boss"))
+    alias = unique("net")
+    real = admin.create_room(preset="public_chat", alias=alias, name="Networking")
+    bot, bot_id = start_bot(synapse, make_bot, rooms=f"#{alias}:localhost")
+    bot.wait_log(f"joined #{alias}:localhost")
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "harp tuning")
+    alice.join(real)
+    say(alice, alice_dm, "prefs asks-from channels")
+    alice.wait_message(bot_id, None, room_id=alice_dm)
+    mallory = user(synapse, unique("mal"))
+    fake = mallory.create_room(preset="private_chat", name=f"#{alias}:localhost", invite=[bot_id])
+    bot.wait_log(f"joined {fake}")
+    mallory.send_text(fake, "!ask harp tuning")
+    mallory.wait_message(bot_id, None, room_id=fake)
+    time.sleep(3)
+    alice.sync()
+    offers = [e for r, e in alice.pending() if e.get("sender") == bot_id and "accept" in e.get("content", {}).get("body", "")]
+    assert not offers, "the look-alike room is not the real one"
+    # The real room still is common ground.
+    bob = user(synapse, unique("bob"))
+    bob.join(real)
+    time.sleep(1)
+    bob.send_text(real, "!ask harp tuning")
+    _, offer = alice.wait_message(bot_id, "accept")
+    assert f"#{alias}:localhost" in offer
+
+
+def test_only_the_requesters_own_redaction_cancels_the_request(synapse, make_bot):
+    admin = user(synapse, unique("boss"))
+    room = admin.create_room(preset="public_chat")
+    bot, bot_id = start_bot(synapse, make_bot)
+    admin.invite(room, bot_id)
+    bot.wait_log(f"joined {room}")
+    alice, alice_dm = member(synapse, bot_id, unique("alice"), "bonsai pruning")
+    bob = user(synapse, unique("bob"))
+    bob.join(room)
+    event = bob.send_text(room, "!ask bonsai pruning")
+    n = rid(bob.wait_message(bot_id, "Request #", room_id=room)[1])
+    alice.wait_message(bot_id, f"accept {n}")
+    admin.redact(room, event, reason="moderation")  # the room's admin, not the requester
+    time.sleep(3)
+    alice.sync()
+    assert not [e for r, e in alice.pending() if "withdrawn" in e.get("content", {}).get("body", "")]
+    say(alice, alice_dm, f"accept {n}")
+    alice.wait_message(bot_id, "new room", room_id=alice_dm)
+
+
+def test_a_reply_longer_than_one_event_arrives_whole_in_parts(synapse, make_bot):
+    admin = user(synapse, unique("boss"))
+    name = unique("lbot")
+    mx.register(synapse["SYNAPSE_URL"], synapse["SYNAPSE_SHARED_SECRET"], name, "pw-" + name)
+    conf = matrix_conf(synapse, name, admins=f"mx:{admin.user_id}").replace("[console]\nenabled = no", "[console]\nenabled = yes")
+    bot = make_bot(conf).start(console=True)
+    bot.wait_log("first sync")
+    bot_id = f"@{name}:localhost"
+    filler = "celestial navigation and seamanship practice in northern waters"
+    for k in range(1, 21):
+        bot.send_console(f"m{k}: optin")
+        bot.send_console(f"m{k}: expertise add " + ", ".join(f"subject{j} of member{k} {filler}" for j in range(1, 41)))
+    admin_dm = dm(admin, bot_id)
+    time.sleep(2)
+    say(admin, admin_dm, "admin members")
+    bodies = []
+    deadline = time.time() + 30
+    while time.time() < deadline and not all(f"subject40 of member{k} " in "\n".join(bodies) for k in range(1, 21)):
+        _, body = admin.wait_message(bot_id, None, room_id=admin_dm, timeout=max(1, deadline - time.time()))
+        bodies.append(body)
+    text = "\n".join(bodies)
+    assert len(text.encode()) > 65536 and len(bodies) > 1
+    for k in range(1, 21):
+        assert all(f"subject{j} of member{k} {filler}" in text for j in range(1, 41)), f"member {k} complete"
+
+
+def test_a_slow_invite_holds_up_nobody_else_and_a_retry_makes_no_second_room(synapse, make_bot):
+    """One createRoom whose answer never comes in time (an invite to a slow federated server
+    is like this) stalls only its own destination, and trying again finds the room it made."""
+    proxy = mx.Proxy(synapse["SYNAPSE_URL"])
+    try:
+        bot, bot_id = start_bot(dict(synapse, SYNAPSE_URL=proxy.url), make_bot)
+        admin = user(synapse, unique("boss"))
+        room = admin.create_room(preset="public_chat")
+        admin.invite(room, bot_id)
+        bot.wait_log(f"joined {room}")
+        alice = user(synapse, unique("alice"))
+        alice_dm = dm(alice, bot_id)
+        say(alice, alice_dm, "help")
+        alice.wait_message(bot_id, "Commands", room_id=alice_dm)
+        slow = user(synapse, unique("slow"))
+        slow.join(room)
+        proxy.hold("POST", "/createRoom", 45, body_contains=slow.user_id)
+        slow.send_text(room, "!mydata")
+        deadline = time.time() + 10
+        while not proxy.count("POST", "/createRoom", slow.user_id) and time.time() < deadline:
+            time.sleep(0.1)
+        start = time.time()
+        say(alice, alice_dm, "help")
+        alice.wait_message(bot_id, "Commands", room_id=alice_dm, timeout=10)
+        assert time.time() - start < 5, "another person's reply did not wait on the slow room"
+        private = slow.wait_invite(timeout=60)
+        slow.join(private)
+        slow.wait_message(bot_id, None, room_id=private, timeout=60)
+        time.sleep(3)
+        slow.sync()
+        assert not slow._invites, "one direct room only"
+        assert proxy.count("POST", "/createRoom", slow.user_id) == 1
+    finally:
+        proxy.close()
+
+
+def test_a_restart_mid_create_keeps_every_direct_room_and_makes_none_twice(synapse, make_bot):
+    """kill -9 while a DM is being made, then a restart whose first sync is slow: the bot
+    neither forgets its other DMs in m.direct nor makes the new one a second time."""
+    proxy = mx.Proxy(synapse["SYNAPSE_URL"])
+    try:
+        bot, bot_id = start_bot(dict(synapse, SYNAPSE_URL=proxy.url), make_bot)
+        as_bot = mx.login(synapse["SYNAPSE_URL"], bot_id.split(":")[0][1:], "pw-" + bot_id.split(":")[0][1:])
+        alice = user(synapse, unique("alice"))
+        alice_dm = dm(alice, bot_id)
+        say(alice, alice_dm, "help")
+        alice.wait_message(bot_id, "Commands", room_id=alice_dm)
+        assert alice_dm in (as_bot.account_data("m.direct") or {}).get(alice.user_id, [])
+        admin = user(synapse, unique("boss"))
+        room = admin.create_room(preset="public_chat")
+        admin.invite(room, bot_id)
+        bot.wait_log(f"joined {room}")
+        bob = user(synapse, unique("bob"))
+        bob.join(room)
+        proxy.hold("POST", "/createRoom", 30, body_contains=bob.user_id)
+        bob.send_text(room, "!mydata")
+        deadline = time.time() + 10
+        while not proxy.count("POST", "/createRoom", bob.user_id) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        bot.proc.send_signal(signal.SIGKILL)
+        bot.proc.wait()
+        proxy.clear()
+        proxy.hold("GET", "/sync", 6, times=1)
+        offset = len(bot.log_text())
+        bot.start()
+        bot.wait_log("resumed as", after=offset)
+        private = bob.wait_invite(timeout=40)
+        bob.join(private)
+        bob.wait_message(bot_id, None, room_id=private, timeout=40)
+        time.sleep(2)
+        bob.sync()
+        assert not bob._invites, "one direct room only"
+        direct = as_bot.account_data("m.direct") or {}
+        assert alice_dm in direct.get(alice.user_id, []), f"alice's DM is still in m.direct: {direct}"
+        assert private in direct.get(bob.user_id, []), f"bob's new DM is in m.direct: {direct}"
+        say(alice, alice_dm, "help")
+        alice.wait_message(bot_id, "Commands", room_id=alice_dm)
+    finally:
+        proxy.close()
+
+
+def test_messages_past_one_sync_while_the_bot_was_down_are_each_handled_once(synapse, make_bot):
+    admin = user(synapse, unique("boss"))
+    room = admin.create_room(preset="public_chat")
+    bot, bot_id = start_bot(synapse, make_bot)
+    admin.invite(room, bot_id)
+    bot.wait_log(f"joined {room}")
+    alice, _ = member(synapse, bot_id, unique("alice"), "kite surfing")
+    bob = user(synapse, unique("bob"))
+    bob.join(room)
+    time.sleep(1)
+    assert bot.stop() == 0
+    bob.send_text(room, "!ask kite surfing")
+    for i in range(70):
+        bob.send_text(room, f"chatter {i}")
+    offset = len(bot.log_text())
+    bot.start()
+    bot.wait_log("resumed as", after=offset)
+    bob.wait_message(bot_id, "Request #", room_id=room, timeout=30)
+    alice.wait_message(bot_id, "accept")
+    bot.stop()
+    offset = len(bot.log_text())
+    bot.start()
+    bot.wait_log("resumed as", after=offset)
+    time.sleep(4)
+    replies = [b for b in bot_bodies(bob, room, bot_id) if "Request #" in b]
+    assert len(replies) == 1, f"handled once: {replies}"

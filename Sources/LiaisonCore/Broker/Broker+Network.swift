@@ -53,9 +53,11 @@ extension Broker {
 
     /// The message that asked was redacted: its request is cancelled (SPEC: a redacted
     /// request is cancelled), quietly for the requester, with a note to pending experts.
-    public func redacted(network: String, eventID: String, now: Date) {
+    /// Only the requester's own redaction withdraws it: a moderator who removes the message
+    /// (or anyone else who may redact in that room) does not speak for them.
+    public func redacted(network: String, eventID: String, by: Identity, now: Date) {
         perform(replyTo: nil, now: now) { tx in
-            guard let request = try tx.request(sourceEvent: eventID), request.status == .open else { return }
+            guard let request = try tx.request(sourceEvent: eventID), request.status == .open, request.requester == by else { return }
             try self.cancel(request, note: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer.",
                             tx: tx, now: now)
         }
