@@ -105,11 +105,13 @@ extension MatrixClient {
             case .channel(_, let label): roomID = try await resolve(label)
             case .person(let id): roomID = try await directRoom(with: id)
             }
-            try await sendText(roomID, entry.text, txn: "liaison-\(entry.id)")
+            // Transaction ids are per access token and forever: the id alone would repeat
+            // after a restored backup, and the homeserver would swallow the new message.
+            try await sendText(roomID, entry.text, txn: "liaison-\(entry.deliveryKey)")
         case .introduction:
             guard case .person(let requester) = entry.target, let expert = entry.other else { return }
-            let roomID = try await introductionRoom(entry.id, requester.id, expert.id)
-            try await sendText(roomID, entry.text, txn: "liaison-\(entry.id)")
+            let roomID = try await introductionRoom(entry.deliveryKey, requester.id, expert.id)
+            try await sendText(roomID, entry.text, txn: "liaison-\(entry.deliveryKey)")
         }
     }
 

@@ -52,9 +52,10 @@ extension MatrixClient {
     }
 
     /// The introduction's own room, exactly once, with only the two people and the bot in it.
-    func introductionRoom(_ entryID: Int64, _ requester: String, _ expert: String) async throws -> String {
+    /// `key`: the message's delivery key, unique even after a restored backup hands ids out again.
+    func introductionRoom(_ key: String, _ requester: String, _ expert: String) async throws -> String {
         let people: Set<String> = [requester, expert]
-        return try await roomOnce("introroom:\(entryID)", type: MatrixRoom.introductionType, subject: String(entryID),
+        return try await roomOnce("introroom:\(key)", type: MatrixRoom.introductionType, subject: key,
                                   fits: { $0.holdsOnly(people, me: self.me) }) { intent in
             [
                 "preset": "private_chat",
@@ -64,7 +65,7 @@ extension MatrixClient {
                 "power_level_content_override": Self.powerLevels(),
                 "initial_state": [
                     ["type": "m.room.history_visibility", "state_key": "", "content": ["history_visibility": "invited"]],
-                    ["type": MatrixRoom.introductionType, "state_key": "", "content": ["outbox": entryID, "intent": intent]],
+                    ["type": MatrixRoom.introductionType, "state_key": "", "content": ["outbox": key, "intent": intent]],
                 ],
             ]
         }

@@ -56,7 +56,8 @@ struct MatrixRoom: Equatable {
             encrypted = true
         case Self.introductionType:
             if let change = Self.marker(sender: sender, stateKey: stateKey, me: me, content: content, subject: {
-                ($0["outbox"] as? Int).map(String.init) ?? ($0["outbox"] as? Int64).map(String.init)
+                // The message's delivery key ("id-token"); a number in rooms made before it had one.
+                ($0["outbox"] as? String) ?? ($0["outbox"] as? Int).map(String.init) ?? ($0["outbox"] as? Int64).map(String.init)
             }) { introduction = change }
         case Self.directType:
             if let change = Self.marker(sender: sender, stateKey: stateKey, me: me, content: content, subject: { $0["user"] as? String }) {

@@ -82,11 +82,11 @@ def test_a_line_to_a_channel_from_outside_it_is_not_membership(servers, make_bot
     a.say(nick, "expertise add zymology")
     a.wait_text(nick, "added")
     a.say(nick, "prefs asks-from channels")
-    a.wait_text(nick, "channels")
+    a.wait_text(nick, "share a channel")
     m = Client(port, mallory, account=mallory, password="pw")
     m.say(channel, "hello from outside")
     time.sleep(1.0)
     m.say(nick, "ask zymology")
     m.wait_text(nick, "request #")
     a.drain(3)
-    assert not a.said(nick, "offer"), "a line from outside made mallory look like a channel member"
+    assert not a.said(nick, "introduction offer"), "a line from outside made mallory look like a channel member"

@@ -57,7 +57,9 @@ extension Broker {
     /// (or anyone else who may redact in that room) does not speak for them.
     public func redacted(network: String, eventID: String, by: Identity, now: Date) {
         perform(replyTo: nil, now: now) { tx in
-            guard let request = try tx.request(sourceEvent: eventID), request.status == .open, request.requester == by else { return }
+            // Only the requester's own redaction (from any identity of theirs) withdraws it.
+            guard let request = try tx.request(sourceEvent: eventID), request.status == .open,
+                  request.requester == (try tx.member(of: by) ?? by) else { return }
             try self.cancel(request, note: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer.",
                             tx: tx, now: now)
         }
