@@ -12,7 +12,8 @@ import matrixclient as mx
 from test_matrix import synapse, user, dm  # noqa: F401  (the fixture is used by name)
 
 
-def test_link_then_introductions_both_ways_across_networks_then_unlink(servers, synapse, make_bot):
+def start_both(servers, synapse, make_bot):
+    """One Liaison on InspIRCd (network libera) and Synapse (network mx)."""
     url, secret = synapse["SYNAPSE_URL"], synapse["SYNAPSE_SHARED_SECRET"]
     port = servers["INSPIRCD_PORT"]
     bot_name = unique("lbot")
@@ -43,7 +44,11 @@ invite_from = localhost
     bot = make_bot(conf).start()
     bot.wait_log(f"joined {channel}")
     bot.wait_log("first sync")
-    bot_mx = f"@{bot_name}:localhost"
+    return bot, bot_name, f"@{bot_name}:localhost", channel, port
+
+
+def test_link_then_introductions_both_ways_across_networks_then_unlink(servers, synapse, make_bot):
+    bot, bot_name, bot_mx, channel, port = start_both(servers, synapse, make_bot)
 
     # Alice: an IRC account and a Matrix ID, linked into one member.
     alice = unique("alice")
@@ -98,3 +103,31 @@ invite_from = localhost
     assert "glassblowing" not in body, body
     a_irc.say(bot_name, "expertise")
     a_irc.wait_text(bot_name, "glassblowing")
+
+
+FORMATTING = "\x01\x02\x03\x04\x0f\x11\x16\x1d\x1e\x1f"
+
+
+def test_a_matrix_display_name_never_becomes_an_irc_line_ctcp_or_formatting(servers, synapse, make_bot):
+    """A Matrix user shapes their display name and words to make the bot send a CTCP DCC
+    offer, an extra line and colours to an IRC expert. The expert's client reads every line
+    the bot sends: none carries anything the user wrote as control."""
+    bot, bot_name, bot_mx, channel, port = start_both(servers, synapse, make_bot)
+    expert = unique("eve")
+    e_irc = opted_in_member(port, bot_name, expert, "falconry")
+    mallory = user(synapse, unique("mal"))
+    mallory.set_display_name("Mal\n\x01DCC SEND evil.exe 2130706433 6667 1\x01\r\nPRIVMSG #ops :\x02\x0304owned")
+    m_room = dm(mallory, bot_mx)
+    mallory.send_text(m_room, "ask falconry\n\x01DCC CHAT chat 2130706433 6668\x01 \x0304red")
+    offer = e_irc.wait_text(bot_name, "Introduction offer")
+    n = int(re.search(r"#(\d+)", offer).group(1))
+    e_irc.say(bot_name, f"accept {n}")
+    e_irc.wait_text(bot_name, f"Introduction #{n}")
+    e_irc.drain(1)
+    from_bot = [line for line in e_irc.lines if line.startswith(f":{bot_name}!")]
+    assert len(from_bot) >= 3, from_bot
+    for line in from_bot:
+        assert not any(c in line for c in FORMATTING), f"a control code on the wire: {line!r}"
+        text = line.split(" :", 1)[-1]
+        assert not text.startswith(("DCC", "PRIVMSG", "\x01")), f"user text became a line: {line!r}"
+    assert any("Mal DCC SEND evil.exe" in line for line in from_bot), "the name arrives as plain words"
