@@ -128,6 +128,9 @@ extension Broker {
         let moved = try tx.rekey(from: alias, to: member)
         try tx.link(alias, to: member, at: now)
         pendingIndexChanges.append { index in
+            // The alias's topics that duplicated the member's were deleted by rekey: out of
+            // the index with the rest, which come back under the member.
+            index.removeAll(member: alias)
             for topic in moved { index.insert(topicID: topic.id, member: member, text: topic.text, analysis: topic.analysis) }
         }
     }
@@ -150,6 +153,7 @@ extension Broker {
             }
             let moved = try ctx.tx.rekey(from: member, to: heir)
             pendingIndexChanges.append { index in
+                index.removeAll(member: member)
                 for topic in moved { index.insert(topicID: topic.id, member: heir, text: topic.text, analysis: topic.analysis) }
             }
         } else {
