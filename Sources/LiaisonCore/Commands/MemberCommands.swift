@@ -34,23 +34,33 @@ extension CommandCatalog {
         try ctx.reply("Opted out: no more offers. Your topics are kept; \"optin\" resumes.")
     }
 
+    /// `topics` is open to anyone, including IRC users without an account, so it must stay
+    /// cheap and short however large the directory: one aggregate store query (not one per
+    /// topic), and a reply of the most-listed topics that fits in about two IRC lines, with
+    /// the number left out and how to reach them ("ask TOPIC" searches them all).
+    static let topicsShown = 25
+    static let topicsReplyBudget = 600
+
     static let topics = ChatCommand(
         "topics", usage: "topics", summary: "the topics people can ask about, with how many members know each"
     ) { _, ctx in
-        var counts: [String: (text: String, members: Set<Identity>)] = [:]
-        let active = Set(try ctx.tx.members(optedInOnly: true).map(\.identity))
-        for topic in try ctx.tx.allTopics() where active.contains(topic.identity) {
-            if try ctx.tx.isBanned(topic.identity) { continue }
-            counts[topic.key, default: (topic.text, [])].members.insert(topic.identity)
-        }
-        guard !counts.isEmpty else {
+        let (listed, total) = try ctx.tx.topicCounts(limit: topicsShown)
+        guard total > 0 else {
             try ctx.reply("No topics yet. Members add theirs with \"expertise add TOPIC\".")
             return
         }
-        let sorted = counts.values.sorted { ($0.members.count, $1.text.lowercased()) > ($1.members.count, $0.text.lowercased()) }
-        let shown = sorted.prefix(50).map { "\($0.text.lowercased()) (\($0.members.count))" }
+        var shown: [String] = []
+        var length = 0
+        for topic in listed {
+            let item = "\(topic.text.lowercased()) (\(topic.members))"
+            guard shown.isEmpty || length + item.count + 2 <= topicsReplyBudget else { break }
+            shown.append(item)
+            length += item.count + 2
+        }
         var text = "Topics: \(shown.joined(separator: ", "))"
-        if sorted.count > shown.count { text += ", and \(sorted.count - shown.count) more" }
+        if total > shown.count {
+            text += ", and \(total - shown.count) more; \"ask TOPIC\" searches them all"
+        }
         try ctx.reply(text + ".")
     }
 }
