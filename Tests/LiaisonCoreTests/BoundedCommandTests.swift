@@ -54,6 +54,27 @@ import Testing
         #expect(try h.say("zed", "topics") == ["zed: Topics: reverse mortgages (2), rust (1)."])
     }
 
+    /// The listing is reused between changes, never served stale across one.
+    @Test func topicsFollowsAddsRemovalsAndOptingOut() throws {
+        let h = try Harness()
+        try h.member("alice", "rust")
+        #expect(try h.say("zed", "topics") == ["zed: Topics: rust (1)."])
+        try h.member("bob", "rust, go")
+        #expect(try h.say("zed", "topics") == ["zed: Topics: rust (2), go (1)."])
+        try h.say("bob", "expertise remove go")
+        #expect(try h.say("zed", "topics") == ["zed: Topics: rust (2)."])
+        try h.say("alice", "optout")
+        #expect(try h.say("zed", "topics") == ["zed: Topics: rust (1)."])
+        try h.say("bob", "forget")
+        try h.say("bob", "forget confirm")
+        #expect(try h.say("zed", "topics").first?.contains("No topics yet") == true)
+        try h.say("alice", "optin")
+        #expect(try h.say("zed", "topics") == ["zed: Topics: rust (1)."])
+        try h.say("admin", "admin ban console:alice spam")
+        h.now = h.now.addingTimeInterval(CommandCatalog.topicsListingTTL)
+        #expect(try h.say("zed", "topics").first?.contains("No topics yet") == true, "a ban shows within the TTL")
+    }
+
     @Test func anOverLongAskGetsOneSentenceAndMakesNoRequest() throws {
         let h = try Harness()
         try h.member("alice", "rust")

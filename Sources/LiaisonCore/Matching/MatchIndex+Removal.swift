@@ -9,6 +9,7 @@ extension MatchIndex {
         let s = Int(slot)
         slotAlive[s] = false
         liveCount -= 1
+        generation &+= 1
         let words = Int(slotWordStart[s])..<(Int(slotWordStart[s]) + Int(slotWordCount[s]))
         let compounds = Int(slotCompoundStart[s])..<(Int(slotCompoundStart[s]) + Int(slotCompoundCount[s]))
         var touched = Set(wordStems[words] + compoundKeys[compounds])

@@ -60,6 +60,9 @@ public final class MatchIndex {
     var sparseSlotOf: [Int64: Int32] = [:]
     var liveCount = 0
     var freeSlots: [Int32] = []
+    /// Changes with every topic added or removed: what was computed from the directory
+    /// (the `topics` listing) is current while it is the same.
+    public internal(set) var generation = 0
     /// Cells of `wordStems`/`wordSurfaces`, `compoundKeys`/`compoundFirst` and `textBytes`
     /// that belong to removed topics.
     var deadWords = 0, deadCompounds = 0, deadTextBytes = 0
@@ -203,6 +206,7 @@ public final class MatchIndex {
         setSlot(slot, of: topicID)
         memberTopics[Int(memberID)] += 1
         liveCount += 1
+        generation &+= 1
     }
 
     /// The member's small id, a new (or freed) one when they have no topic indexed.
