@@ -73,6 +73,10 @@ public protocol StoreTransaction {
     func addTopic(_ identity: Identity, text: String, key: String, analysis: String) throws -> Topic?
     func removeTopic(id: Int64) throws
     func allTopics() throws -> [Topic]
+    /// What `topics` lists: per key, the text it was first listed with and how many opted-in,
+    /// unbanned members list it; the `limit` most listed (ties by text), and the number of
+    /// keys in all. One aggregate query, however many topics there are.
+    func topicCounts(limit: Int) throws -> (topics: [(text: String, members: Int)], total: Int)
 
     // Channel membership (who is in which channel, for common ground and asks-from)
     func recordChannelMember(_ id: Identity, channel: String) throws

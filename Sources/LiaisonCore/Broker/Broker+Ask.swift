@@ -1,16 +1,20 @@
 import Foundation
 
 extension Broker {
-    static let maxTopicLength = 200
     /// How many of the best-matching members are checked for eligibility per request.
     static let candidatesChecked = 200
 
     /// SPEC §3.1: record the request, reply with a count (never names), and send the offers.
     func ask(topic rawTopic: String, original: String, ctx: CommandContext, natural: Bool) throws {
         let tx = ctx.tx
-        let topic = Text.quote(rawTopic, limit: 10_000)
-        guard topic.count <= Self.maxTopicLength else {
-            throw Refusal("That topic is \(topic.count) characters long; keep it under \(Self.maxTopicLength), like \"ask reverse mortgages\".")
+        var topic = Text.quote(rawTopic, limit: 10_000)
+        if topic.count > TopicText.maxTopicLength {
+            // A line heard in a channel is cut to its first words (no reply to argue about
+            // it); an explicit ask is told the bound.
+            guard natural else {
+                throw Refusal("That topic is \(topic.count) characters long; keep it to \(TopicText.maxTopicLength), like \"ask reverse mortgages\".")
+            }
+            topic = TopicText.clipped(topic)
         }
         let key = TopicText.key(topic)
         guard !key.isEmpty else {

@@ -17,6 +17,8 @@ public final class Broker {
     /// Called for every admin action, refusal of an admin command and internal error.
     public var log: (String) -> Void = { _ in }
 
+    /// The last `topics` reply, reused while the directory is unchanged (see TopicsCommand).
+    var topicsListing: TopicsListing?
     /// Index changes of the running transaction, applied only once it commits.
     var pendingIndexChanges: [(MatchIndex) -> Void] = []
     /// `forget` asked, waiting for `forget confirm` (in memory on purpose: a restart cancels it).

@@ -29,7 +29,6 @@ extension CommandCatalog {
         try addTopics(args, ctx)
     }
 
-    static let maxTopicLength = 100
     static let maxTopicsPerMember = 50
 
     static func addTopics(_ args: String, _ ctx: CommandContext) throws {
@@ -37,9 +36,13 @@ extension CommandCatalog {
         try ctx.requireNotBanned()
         let items = args.split(separator: ",").map { ChatText.plain(String($0)) }.filter { !$0.isEmpty }
         guard !items.isEmpty else { throw Refusal("Usage: expertise add TOPIC1, TOPIC2 (for example: expertise add tax law, rust).") }
+        // Refused before anything is analysed: a line of thousands of items costs nothing.
+        guard items.count <= maxTopicsPerMember else {
+            throw Refusal("You can list at most \(maxTopicsPerMember) topics; that line names \(items.count).")
+        }
         for item in items {
-            guard item.count <= maxTopicLength else {
-                throw Refusal("A topic can be at most \(maxTopicLength) characters; \"\(Text.quote(item, limit: 30))\" is \(item.count).")
+            guard item.count <= TopicText.maxTopicLength else {
+                throw Refusal("A topic can be at most \(TopicText.maxTopicLength) characters; \"\(Text.quote(item, limit: 30))\" is \(item.count).")
             }
             guard !TopicText.key(item).isEmpty else {
                 throw Refusal("\"\(Text.quote(item, limit: 40))\" has no words I can match; name the subject, like \"tax law\".")

@@ -10,6 +10,7 @@ extension CommandCatalog {
         let was = me.optedIn
         me.optedIn = true
         try ctx.tx.savePerson(me)
+        ctx.broker.topicsListing = nil   // their topics count now
         let topics = try ctx.tx.topics(of: ctx.sender)
         if was == true {
             try ctx.reply("You are already opted in.")
@@ -31,26 +32,7 @@ extension CommandCatalog {
         }
         me.optedIn = false
         try ctx.tx.savePerson(me)
+        ctx.broker.topicsListing = nil
         try ctx.reply("Opted out: no more offers. Your topics are kept; \"optin\" resumes.")
-    }
-
-    static let topics = ChatCommand(
-        "topics", usage: "topics", summary: "the topics people can ask about, with how many members know each"
-    ) { _, ctx in
-        var counts: [String: (text: String, members: Set<Identity>)] = [:]
-        let active = Set(try ctx.tx.members(optedInOnly: true).map(\.identity))
-        for topic in try ctx.tx.allTopics() where active.contains(topic.identity) {
-            if try ctx.tx.isBanned(topic.identity) { continue }
-            counts[topic.key, default: (topic.text, [])].members.insert(topic.identity)
-        }
-        guard !counts.isEmpty else {
-            try ctx.reply("No topics yet. Members add theirs with \"expertise add TOPIC\".")
-            return
-        }
-        let sorted = counts.values.sorted { ($0.members.count, $1.text.lowercased()) > ($1.members.count, $0.text.lowercased()) }
-        let shown = sorted.prefix(50).map { "\($0.text.lowercased()) (\($0.members.count))" }
-        var text = "Topics: \(shown.joined(separator: ", "))"
-        if sorted.count > shown.count { text += ", and \(sorted.count - shown.count) more" }
-        try ctx.reply(text + ".")
     }
 }

@@ -12,24 +12,34 @@ import Foundation
 /// Scoring (see `MatchIndex+Scoring.swift`): each query word weighs its IDF in the
 /// directory, so a rare word counts more than a common one. A topic matches when the
 /// query words it covers carry at least `coverageThreshold` of the query's weight.
+///
+/// Removing a topic frees what it alone used (see `MatchIndex+Removal.swift`): its slot,
+/// its postings, the terms no other topic carries (and their typo entries), its member
+/// when it was their last topic. Memory follows the topics indexed now, not every topic
+/// ever added; a search adds nothing to the index.
 public final class MatchIndex {
     /// Every stem, surface form and compound key, interned.
     var vocabulary = Vocabulary()
     /// Per term: the topic slots that carry it (as a stem or compound key).
     var postings: [[Int32]] = []
-    /// Stems and surface forms that typos may reach (may hold terms no topic carries any
-    /// more: check postings), and which terms are in it.
+    /// Stems and surface forms that typos may reach.
     var typo = TypoIndex()
-    var typoIndexed: [Bool] = []
     /// For a surface form, the stem it reduces to (-1: not a surface). A typo defeats the
     /// stemmer ("trqnslation" keeps its suffix), so typos are also compared as typed.
     var surfaceStem: [Int32] = []
+    /// Per term: live topic words that have it as their surface form, distinct from the
+    /// stem. A term is in use while it has postings or surface uses.
+    var surfaceUses: [Int32] = []
 
-    // Members.
+    // Members, by a small id; a member whose last topic goes is forgotten and the id reused.
     var memberIDs: [Identity: Int32] = [:]
     var members: [Identity] = []
+    var memberTopics: [Int32] = []
+    var freeMembers: [Int32] = []
 
-    // Topic slots: structure of arrays. A removed slot is marked dead, never reused.
+    // Topic slots: structure of arrays. A removed slot is marked dead and reused by the next
+    // insert; its words, compounds and text stay in the flat arrays as dead cells until a
+    // compaction (when they outnumber the live ones).
     var slotMember: [Int32] = []
     var slotTopicID: [Int64] = []
     var slotAlive: [Bool] = []
@@ -49,6 +59,13 @@ public final class MatchIndex {
     var slotOfID: [Int32] = []
     var sparseSlotOf: [Int64: Int32] = [:]
     var liveCount = 0
+    var freeSlots: [Int32] = []
+    /// Changes with every topic added or removed: what was computed from the directory
+    /// (the `topics` listing) is current while it is the same.
+    public internal(set) var generation = 0
+    /// Cells of `wordStems`/`wordSurfaces`, `compoundKeys`/`compoundFirst` and `textBytes`
+    /// that belong to removed topics.
+    var deadWords = 0, deadCompounds = 0, deadTextBytes = 0
 
     /// Where `insert` reads a stored analysis: token ranges in its bytes, reused.
     private var parsedWords: [(stem: Range<Int>, surface: Range<Int>)] = []
@@ -99,15 +116,12 @@ public final class MatchIndex {
     /// typos may reach (not a compound key: scoring never compares those with edits).
     func intern(_ term: UnsafeBufferPointer<UInt8>, word: Bool) -> Int32 {
         let (id, isNew) = vocabulary.intern(term)
-        if isNew {
+        if isNew, Int(id) == postings.count {
             postings.append([])
             surfaceStem.append(-1)
-            typoIndexed.append(false)
+            surfaceUses.append(0)
         }
-        if word, !typoIndexed[Int(id)], Self.isTypoCandidate(term) {
-            typoIndexed[Int(id)] = true
-            typo.add(id)
-        }
+        if word, !typo.contains(id), Self.isTypoCandidate(term) { typo.add(id) }
         return id
     }
 
@@ -119,23 +133,23 @@ public final class MatchIndex {
     }
 
     func slot(of topicID: Int64) -> Int32? {
-        if topicID >= 0, topicID < Int64(slotOfID.count) {
-            let slot = slotOfID[Int(topicID)]
-            return slot >= 0 ? slot : nil
-        }
-        return sparseSlotOf[topicID]
+        if topicID >= 0, topicID < Int64(slotOfID.count), slotOfID[Int(topicID)] >= 0 { return slotOfID[Int(topicID)] }
+        // An id may have gone to the sparse table before the flat array grew past it.
+        return sparseSlotOf.isEmpty ? nil : sparseSlotOf[topicID]
     }
 
-    private func setSlot(_ slot: Int32, of topicID: Int64) {
-        if topicID >= 0, topicID < Int64(slotOfID.count) {
+    func setSlot(_ slot: Int32, of topicID: Int64) {
+        let inFlat = topicID >= 0 && topicID < Int64(slotOfID.count)
+        if slot < 0 {
+            if inFlat { slotOfID[Int(topicID)] = -1 }
+            if !sparseSlotOf.isEmpty { sparseSlotOf[topicID] = nil }
+        } else if inFlat {
             slotOfID[Int(topicID)] = slot
         } else if topicID >= 0, topicID < Int64(2 * slotMember.count + 1_024) {
             slotOfID.append(contentsOf: repeatElement(-1, count: Int(topicID) + 1 - slotOfID.count))
             slotOfID[Int(topicID)] = slot
-        } else if slot >= 0 {
-            sparseSlotOf[topicID] = slot
         } else {
-            sparseSlotOf[topicID] = nil
+            sparseSlotOf[topicID] = slot
         }
     }
 
@@ -153,116 +167,78 @@ public final class MatchIndex {
                 parsedCompounds.removeAll()
             }
         }
-        let memberID: Int32
-        if let known = memberIDs[member] {
-            memberID = known
-        } else {
-            memberID = Int32(members.count)
-            memberIDs[member] = memberID
-            members.append(member)
-        }
-        let slot = Int32(slotMember.count)
-        slotMember.append(memberID)
-        slotTopicID.append(topicID)
-        slotAlive.append(true)
-        slotWordStart.append(Int32(wordStems.count))
-        slotWordCount.append(UInt8(min(parsedWords.count, 255)))
-        slotCompoundStart.append(Int32(compoundKeys.count))
-        slotCompoundCount.append(UInt8(min(parsedCompounds.count, 255)))
+        let memberID = memberSlot(member)
+        let words = min(parsedWords.count, 255), compounds = min(parsedCompounds.count, 255)
+        let slot = newSlot()
+        let s = Int(slot)
+        slotMember[s] = memberID
+        slotTopicID[s] = topicID
+        slotAlive[s] = true
+        slotWordStart[s] = Int32(wordStems.count)
+        slotWordCount[s] = UInt8(words)
+        slotCompoundStart[s] = Int32(compoundKeys.count)
+        slotCompoundCount[s] = UInt8(compounds)
         var keys: [Int32] = []
         form.withUTF8 { bytes in
-            for word in parsedWords.prefix(255) {
+            for word in parsedWords.prefix(words) {
                 let stem = intern(UnsafeBufferPointer(rebasing: bytes[word.stem]), word: true)
                 wordStems.append(stem)
                 let sameForm = bytes[word.surface].elementsEqual(bytes[word.stem])
                 let surface = sameForm ? stem : intern(UnsafeBufferPointer(rebasing: bytes[word.surface]), word: true)
                 wordSurfaces.append(surface)
-                if surface != stem { surfaceStem[Int(surface)] = stem }
+                if surface != stem {
+                    surfaceStem[Int(surface)] = stem
+                    surfaceUses[Int(surface)] += 1
+                }
                 if !keys.contains(stem) { keys.append(stem) }
             }
-            for compound in parsedCompounds.prefix(255) {
+            for compound in parsedCompounds.prefix(compounds) {
                 let key = intern(UnsafeBufferPointer(rebasing: bytes[compound.key]), word: false)
                 compoundKeys.append(key)
                 compoundFirst.append(UInt8(min(compound.first, 254)))
                 if !keys.contains(key) { keys.append(key) }
             }
         }
-        slotTextStart.append(Int32(textBytes.count))
-        slotTextLength.append(Int32(text.utf8.count))
+        slotTextStart[s] = Int32(textBytes.count)
+        slotTextLength[s] = Int32(text.utf8.count)
         textBytes.append(contentsOf: text.utf8)
         for term in keys { postings[Int(term)].append(slot) }
         setSlot(slot, of: topicID)
+        memberTopics[Int(memberID)] += 1
         liveCount += 1
+        generation &+= 1
     }
 
-    /// Reads "stem/surface ...|key@first ..." (see `TopicAnalysis.stored`) into token
-    /// ranges; false when malformed or without words. One pass over the bytes.
-    static func parse(_ stored: UnsafeBufferPointer<UInt8>, _ words: inout [(stem: Range<Int>, surface: Range<Int>)],
-                      _ compounds: inout [(key: Range<Int>, first: Int)]) -> Bool {
-        words.removeAll(keepingCapacity: true)
-        compounds.removeAll(keepingCapacity: true)
-        var tokenStart = 0
-        var mark = -1   // "/" in a word, "@" in a compound
-        var inCompounds = false
-        func finish(_ end: Int) -> Bool {
-            guard tokenStart < end else { return true }
-            guard mark >= 0 else { return false }
-            if inCompounds {
-                var first = 0
-                guard mark + 1 < end, end - mark <= 4 else { return false }
-                for k in (mark + 1)..<end {
-                    guard stored[k] >= 0x30, stored[k] <= 0x39 else { return false }
-                    first = first * 10 + Int(stored[k] - 0x30)
-                }
-                guard first + 1 < words.count else { return false }
-                compounds.append((tokenStart..<mark, first))
-            } else {
-                words.append((tokenStart..<mark, (mark + 1)..<end))
-            }
-            return true
+    /// The member's small id, a new (or freed) one when they have no topic indexed.
+    private func memberSlot(_ member: Identity) -> Int32 {
+        if let known = memberIDs[member] { return known }
+        let id: Int32
+        if let free = freeMembers.popLast() {
+            id = free
+            members[Int(id)] = member
+            memberTopics[Int(id)] = 0
+        } else {
+            id = Int32(members.count)
+            members.append(member)
+            memberTopics.append(0)
         }
-        for i in 0..<stored.count {
-            switch stored[i] {
-            case UInt8(ascii: " "):
-                guard finish(i) else { return false }
-                mark = -1
-                tokenStart = i + 1
-            case UInt8(ascii: "|") where !inCompounds:
-                guard finish(i) else { return false }
-                mark = -1
-                inCompounds = true
-                tokenStart = i + 1
-            case UInt8(ascii: "/") where !inCompounds && mark < 0:
-                mark = i
-            case UInt8(ascii: "@") where inCompounds:
-                mark = i
-            default:
-                break
-            }
-        }
-        guard inCompounds, finish(stored.count) else { return false }
-        return !words.isEmpty
+        memberIDs[member] = id
+        return id
     }
 
-    public func remove(topicID: Int64) {
-        guard let slot = slot(of: topicID) else { return }
-        setSlot(-1, of: topicID)
-        let s = Int(slot)
-        slotAlive[s] = false
-        liveCount -= 1
-        let words = Int(slotWordStart[s])..<(Int(slotWordStart[s]) + Int(slotWordCount[s]))
-        let compounds = Int(slotCompoundStart[s])..<(Int(slotCompoundStart[s]) + Int(slotCompoundCount[s]))
-        for term in Set(wordStems[words] + compoundKeys[compounds]) {
-            postings[Int(term)].removeAll { $0 == slot }
-        }
-    }
-
-    /// Removes every topic of `member` (rare: forget, admin remove; a scan of the slots).
-    public func removeAll(member: Identity) {
-        guard let id = memberIDs[member] else { return }
-        for slot in slotMember.indices where slotMember[slot] == id && slotAlive[slot] {
-            remove(topicID: slotTopicID[slot])
-        }
+    /// A free slot (a removed topic's) or a new one at the end.
+    private func newSlot() -> Int32 {
+        if let free = freeSlots.popLast() { return free }
+        slotMember.append(0)
+        slotTopicID.append(0)
+        slotAlive.append(false)
+        slotWordStart.append(0)
+        slotWordCount.append(0)
+        slotCompoundStart.append(0)
+        slotCompoundCount.append(0)
+        slotTextStart.append(0)
+        slotTextLength.append(0)
+        return Int32(slotMember.count - 1)
     }
 
     func text(_ slot: Int) -> String {

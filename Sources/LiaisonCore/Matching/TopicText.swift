@@ -7,6 +7,16 @@ import Foundation
 /// word stemmed by `EnglishStemmer`. Matching works on the stems; the folded surface form
 /// is kept beside each stem so an exact word can score higher than a mere stem match.
 public enum TopicText {
+    /// The longest topic, in characters, that a member may list or a request may name. One
+    /// bound for both sides: a request longer than any topic cannot match better, and it
+    /// keeps every later step (analysis, typo search, the reply quoting it) small.
+    public static let maxTopicLength = 100
+    /// Words are cut to this many letters before stemming, on both sides, so a long word
+    /// still meets itself; the typo table holds O(n²) deletes of a word of n letters, and a
+    /// 4,000-letter "word" would make it millions. The longest words of the evaluation sets
+    /// have 16 letters ("astrophotography").
+    public static let maxWordLength = 32
+
     /// Content terms of a topic or query: lower-cased, accents folded (é->e, ß->ss), split on
     /// anything not a letter/digit, stop words removed, each term stemmed, duplicates dropped
     /// (first occurrence kept, in text order). Empty only when the text has no letters or
@@ -20,14 +30,26 @@ public enum TopicText {
         words(text).map(\.stem)
     }
 
-    /// Canonical key for de-duplication: the sorted unique terms joined with one space
-    /// ("Reverse Mortgages" and "mortgage, reverse" give the same key). Empty when there
-    /// are no terms.
+    /// `text` cut to at most `maxTopicLength` characters, at the last space within the bound
+    /// when there is one in its second half, else mid-word: the same text always gives the
+    /// same topic.
+    public static func clipped(_ text: String) -> String {
+        guard text.count > maxTopicLength else { return text }
+        let head = text.prefix(maxTopicLength)
+        if let space = head.lastIndex(of: " "), head.distance(from: head.startIndex, to: space) >= maxTopicLength / 2 {
+            return String(head[..<space])
+        }
+        return String(head)
+    }
+
     /// Matching's analysis of a topic in a storable form (see `MatchIndex.insert`).
     public static func analysis(_ text: String) -> String {
         TopicAnalysis(text).stored
     }
 
+    /// Canonical key for de-duplication: the sorted unique terms joined with one space
+    /// ("Reverse Mortgages" and "mortgage, reverse" give the same key). Empty when there
+    /// are no terms.
     public static func key(_ text: String) -> String {
         Set(terms(text)).sorted().joined(separator: " ")
     }
@@ -41,7 +63,7 @@ public enum TopicText {
         var seen = Set<String>()
         var result: [TopicWord] = []
         for token in tokens {
-            let surface = foldCase(token.text)
+            let surface = truncated(foldCase(token.text))
             if StopWords.contains(surface) && !(token.allCaps && !shouting && StopWords.isAcronym(surface)) {
                 continue
             }
@@ -49,6 +71,12 @@ public enum TopicText {
             if seen.insert(stem).inserted { result.append(TopicWord(surface: surface, stem: stem)) }
         }
         return result
+    }
+
+    /// `word` cut to `maxWordLength` Unicode scalars (folded words have no combining marks).
+    static func truncated(_ word: String) -> String {
+        guard word.utf8.count > maxWordLength, word.unicodeScalars.count > maxWordLength else { return word }
+        return String(String.UnicodeScalarView(word.unicodeScalars.prefix(maxWordLength)))
     }
 
     /// Canonical decomposition with the combining marks removed; case is kept for the

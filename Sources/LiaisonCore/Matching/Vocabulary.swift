@@ -4,18 +4,33 @@ import Foundation
 /// buffer, found through an open-addressing table on a byte hash. No Swift String or
 /// dictionary entry per term: a directory of a million topics has over half a million terms,
 /// and start-up interns several per topic.
+///
+/// Terms can be removed (no topic uses them any more): the id is reused by the next new
+/// term, the table entry is deleted by backward shift (no tombstones), and the bytes are
+/// compacted once the dead ones outweigh the live ones, so the vocabulary's memory follows
+/// what the topics use, not everything they ever used.
 struct Vocabulary {
     private var bytes: [UInt8] = []
-    /// Term i is bytes[starts[i] ..< starts[i + 1]].
-    private var starts: [Int32] = [0]
+    /// Term i is bytes[starts[i] ..< starts[i] + lengths[i]]; a start of -1 marks a free id.
+    private var starts: [Int32] = []
+    private var lengths: [Int32] = []
+    private var freeIDs: [Int32] = []
+    /// Bytes of removed terms still in `bytes`.
+    private var deadBytes = 0
     /// hash << 32 | id + 1, 0 empty: a probe compares hashes without touching the terms.
     /// A power of two, at most 70% full.
     private var table: [UInt64] = [UInt64](repeating: 0, count: 1_024)
 
-    var count: Int { starts.count - 1 }
+    /// Terms in the vocabulary.
+    var count: Int { starts.count - freeIDs.count }
+    /// One more than the largest id in use: the size of arrays indexed by term id.
+    var idCapacity: Int { starts.count }
+    /// Bytes held for term text, dead ones included (for tests and the benchmark).
+    var byteCount: Int { bytes.count }
 
     mutating func reserveCapacity(terms: Int, bytes extra: Int) {
-        starts.reserveCapacity(count + terms + 1)
+        starts.reserveCapacity(starts.count + terms)
+        lengths.reserveCapacity(lengths.count + terms)
         bytes.reserveCapacity(bytes.count + extra)
         var capacity = table.count
         while capacity * 7 < (count + terms) * 10 { capacity *= 2 }
@@ -23,7 +38,8 @@ struct Vocabulary {
     }
 
     subscript(id: Int32) -> String {
-        String(decoding: bytes[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])], as: UTF8.self)
+        let start = Int(starts[Int(id)])
+        return String(decoding: bytes[start..<(start + Int(lengths[Int(id)]))], as: UTF8.self)
     }
 
     func id(of term: String) -> Int32? {
@@ -36,11 +52,66 @@ struct Vocabulary {
         let hash = Self.hash(term)
         if let id = find(term, hash) { return (id, false) }
         if (count + 1) * 10 > table.count * 7 { rehash(table.count * 2) }
-        let id = Int32(count)
+        let id: Int32
+        if let free = freeIDs.popLast() {
+            id = free
+            starts[Int(id)] = Int32(bytes.count)
+            lengths[Int(id)] = Int32(term.count)
+        } else {
+            id = Int32(starts.count)
+            starts.append(Int32(bytes.count))
+            lengths.append(Int32(term.count))
+        }
         bytes.append(contentsOf: term)
-        starts.append(Int32(bytes.count))
         place(UInt64(hash) << 32 | UInt64(id + 1))
         return (id, true)
+    }
+
+    /// Forgets term `id`; the id may be handed out again by `intern`.
+    mutating func remove(_ id: Int32) {
+        guard id >= 0, Int(id) < starts.count, starts[Int(id)] >= 0 else { return }
+        let start = Int(starts[Int(id)]), length = Int(lengths[Int(id)])
+        let hash = bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
+        let mask = table.count - 1
+        var i = Int(hash) & mask
+        let wanted = UInt64(hash) << 32 | UInt64(id + 1)
+        while table[i] != wanted {
+            if table[i] == 0 { return }   // not in the table: nothing to undo
+            i = (i + 1) & mask
+        }
+        // Backward-shift deletion: pull later entries of the run into the hole when their
+        // home is not between the hole and them, so every probe still reaches its entry.
+        var hole = i
+        var j = (i + 1) & mask
+        while table[j] != 0 {
+            let home = Int(table[j] >> 32) & mask
+            let fromHole = (j - hole) & mask, fromHome = (j - home) & mask
+            if fromHome >= fromHole {
+                table[hole] = table[j]
+                hole = j
+            }
+            j = (j + 1) & mask
+        }
+        table[hole] = 0
+        starts[Int(id)] = -1
+        lengths[Int(id)] = 0
+        freeIDs.append(id)
+        deadBytes += length
+        if deadBytes > 4_096, deadBytes * 2 > bytes.count { compact() }
+    }
+
+    /// Copies the live terms' bytes into a new buffer: linear, and only after as many bytes
+    /// died as live, so removals cost O(1) amortised.
+    private mutating func compact() {
+        var packed: [UInt8] = []
+        packed.reserveCapacity(bytes.count - deadBytes)
+        for id in starts.indices where starts[id] >= 0 {
+            let start = Int(starts[id])
+            starts[id] = Int32(packed.count)
+            packed.append(contentsOf: bytes[start..<(start + Int(lengths[id]))])
+        }
+        bytes = packed
+        deadBytes = 0
     }
 
     private func find(_ term: UnsafeBufferPointer<UInt8>, _ hash: UInt32) -> Int32? {
@@ -56,10 +127,11 @@ struct Vocabulary {
     }
 
     private func equal(_ id: Int32, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = Int(starts[Int(id)]), end = Int(starts[Int(id) + 1])
-        guard end - start == term.count else { return false }
+        let start = Int(starts[Int(id)]), length = Int(lengths[Int(id)])
+        guard length == term.count else { return false }
         return bytes.withUnsafeBufferPointer { all in
-            term.isEmpty || memcmp(all.baseAddress! + start, term.baseAddress!, term.count) == 0
+            guard let base = all.baseAddress, let other = term.baseAddress else { return true }
+            return memcmp(base + start, other, term.count) == 0
         }
     }
 
