@@ -78,6 +78,7 @@ enum AdminCommands {
         guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
         try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.sender, createdAt: ctx.now))
+        ctx.broker.topicsListing = nil   // a banned member's topics no longer count
         // A ban ends what the member had under way, whichever of their identities it names:
         // their open requests and offers to them.
         let member = try ctx.tx.member(of: id) ?? id
@@ -96,6 +97,7 @@ enum AdminCommands {
     static func unban(_ args: String, _ ctx: CommandContext) throws {
         let id = try identity(args, usage: "admin unban IDENTITY", ctx)
         guard try ctx.tx.unban(id) else { throw Refusal("\(id.raw) is not banned.") }
+        ctx.broker.topicsListing = nil
         try record(ctx, "unban {subject}", subject: id)
         try ctx.reply("Unbanned \(id.raw).")
     }
