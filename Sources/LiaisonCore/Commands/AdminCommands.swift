@@ -19,7 +19,9 @@ enum AdminCommands {
 
     static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
         try ctx.tx.appendAudit(actor: ctx.sender, action: action, subject: subject, at: ctx.now)
-        ctx.broker.log("info: admin \(ctx.sender): \(action)")
+        // The stored action keeps "{subject}" so that a forget of the subject can blank it;
+        // the log line names them.
+        ctx.broker.log("info: admin \(ctx.sender): \(action.replacingOccurrences(of: "{subject}", with: subject?.raw ?? "-"))")
     }
 
     static func stats(_ args: String, _ ctx: CommandContext) throws {
