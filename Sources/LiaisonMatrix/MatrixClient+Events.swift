@@ -30,7 +30,13 @@ extension MatrixClient {
                 await host.redacted(network: network, eventID: redacts, by: Identity(network: network, id: sender))
             }
         case "m.room.encrypted":
-            await noticeEncrypted(roomID)
+            // Clients make new DMs encrypted by default; the bot cannot read them yet. A
+            // person writing there is met in an unencrypted DM; a group room gets a notice.
+            if isDirect(roomID, for: sender), rooms[roomID]?.isPrivate(for: sender, me: me) == true {
+                await continueUnencrypted(Identity(network: network, id: sender))
+            } else {
+                await noticeEncrypted(roomID)
+            }
         case "m.room.message":
             // An edit never makes a second request; notices are bots talking.
             let relation = content["m.relates_to"] as? [String: Any]
@@ -73,11 +79,26 @@ extension MatrixClient {
         guard !encryptedNoticed.contains(roomID), await host.networkState(network: network, key: key) == nil else { return }
         encryptedNoticed.insert(roomID)
         do {
-            try await sendText(roomID, "I can't read encrypted rooms yet, so I can't help here. Message me in an unencrypted room, or ask an admin about an E2EE proxy such as pantalaimon.",
+            try await sendText(roomID, "I can't read encrypted rooms yet, so I can't help here. Message me privately instead: I'll answer in an unencrypted chat.",
                                txn: "liaison-e2ee-\(Self.encode(roomID))")
             _ = await host.setNetworkState(network: network, key: key, value: "yes")
         } catch {
             logger.warning("\(network): cannot post the encryption notice: \(error)")
+        }
+    }
+
+    /// Someone wrote in an encrypted DM: open (or reuse) an unencrypted DM with them and say
+    /// once, in one line, why to continue there. What they type there is handled as usual.
+    func continueUnencrypted(_ person: Identity) async {
+        let key = "e2ee-moved:\(person.raw)"
+        do {
+            let room = try await directRoom(with: person)
+            guard await host.networkState(network: network, key: key) != room else { return }
+            try await sendText(room, "Hi! I can't read end-to-end encrypted chats yet, so I opened this unencrypted one: write to me here (\"help\" lists what I can do, \"optin\" makes you a member).",
+                               txn: "liaison-e2ee-dm-\(Self.encode(room))")
+            _ = await host.setNetworkState(network: network, key: key, value: room)
+        } catch {
+            logger.warning("\(network): cannot open an unencrypted chat with \(person.id): \(error)")
         }
     }
 

@@ -29,14 +29,16 @@ extension MatrixClient {
         let pointer = await host.networkState(network: network, key: key)
         var candidates = [pointer].compactMap { $0 } + (direct[id.id] ?? [])
         candidates += rooms.filter { $0.value.direct?.subject == id.id }.keys.sorted()
-        if let room = candidates.first(where: { rooms[$0]?.isPrivate(for: id.id, me: me) == true }) {
+        // An encrypted room is no place for a private reply: the bot's plain text is not what
+        // the person's client expects there, and what they answer the bot cannot read.
+        if let room = candidates.first(where: { rooms[$0]?.isPrivate(for: id.id, me: me) == true && rooms[$0]?.encrypted != true }) {
             if room != pointer { _ = await host.setNetworkState(network: network, key: key, value: room) }
             if direct[id.id]?.contains(room) != true { await addDirect(id.id, room) }
             return room
         }
         if let pointer { logger.warning("\(network): \(pointer) is not private to \(id.id) any more; using another room") }
         let room = try await roomOnce("dmroom:\(id.raw)", type: MatrixRoom.directType, subject: id.id,
-                                      fits: { $0.isPrivate(for: id.id, me: self.me) }) { intent in
+                                      fits: { $0.isPrivate(for: id.id, me: self.me) && !$0.encrypted }) { intent in
             [
                 "preset": "private_chat", "is_direct": true, "invite": [id.id],
                 "power_level_content_override": Self.powerLevels(),

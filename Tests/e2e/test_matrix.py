@@ -209,6 +209,35 @@ def test_an_encrypted_room_gets_one_notice(synapse, make_bot):
     assert not [e for r, e in bob.pending() if e.get("sender") == bot_id and "encrypted" in e.get("content", {}).get("body", "")]
 
 
+def test_an_encrypted_dm_is_met_in_an_unencrypted_one_where_the_person_can_go_on(synapse, make_bot):
+    """Element makes every new DM encrypted. The person who opens one to opt in is invited
+    to an unencrypted DM with one line that says why, and what they type there is handled."""
+    bot, bot_id = start_bot(synapse, make_bot)
+    bob = user(synapse, unique("bob"))
+    room = bob.create_room(invite=[bot_id], is_direct=True, preset="trusted_private_chat",
+                           extra={"initial_state": [{"type": "m.room.encryption", "state_key": "",
+                                                     "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]})
+    deadline = time.time() + 20
+    while bot_id not in bob.room_members(room) and time.time() < deadline:
+        time.sleep(0.2)
+    bob.send_event(room, "m.room.encrypted", {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "optin?",
+                                              "sender_key": "k", "device_id": "D", "session_id": "s"})
+    plain = bob.wait_invite(timeout=30)
+    assert plain != room
+    bob.join(plain)
+    _, body = bob.wait_message(bot_id, "encrypted", room_id=plain, timeout=30)
+    assert "help" in body, body
+    say(bob, plain, "optin")
+    bob.wait_message(bot_id, "in", room_id=plain)
+    assert "m.room.encryption" not in [e["type"] for e in bob.room_state(plain)], "the new chat is not encrypted"
+    # A second encrypted line does not repeat the invitation or the line.
+    bob.send_event(room, "m.room.encrypted", {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "again",
+                                              "sender_key": "k", "device_id": "D", "session_id": "s2"})
+    time.sleep(2)
+    bob.sync()
+    assert not [e for r, e in bob.pending() if e.get("sender") == bot_id and "encrypted" in e.get("content", {}).get("body", "")]
+
+
 def test_homeserver_restart_mid_flow(synapse, make_bot):
     bot, bot_id = start_bot(synapse, make_bot)
     alice, alice_dm = member(synapse, bot_id, unique("alice"), "falconry")
