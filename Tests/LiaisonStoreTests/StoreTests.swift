@@ -59,6 +59,33 @@ func mode(_ path: String) throws -> Int {
         #expect(try store.synchronousLevel() == 2)
     }
 
+    /// A restored backup hands outbox ids out again; the delivery key (a Matrix transaction
+    /// id, an introduction room's marker) must still never repeat, or the homeserver would
+    /// swallow the new message as a retry of an old one.
+    @Test func deliveryKeysNeverRepeatAfterABackupIsRestored() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        let backup = dir.appendingPathComponent("backup.db").path
+        var keys: [Int64: String] = [:]
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "one", at: Date()) }
+            _ = try StateBackup.copy(statePath: path, to: backup)
+            try store.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "two", at: Date()) }
+            for entry in try store.pendingOutbox(network: "console", limit: 10) { keys[entry.id] = entry.deliveryKey }
+            try store.markSent(Array(keys.keys))
+        }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+        let restored = try SQLiteStore(path: path)
+        try restored.transaction { tx in try tx.enqueue(.message, to: .person(.console("a")), text: "three", at: Date()) }
+        let again = try restored.pendingOutbox(network: "console", limit: 10)
+        let reused = try #require(again.first { $0.text == "three" })
+        #expect(keys[reused.id] != nil, "the restored file hands out an id that was used before")
+        #expect(keys[reused.id] != reused.deliveryKey, "but never the same delivery key")
+    }
+
     @Test func theStateFileItsWALAndSHMArePrivateAndInWALMode() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
