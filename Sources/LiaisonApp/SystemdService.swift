@@ -17,7 +17,7 @@ struct SystemdService: Service {
         var ready = false
         var status = ""
         await withGracefulShutdownHandler {
-            while !Task.isCancelled {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 // The engine answering is the liveness the watchdog stands for: a wedged
                 // engine stops the pings and systemd restarts the bot.
                 let health = await engine.health
