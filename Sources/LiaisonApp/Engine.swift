@@ -19,6 +19,8 @@ actor Engine {
     /// right after `forget` removed the stored one.
     private var consoleNames: [Identity: String] = [:]
     let metrics: EngineMetrics
+    /// Only with `[metrics] listen`: timing a delivery costs a read of the outbox rows.
+    private let timesDeliveries: Bool
     /// What /readyz and systemd's READY=1 are decided from.
     private(set) var health: Health
 
@@ -32,6 +34,7 @@ actor Engine {
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
         let metrics = EngineMetrics(networks: networks)
         self.metrics = metrics
+        timesDeliveries = config.metricsListen != nil
         health = Health(networks: config.irc.map(\.name) + config.matrix.map(\.name))
         broker = try Broker(settings: config.broker, store: MeteredStore(store, commitLatency: metrics.commitLatency), networks: networks)
         broker.observe = { metrics.record($0) }
@@ -214,9 +217,11 @@ extension Engine: ChatHost {
 extension Engine {
     /// Removes delivered messages from the outbox, timing each from its commit.
     private func markSent(_ ids: [Int64]) throws {
-        let now = clock()
-        for entry in (try? store.queuedTimes(ids)) ?? [] {
-            metrics.delivered(after: now.timeIntervalSince(entry.queuedAt), network: entry.network)
+        if timesDeliveries {
+            let now = clock()
+            for entry in (try? store.queuedTimes(ids)) ?? [] {
+                metrics.delivered(after: now.timeIntervalSince(entry.queuedAt), network: entry.network)
+            }
         }
         try store.markSent(ids)
     }
