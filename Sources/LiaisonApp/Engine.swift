@@ -18,6 +18,11 @@ actor Engine {
     /// Console names as last typed: replies address people by their current name, even
     /// right after `forget` removed the stored one.
     private var consoleNames: [Identity: String] = [:]
+    let metrics: EngineMetrics
+    /// Only with `[metrics] listen`: timing a delivery costs a read of the outbox rows.
+    private let timesDeliveries: Bool
+    /// What /readyz and systemd's READY=1 are decided from.
+    private(set) var health: Health
 
     init(config: LiaisonConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.logger = logger
@@ -27,7 +32,13 @@ actor Engine {
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
-        broker = try Broker(settings: config.broker, store: store, networks: networks)
+        let metrics = EngineMetrics(networks: networks)
+        self.metrics = metrics
+        timesDeliveries = config.metricsListen != nil
+        health = Health(networks: config.irc.map(\.name) + config.matrix.map(\.name))
+        broker = try Broker(settings: config.broker, store: MeteredStore(store, commitLatency: metrics.commitLatency), networks: networks)
+        broker.observe = { metrics.record($0) }
+        health.stateOpen = true
         broker.roomNetworks = Set(config.matrix.map(\.name))
         broker.nickIdentityNetworks = Set(config.irc.filter { $0.identity == .nick }.map(\.name))
         for irc in config.irc {
@@ -114,7 +125,7 @@ actor Engine {
                     }
                 }
                 ConsoleOutput.write(lines)
-                try store.markSent(entries.map(\.id))
+                try markSent(entries.map(\.id))
             }
         } catch {
             logger.error("could not deliver the outbox: \(error)")
@@ -169,7 +180,12 @@ extension Engine: ChatHost {
     }
 
     func delivered(_ ids: [Int64]) {
-        do { try store.markSent(ids) } catch { logger.error("could not mark messages sent: \(error)") }
+        do { try markSent(ids) } catch { logger.error("could not mark messages sent: \(error)") }
+    }
+
+    func connectionChanged(network: String, up: Bool) {
+        if health.set(network, up: up) { metrics.reconnected(network: network) }
+        metrics.setConnected(health.up.contains(network), network: network)
     }
 
     func displayName(_ identity: Identity) -> String? {
@@ -197,5 +213,24 @@ extension Engine: ChatHost {
 
     func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) {
         broker.setCanonicalizer(network: network, fold)
+    }
+}
+
+extension Engine {
+    /// Removes delivered messages from the outbox, timing each from its commit.
+    private func markSent(_ ids: [Int64]) throws {
+        if timesDeliveries {
+            let now = clock()
+            for entry in (try? store.queuedTimes(ids)) ?? [] {
+                metrics.delivered(after: now.timeIntervalSince(entry.queuedAt), network: entry.network)
+            }
+        }
+        try store.markSent(ids)
+    }
+
+    /// Brings the gauges read at scrape time up to date (the outbox depth per network).
+    func refreshGauges() {
+        let depths = (try? store.outboxDepths(now: clock())) ?? [:]
+        for network in metrics.networks { metrics.setOutboxDepth(depths[network] ?? 0, network: network) }
     }
 }

@@ -19,12 +19,22 @@ public enum LiaisonRunner {
             return 2
         }
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
+        let format = config.logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "liaison")
+        // Before the engine makes its metric handles, or they would be no-ops.
+        let registry = config.metricsListen.map { _ in LiaisonMetrics.bootstrap() }
         var ircSettings: [IRCClientSettings] = []
         var matrixSettings: [MatrixSettings] = []
         do {
@@ -60,6 +70,17 @@ public enum LiaisonRunner {
         // Messages committed before a crash, and what came due while the bot was down.
         _ = await engine.tick()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: TimerService(engine: engine))]
+        if let address = config.metricsListen, let registry {
+            do {
+                services.append(.init(service: try await MetricsServer.bind(address, engine: engine, registry: registry, logger: logger)))
+            } catch {
+                printError("liaison: cannot listen on \(address) for [metrics]: \(error)")
+                return 1
+            }
+        }
+        if let notifier = SystemdNotifier() {
+            services.append(.init(service: SystemdService(notifier: notifier, engine: engine, logger: logger)))
+        }
         for settings in ircSettings {
             let client = IRCClient(settings: settings, host: engine, logger: logger)
             await engine.register(network: settings.network) { client.outboxChanged() }

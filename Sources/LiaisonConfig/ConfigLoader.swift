@@ -33,7 +33,7 @@ public enum ConfigLoader {
         let (ircSections, matrixSections) = try networkSections(of: ini)
 
         let bot = ini.section("bot") ?? empty("bot", file: path)
-        try bot.checkKeys(["name", "state", "admins", "prefix", "log_level"])
+        try bot.checkKeys(["name", "state", "admins", "prefix", "log_level", "log_format"])
         if let name = try bot.word("name", expected: nickForm) {
             guard IRCNetworkConfig.isValidNick(name) else {
                 throw bot.error(bot.line(of: "name"), "name: expected \(nickForm), got \(IniFile.quoted(name))")
@@ -53,6 +53,16 @@ public enum ConfigLoader {
                 throw bot.error(bot.line(of: "log_level"), "log_level: expected one of \(names), got \(IniFile.quoted(level))")
             }
             config.logLevel = level.lowercased()
+        }
+        config.logFormat = try bot.choice("log_format") ?? .text
+
+        let metrics = ini.section("metrics") ?? empty("metrics", file: path)
+        try metrics.checkKeys(["listen"])
+        if let listen = metrics.entry("listen") {
+            guard let address = ListenAddress(parsing: listen.value) else {
+                throw metrics.error(listen.line, "listen: expected HOST:PORT, like 127.0.0.1:9464 or [::1]:9464, got \(IniFile.quoted(listen.value))")
+            }
+            config.metricsListen = address
         }
 
         config.broker = try brokerSettings(ini.section("broker") ?? empty("broker", file: path))
@@ -85,10 +95,10 @@ public enum ConfigLoader {
         var irc: [(name: String, section: IniFile.Section)] = []
         var matrix: [(name: String, section: IniFile.Section)] = []
         var seen: [String: IniFile.Section] = [:]
-        for section in ini.sections where !["bot", "broker", "console"].contains(section.name) {
+        for section in ini.sections where !["bot", "broker", "console", "metrics"].contains(section.name) {
             let parts = section.name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, parts[0] == "irc" || parts[0] == "matrix" else {
-                throw section.error(section.line, "unknown section [\(section.name)]; expected [bot], [broker], [console], [irc.NAME] or [matrix.NAME]")
+                throw section.error(section.line, "unknown section [\(section.name)]; expected [bot], [broker], [console], [metrics], [irc.NAME] or [matrix.NAME]")
             }
             let name = String(parts[1])
             guard name != NetworkName.console else {

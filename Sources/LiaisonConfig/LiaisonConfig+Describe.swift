@@ -19,6 +19,7 @@ extension LiaisonConfig {
         out.set("admins", admins.map(\.raw))
         out.set("prefix", prefix)
         out.set("log_level", logLevel)
+        out.set("log_format", logFormat.rawValue)
 
         out.section("broker")
         out.set("offers_per_request", broker.offersPerRequest)
@@ -34,6 +35,11 @@ extension LiaisonConfig {
 
         out.section("console")
         out.set("enabled", consoleEnabled)
+
+        if let metricsListen {
+            out.section("metrics")
+            out.set("listen", metricsListen.description)
+        }
 
         for irc in irc {
             out.section("irc.\(irc.name)")

@@ -16,6 +16,10 @@ public struct LiaisonConfig: Sendable, Equatable {
     public var prefix: String = "!"
     /// `[bot] log_level`: one of `LiaisonConfig.logLevels`.
     public var logLevel: String = "info"
+    /// `[bot] log_format`: plain lines or one JSON object per line, both on stderr.
+    public var logFormat: LogFormat = .text
+    /// `[metrics] listen`: where /metrics, /healthz and /readyz are served; nil (the default) serves nothing.
+    public var metricsListen: ListenAddress?
     /// `[broker]`, plus `botName`, `prefix` and `admins` copied in, since the broker acts on them.
     public var broker: BrokerSettings = BrokerSettings()
     /// `[console] enabled`.
@@ -33,6 +37,44 @@ public struct LiaisonConfig: Sendable, Equatable {
 
     /// The swift-log level names `log_level` accepts, least severe first.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// `[bot] log_format`.
+public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+    /// swift-log's plain lines.
+    case text
+    /// One JSON object per line, for journald and log shippers.
+    case json
+}
+
+/// `HOST:PORT` for a listening socket: an IPv4 address or host name, or `[IPv6]`, then a port.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `127.0.0.1:9464`, `localhost:9464` or `[::1]:9464`; nil for anything else.
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65_535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]"), host.count > 2 else { return nil }
+            host = String(host.dropFirst().dropLast())
+            guard host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), host.contains(":") else { return nil }
+        } else {
+            guard !host.isEmpty, host.count <= 253,
+                  host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else { return nil }
+        }
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// `listen`: whether a network's channels get natural-language question detection.

@@ -7,6 +7,9 @@ public protocol ChatHost: Sendable {
     func membership(_ identity: Identity, channels: Set<String>) async
     /// The network's connection was lost: its live membership is unknown until it returns.
     func networkReset(_ network: String) async
+    /// The network is up and caught up (IRC: registered, its channels asked for; Matrix: a
+    /// sync handled), or its connection was lost (`up` false). Told again on every change.
+    func connectionChanged(network: String, up: Bool) async
     /// An identity bound to a connection (an IRC user without an account) is gone.
     func identityEnded(_ identity: Identity) async
     /// The bot was kicked: it stays out until an admin says `admin join`.
@@ -32,6 +35,9 @@ public protocol ChatHost: Sendable {
 }
 
 extension ChatHost {
+    /// Hosts that do not track connection state (tests) need not implement it.
+    public func connectionChanged(network: String, up: Bool) async {}
+
     /// The oldest committed messages for the network.
     public func outbox(network: String) async -> [OutboxEntry] {
         await outbox(network: network, waiting: [], after: 0)

@@ -60,11 +60,13 @@ extension MatrixClient {
                 }
                 since = next
                 backoff = 0.5
+                await host.connectionChanged(network: network, up: true)
             } catch is CancellationError {
                 return
             } catch {
                 // A stopped homeserver is waited for, not crashed on.
                 logger.warning("\(network): sync failed: \(error); retrying in \(String(format: "%.1f", backoff)) s")
+                await host.connectionChanged(network: network, up: false)
                 await pause(backoff)
                 backoff = min(backoff * 2, 30)
             }

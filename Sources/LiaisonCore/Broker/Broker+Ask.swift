@@ -55,6 +55,7 @@ extension Broker {
         }
         try ctx.ensurePerson()
         var request = try tx.createRequest(draft)
+        note(.request)
         if let eventID = ctx.message.eventID { try tx.setSourceEvent(requestID: request.id, eventID: eventID) }
         let chosen = Array(candidates.prefix(settings.offersPerRequest))
         if knowing == 0 {
@@ -146,6 +147,7 @@ extension Broker {
         let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
                           expiresAt: now.addingTimeInterval(settings.offerTTL))
         try tx.createOffer(offer)
+        note(.offer)
         let requester = try tx.person(request.requester)
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"

@@ -16,11 +16,15 @@ public final class Broker {
     public var reloader: (() throws -> (settings: BrokerSettings, summary: String, joins: [(network: String, channel: String)]))?
     /// Called for every admin action, refusal of an admin command and internal error.
     public var log: (String) -> Void = { _ in }
+    /// Told each lifecycle step once it is committed (metrics).
+    public var observe: ([BrokerEvent]) -> Void = { _ in }
 
     /// The last `topics` reply, reused while the directory is unchanged (see TopicsCommand).
     var topicsListing: TopicsListing?
     /// Index changes of the running transaction, applied only once it commits.
     var pendingIndexChanges: [(MatchIndex) -> Void] = []
+    /// Lifecycle steps of the running transaction, reported only once it commits.
+    var pendingEvents: [BrokerEvent] = []
     /// `forget` asked, waiting for `forget confirm` (in memory on purpose: a restart cancels it).
     var forgetRequested: [Identity: Date] = [:]
     /// How each network spells an identity canonically (IRC: the server's CASEMAPPING),
@@ -83,13 +87,17 @@ public final class Broker {
     /// One transaction; on a refusal it is rolled back and only the refusal's sentence is sent.
     func perform(replyTo message: IncomingMessage?, now: Date, _ body: (any StoreTransaction) throws -> Void) {
         pendingIndexChanges = []
+        pendingEvents = []
         currentContext = nil
         defer { currentContext = nil }
         do {
             try store.transaction { tx in try body(tx) }
             for change in pendingIndexChanges { change(index) }
+            if !pendingEvents.isEmpty { observe(pendingEvents) }
+            pendingEvents = []
         } catch {
             pendingIndexChanges = []
+            pendingEvents = []
             let sentence: String
             if let userError = error as? UserFacingError {
                 sentence = userError.sentence

@@ -63,6 +63,7 @@ extension Broker {
             try refill(request, tx: tx, now: ctx.now)
             return
         }
+        note(.acceptance)
         try introduce(&request, expert: ctx.sender, tx: tx, now: ctx.now)
     }
 
@@ -72,6 +73,7 @@ extension Broker {
         let ground = try commonGround(request.requester, expert, tx: tx)
         _ = try tx.createIntroduction(Introduction(id: 0, requestID: request.id, requester: request.requester,
                                                    expert: expert, topic: request.topic, createdAt: now))
+        note(.introduction)
         let requester = try tx.person(request.requester)
         let expertPerson = try tx.person(expert)
         let requesterName = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)

@@ -59,6 +59,7 @@ extension CommandCatalog {
             names.append(name)
             try ctx.tell(intro.expert, "\(ctx.message.displayName) thanks you for the introduction on #\(id) (\(request.topic)). You made a difference!")
         }
+        ctx.broker.note(.thanks)
         try ctx.reply("Thanks passed on to \(Text.list(names)).")
     }
 }

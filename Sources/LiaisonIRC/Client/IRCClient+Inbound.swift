@@ -346,5 +346,6 @@ extension IRCClient {
         let channels = await host.channelsToJoin(network: settings.network, configured: settings.channels)
         for channel in channels { send(priority: IRCMessage(command: "JOIN", params: [channel])) }
         wake.signal()
+        await host.connectionChanged(network: settings.network, up: true)
     }
 }

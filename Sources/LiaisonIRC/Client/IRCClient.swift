@@ -171,6 +171,7 @@ public actor IRCClient {
         if let since = registeredAt, Date().timeIntervalSince(since) > 60 { backoff.reset() }
         registeredAt = nil
         await host.networkReset(settings.network)
+        await host.connectionChanged(network: settings.network, up: false)
     }
 
     /// Writes queued lines as the flood control allows; sleeps until woken or a token is due.
