@@ -9,12 +9,7 @@ public enum IRCText {
     /// except \u{01} (CTCP) and \u{02}\u{03}\u{0F}\u{11}\u{16}\u{1D}\u{1E}\u{1F}
     /// (formatting), become spaces, so the words on either side stay apart.
     public static func sanitize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            out.append(isUnsafe(scalar) ? " " : scalar)
-        }
-        return String(out)
+        spaced(text, where: isUnsafe)
     }
 
     /// A line of the bot's own message made safe for PRIVMSG: every control character,
@@ -22,10 +17,15 @@ public enum IRCText {
     /// spaces. The bot never sends CTCP or formatting in a message, so a CTCP request or a
     /// colour on the wire can only have come from somebody's text: none gets through.
     public static func plainLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        spaced(text, where: isControl)
+    }
+
+    /// `text` with every scalar that `matches` made a space.
+    private static func spaced(_ text: String, where matches: (Unicode.Scalar) -> Bool) -> String {
+        guard text.unicodeScalars.contains(where: matches) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            out.append(isControl(scalar) ? " " : scalar)
+            out.append(matches(scalar) ? " " : scalar)
         }
         return String(out)
     }
@@ -59,14 +59,25 @@ public enum IRCText {
             var end = start
             var bytes = 0
             var breakAt: Int?
+            // A line reads best when it ends a sentence, then a clause, then a word.
+            var sentenceAt: Int?
+            var clauseAt: Int?
             while end < units.count, bytes + units[end].bytes <= maxBytes {
-                if units[end].isSpace, end > start, bytes >= maxBytes / 2 { breakAt = end }
+                if units[end].isSpace, end > start {
+                    if bytes >= maxBytes / 2 { breakAt = end }
+                    let before = units[end - 1].text
+                    if bytes >= maxBytes * 2 / 5, [".", "?", "!", "…"].contains(before) { sentenceAt = end }
+                    if bytes >= maxBytes / 2, [",", ";", ":", ")"].contains(before) { clauseAt = end }
+                }
                 bytes += units[end].bytes
                 end += 1
             }
-            if end < units.count, units[end].isSpace, end > start { breakAt = end }
+            if end < units.count, units[end].isSpace, end > start {
+                breakAt = end
+                if [".", "?", "!", "…"].contains(units[end - 1].text) { sentenceAt = end }
+            }
             var cut = end
-            if end < units.count, let breakAt { cut = breakAt }
+            if end < units.count, let best = sentenceAt ?? clauseAt ?? breakAt { cut = best }
             // Trailing spaces at a word break belong to the gap, not to the chunk.
             var last = cut
             if cut < units.count {

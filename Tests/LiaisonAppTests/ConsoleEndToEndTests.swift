@@ -127,4 +127,21 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("[irc.local]: cannot read the secret file"))
     }
+
+    /// Issue "Ready for real communities", section 3: the command line as a newcomer types it.
+    @Test func theCommandLineAnswersAsANewcomerTypesIt() throws {
+        let dir = try LiaisonProcess.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let story = try LiaisonProcess.console("alice: help\n", in: dir)
+        #expect(!story.stdout.hasSuffix("\n\n") && story.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().allSatisfy { $0.hasPrefix("-> ") },
+                "stdout carries only -> lines: \(story.stdout.debugDescription)")
+        let own = try LiaisonProcess.console("liaison: help\n", in: dir)
+        #expect(own.stderr.contains("my own name") && own.stderr.contains("alice: help"), "\(own.stderr)")
+        let version = try LiaisonProcess.run(["version"], in: dir, input: "")
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true, "\(version.stdout)")
+        let missing = try LiaisonProcess.run(["check-config", "nope.conf"], in: dir, input: "")
+        #expect(missing.status == 2 && !missing.stderr.contains("--config") && missing.stderr.contains("check-config PATH"), "\(missing.stderr)")
+        let backup = try LiaisonProcess.run(["backup", "no/such/folder/copy.db"], in: dir, input: "")
+        #expect(backup.status == 1 && backup.stderr.contains("the backup") && backup.stderr.contains("does not exist"), "\(backup.stderr)")
+    }
 }

@@ -87,5 +87,15 @@ import LiaisonStore
         try h.say("alice", "block \(next)")
         let unblocked = try h.say("alice", "unblock \(next)")
         #expect(unblocked.to("alice").joined().contains("Unblocked"))
+        #expect(unblocked.to("alice").joined().contains("accept \(next)"), "the open request is offered again: \(unblocked)")
+    }
+
+    /// Issue "IRC as members live it", item 5: help lists link and unlink only where there is
+    /// another network to link to.
+    @Test func helpListsLinkOnlyWithASecondNetwork() throws {
+        let alone = try Harness()
+        #expect(!(try alone.say("alice", "help").joined().contains("link")))
+        let n = try Networks()
+        #expect(try n.say("libera:alice", "help").joined().contains("unlink"))
     }
 }

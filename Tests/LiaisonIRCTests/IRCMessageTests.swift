@@ -184,6 +184,13 @@ private func randomText(_ rng: inout SplitMix64, maxPieces: Int = 120) -> String
         #expect(IRCText.split("short", maxBytes: 10) == ["short"])
         #expect(IRCText.split("", maxBytes: 10) == [])
         #expect(IRCText.split("word          ", maxBytes: 6) == ["word"])
+        // Long messages split at a sentence end where the budget allows, then a clause end,
+        // then a space: a second line never starts with a fragment like "them directly;".
+        let intro = "Introduction #4 (rust): meet bob on IRC, who asked in #dev. Message them directly; \"thanks 4\" passes your thanks on."
+        #expect(IRCText.split(intro, maxBytes: 80) == ["Introduction #4 (rust): meet bob on IRC, who asked in #dev.",
+                                                      "Message them directly; \"thanks 4\" passes your thanks on."])
+        #expect(IRCText.split("one two three four, five six seven eight nine ten", maxBytes: 30)
+                == ["one two three four,", "five six seven eight nine ten"])
     }
 
     @Test func splitKeepsCharactersWhole() {

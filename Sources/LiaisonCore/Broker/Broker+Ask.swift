@@ -143,10 +143,11 @@ extension Broker {
     }
 
     /// SPEC §3.2: the private question to one expert.
-    func makeOffer(_ request: Request, to expert: Identity, tx: any StoreTransaction, now: Date) throws {
+    /// `again`: the expert had this offer before (they blocked, then unblocked): it is made anew.
+    func makeOffer(_ request: Request, to expert: Identity, tx: any StoreTransaction, now: Date, again: Bool = false) throws {
         let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
                           expiresAt: now.addingTimeInterval(settings.offerTTL))
-        try tx.createOffer(offer)
+        if again { try tx.saveOffer(offer) } else { try tx.createOffer(offer) }
         note(.offer)
         let requester = try tx.person(request.requester)
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)

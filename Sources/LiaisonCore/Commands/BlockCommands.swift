@@ -30,7 +30,14 @@ extension CommandCatalog {
             throw Refusal("You have no block through #\(id).")
         }
         try ctx.reply("Unblocked the requester of #\(id).")
-        // As `back` does: an open request of theirs that you match may come to you again.
+        // As `back` does: the open request comes to you again, and others of theirs that you match.
+        if request.status == .open, request.expiresAt > ctx.now, let person = try ctx.tx.person(ctx.sender),
+           try ctx.tx.offer(requestID: id, expert: ctx.sender)?.status == .declined,
+           try ctx.tx.offers(requestID: id).filter({ $0.status == .pending }).count < ctx.settings.offersPerRequest,
+           try ctx.broker.isEligible(person, for: request.requester,
+                                     requesterChannels: ctx.broker.channels(of: request.requester, tx: ctx.tx), tx: ctx.tx, now: ctx.now) {
+            try ctx.broker.makeOffer(request, to: ctx.sender, tx: ctx.tx, now: ctx.now, again: true)
+        }
         try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
     }
 

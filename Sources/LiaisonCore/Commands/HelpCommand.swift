@@ -5,7 +5,10 @@ extension CommandCatalog {
     ) { args, ctx in
         let name = args.split(separator: " ").first.map { $0.lowercased() } ?? ""
         if name.isEmpty {
-            let names = all.filter { !$0.admin && $0.name != "yes" && $0.name != "no" }.map(\.name)
+            // Linking joins identities on two networks: with one network there is nothing to link.
+            let linking = ctx.broker.networks.count > 1
+            let names = all.filter { !$0.admin && $0.name != "yes" && $0.name != "no" && (linking || !["link", "unlink"].contains($0.name)) }
+                .map(\.name)
             var text = "Commands: \(names.joined(separator: ", ")). Type \"help COMMAND\" for one of them."
             if !ctx.replyPrivately {
                 text += " Ask here with \"\(ctx.settings.prefix)ask TOPIC\" or \"who knows about TOPIC?\"; everything else works in a private message."

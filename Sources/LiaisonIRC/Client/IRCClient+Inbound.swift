@@ -142,7 +142,7 @@ extension IRCClient {
             // Cannot send to the channel (moderated, banned): these lines will not echo.
             if message.params.count >= 2 { await cannotSend(to: message.params[1]) }
         case "730", "731":
-            if message.command == "731", let targets = message.params.last, session.nick != session.desiredNick,
+            if message.command == "731", !nickRefused, let targets = message.params.last, session.nick != session.desiredNick,
                targets.split(separator: ",").contains(where: { users.fold(String($0.split(separator: "!").first ?? $0)) == users.fold(session.desiredNick) }) {
                 lastNickAttempt = Date()
                 send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
@@ -153,6 +153,21 @@ extension IRCClient {
                     let nick = String(target.split(separator: "!").first ?? target)
                     if session.supportsWHOX { send(priority: IRCMessage(command: "WHO", params: [nick, "%tuhnfa,153"])) }
                 }
+            }
+        case "400", "432", "FAIL":
+            // After registration: our own NICK back to the configured nick was refused for a
+            // reason that will not change (Ergo: "You must use your account name as your
+            // nickname"). Say once what to change, and stop asking every 30 s.
+            let isNick = message.command == "432" || message.params.contains { $0.uppercased() == "NICK" }
+            guard session.isRegistered, isNick, !nickRefused else { return }
+            nickRefused = true
+            logger.warning("\(settings.network): the server refuses the nick \(session.desiredNick) (\(message.params.last ?? message.command)); staying \(session.nick). Set nick = \(session.nick) in [irc.\(settings.network)] (servers like Ergo require the nick to be the account name)")
+        case "477":
+            // ERR_NEEDREGGEDNICK / "you need to be registered or voiced": like 404, retrying
+            // would only repeat the refusal.
+            if message.params.count >= 2 {
+                logger.warning("\(settings.network): \(message.params[1]) refuses our messages: \(message.params.last ?? "")")
+                await cannotSend(to: message.params[1])
             }
         case "ERROR":
             logger.warning("\(settings.network): server says: \(message.params.last ?? "")")
@@ -339,6 +354,13 @@ extension IRCClient {
     func registered() async {
         registeredAt = Date()
         logger.info("\(settings.network): registered as \(session.nick)")
+        if users.fold(session.nick) != users.fold(session.desiredNick) {
+            logger.warning("\(settings.network): registered as \(session.nick), not the configured nick \(session.desiredNick); people who /msg \(session.desiredNick) will not reach the bot")
+        }
+        // Clients show a bot as one where the server offers a bot mode (ISUPPORT BOT=B).
+        if let mode = session.isupport["BOT"], let letter = mode.first, letter.isLetter {
+            send(priority: IRCMessage(command: "MODE", params: [session.nick, "+\(letter)"]))
+        }
         if session.nick != session.desiredNick, session.monitorLimit != nil {
             // Told the moment the wanted nick is free again (731), to take it back.
             send(priority: IRCMessage(command: "MONITOR", params: ["+", session.desiredNick]))

@@ -22,6 +22,9 @@ public actor IRCClient {
     var lastReceived = Date()
     var pingSentAt: Date?
     var lastNickAttempt = Date.distantPast
+    /// The server refused the configured nick in a way that will not change (400, 432,
+    /// FAIL NICK: a server that requires nick = account): no more retries in this process.
+    var nickRefused = false
     var lastOutboxPoll = Date.distantPast
     var stopping = false
     /// Outbox entries written or queued on this connection: lines still to confirm.
@@ -219,7 +222,7 @@ public actor IRCClient {
                 pingSentAt = now
                 send(priority: IRCMessage(command: "PING", params: ["liaison-\(Int(now.timeIntervalSince1970))"]))
             }
-            if session.isRegistered, session.nick != session.desiredNick, now.timeIntervalSince(lastNickAttempt) > 30 {
+            if session.isRegistered, session.nick != session.desiredNick, !nickRefused, now.timeIntervalSince(lastNickAttempt) > 30 {
                 lastNickAttempt = now
                 send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
             }
