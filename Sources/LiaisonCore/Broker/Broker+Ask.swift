@@ -150,6 +150,9 @@ extension Broker {
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \"\(request.originalText)\"."
+        // Why they were asked: the topics of theirs that matched.
+        let listed = try tx.topics(of: expert).map(\.text).filter { index.relevance(query: request.topic, topic: $0) > 0 }
+        if !listed.isEmpty { text += " You listed: \(listed.prefix(3).map { Text.quote($0, limit: 60) }.joined(separator: ", "))." }
         text += " " + (try commonGround(request.requester, expert, tx: tx))
         text += " Reply \"accept \(request.id)\" to be introduced or \"decline \(request.id)\" (they won't be told); this offer lapses in \(DurationText.humanize(settings.offerTTL))."
         // Undelivered when the offer lapses, it is dropped with it (and no lapse notice follows).

@@ -36,6 +36,7 @@ extension MatchIndex {
         for variant in [words] + aliasRewrites(words).map(\.0) {
             for (i, word) in variant.enumerated() {
                 reach.exact.insert(word.stem)
+                for (related, _) in lexicon?.related(word.surface) ?? [] { reach.exact.insert(EnglishStemmer.stem(related)) }
                 if i + 1 < variant.count { reach.exact.insert(TopicAnalysis.compoundKey(word, variant[i + 1])) }
                 for form in Set([word.stem, word.surface]) where TopicAnalysis.isTypoCandidate(form) {
                     reach.typos.append((form, EditDistance.allowance(forLength: form.count)))

@@ -80,7 +80,16 @@ public final class MatchIndex {
     /// `reach(_:)` of recent queries; it depends on the aliases only.
     var reachCache: [String: QueryReach] = [:]
 
-    public init() {}
+    /// WordNet, for real words (never typos) and related words; nil: matching without them.
+    public let lexicon: Lexicon?
+    /// Per query word (folded): the related terms of this index's vocabulary that topics
+    /// carry, with their quality. Reset when the vocabulary changes.
+    var expansionCache: [String: [(term: Int32, quality: Double)]] = [:]
+    var expansionGeneration = -1
+
+    public init(lexicon: Lexicon? = Lexicon.system) {
+        self.lexicon = lexicon
+    }
 
     /// Topics indexed.
     public var count: Int { liveCount }
