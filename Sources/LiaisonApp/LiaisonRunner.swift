@@ -2,6 +2,7 @@ import Foundation
 import LiaisonCore
 import LiaisonIRC
 import LiaisonMatrix
+import LiaisonStore
 import Logging
 import ServiceLifecycle
 
@@ -33,11 +34,21 @@ public enum LiaisonRunner {
             printError("liaison: \(error)")
             return 2
         }
+        // One bot per state file: a second one would answer beside the first, deliver
+        // twice and search a stale index.
+        let lock: StateFileLock
+        do {
+            lock = try StateFileLock(statePath: config.statePath)
+        } catch {
+            printError("liaison: \(error)")
+            return 1
+        }
+        defer { withExtendedLifetime(lock) {} }
         let engine: Engine
         do {
             engine = try Engine(config: config, logger: logger)
         } catch {
-            printError("liaison: cannot open the state file \(config.statePath): \(error)")
+            printError("liaison: \(error is StoreError ? "\(error)" : "cannot open the state file \(config.statePath): \(error)")")
             return 1
         }
         if config.consoleEnabled && isatty(STDIN_FILENO) == 1 {

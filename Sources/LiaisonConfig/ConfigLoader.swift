@@ -5,10 +5,11 @@ import LiaisonCore
 /// naming the file, the line and the expected form; the first one found is thrown.
 public enum ConfigLoader {
     /// Reads and parses the file at `path` (relative paths are taken from the working directory).
-    public static func load(path: String) throws -> LiaisonConfig {
+    /// `missingHint`: what to do when there is no such file (it depends on the command).
+    public static func load(path: String, missingHint: String = "create it or pass --config PATH") throws -> LiaisonConfig {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw ConfigError(file: path, line: nil, message: "no such file; create it or pass --config PATH")
+            throw ConfigError(file: path, line: nil, message: "no such file; \(missingHint)")
         }
         guard !isFolder.boolValue else {
             throw ConfigError(file: path, line: nil, message: "is a folder; expected a config file like bot.conf")

@@ -27,7 +27,7 @@ public enum StateBackup {
         var sourceConfig = Configuration()
         sourceConfig.busyMode = .timeout(10)
         let source = try DatabaseQueue(path: statePath, configuration: sourceConfig)
-        try SQLiteStore.createPrivately(destination)
+        try SQLiteStore.createPrivately(destination, what: "the backup")
         do {
             let copy = try DatabaseQueue(path: destination)
             try source.backup(to: copy)

@@ -32,12 +32,19 @@ public final class SQLiteStore: Store {
 
     /// Creates the file with mode 0600 before SQLite does, so it is never world-readable.
     /// SQLite gives the WAL and shared-memory files the database file's mode.
-    static func createPrivately(_ path: String) throws {
+    static func createPrivately(_ path: String, what: String = "the state file") throws {
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         if fd >= 0 {
             close(fd)
         } else if errno != EEXIST {
-            throw StoreError("cannot create the state file \(path): \(String(cString: strerror(errno)))")
+            let folder = (path as NSString).deletingLastPathComponent
+            let why = errno == ENOENT ? "the folder \(folder.isEmpty ? "." : folder) does not exist" : String(cString: strerror(errno))
+            throw StoreError("cannot create \(what) \(path): \(why)")
+        }
+        // SQLite keeps a -wal and a -shm file beside the state file: its folder must be writable.
+        let folder = (path as NSString).deletingLastPathComponent
+        if what == "the state file", access(folder.isEmpty ? "." : folder, W_OK) != 0 || access(path, W_OK) != 0 {
+            throw StoreError("cannot write \(what) \(path): \(access(path, W_OK) != 0 ? "the file" : "its folder") is read-only (SQLite needs to write the file and a -wal and -shm file beside it)")
         }
     }
 

@@ -9,7 +9,7 @@ struct LiaisonCommand: AsyncParsableCommand {
         commandName: "liaison",
         abstract: "Liaison, an introduction broker for chat communities.",
         version: LiaisonVersion.string,
-        subcommands: [Run.self, CheckConfig.self, Backup.self],
+        subcommands: [Run.self, CheckConfig.self, Backup.self, Version.self],
         defaultSubcommand: Run.self
     )
 
@@ -23,6 +23,9 @@ struct LiaisonCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A subcommand's own exit code: nothing more to print (stdout carries only the
+            // bot's messages, SPEC §7).
+            if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
@@ -42,6 +45,15 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         throw ExitCode(await LiaisonRunner.run(configPath: config))
+    }
+}
+
+/// `liaison version`, as people type it beside `--version`.
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print Liaison's version.")
+
+    func run() throws {
+        print(LiaisonVersion.string)
     }
 }
 

@@ -112,8 +112,9 @@ import Testing
             channels = #networking
             """)
         defer { try? FileManager.default.removeItem(at: dir) }
+        // A secret the bot could not read fails check-config now, not at the first connection.
         let check1 = try LiaisonProcess.run(["check-config", "bot.conf"], in: dir, input: "")
-        #expect(check1.status == 0, "check-config validates without reading secrets: \(check1.stderr)")
+        #expect(check1.status == 2 && check1.stderr.contains("[irc.local]: cannot read the secret file"), "\(check1.stderr)")
         try "hunter2-secret".write(to: dir.appendingPathComponent("irc.pass"), atomically: true, encoding: .utf8)
         let check = try LiaisonProcess.run(["check-config", "bot.conf"], in: dir, input: "")
         #expect(check.status == 0, "\(check.stderr)")

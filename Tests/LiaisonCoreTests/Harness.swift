@@ -18,8 +18,9 @@ final class Harness {
 
     /// NAME says TEXT privately, or in CHANNEL; returns what the bot sent.
     @discardableResult
-    func say(_ name: String, _ text: String, in channel: String? = nil) throws -> [String] {
-        let message = IncomingMessage(sender: .console(name), displayName: name,
+    func say(_ name: String, _ text: String, in channel: String? = nil, network: String = "console") throws -> [String] {
+        let sender = network == "console" ? Identity.console(name) : Identity(network: network, id: name)
+        let message = IncomingMessage(sender: sender, displayName: name,
                                       place: channel.map { .channel($0) } ?? .direct, text: text, botNick: "liaison")
         broker.handle(message, now: now)
         return try drain()
@@ -34,7 +35,7 @@ final class Harness {
     }
 
     func drain() throws -> [String] {
-        let entries = try store.pendingOutbox(network: "console", limit: 10_000)
+        let entries = try store.pendingOutbox(network: "console", limit: 10_000) + store.pendingOutbox(network: "libera", limit: 10_000)
         try store.markSent(entries.map(\.id))
         return entries.filter { $0.kind == .message }.map { entry in
             switch entry.target {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LiaisonIRC
 
@@ -29,5 +30,16 @@ import Testing
         u.joined("alice", "#ops")
         u.botLeft("#DEV")
         #expect(u.user("alice")?.channels == ["#ops"])
+    }
+
+    /// Nicks that only ever wrote privately are never seen to quit: the table stays bounded
+    /// however many write, and people in shared channels are kept.
+    @Test func nicksSeenOnlyInPrivateDoNotGrowTheTableWithoutBound() {
+        var users = IRCUsers()
+        users.joined("alice", "#chan")
+        for i in 0..<50_000 { users.see("stranger\(i)", user: "u", host: "h", confirmedAt: Date(timeIntervalSince1970: Double(i))) }
+        #expect(users.users.count <= IRCUsers.strangerLimit * 2 + 1)
+        #expect(users.user("alice")?.channels.isEmpty == false, "a channel member is never forgotten")
+        #expect(users.user("stranger49999") != nil, "the most recent are kept")
     }
 }

@@ -118,7 +118,7 @@ def test_a_matrix_display_name_never_becomes_an_irc_line_ctcp_or_formatting(serv
     mallory = user(synapse, unique("mal"))
     mallory.set_display_name("Mal\n\x01DCC SEND evil.exe 2130706433 6667 1\x01\r\nPRIVMSG #ops :\x02\x0304owned")
     m_room = dm(mallory, bot_mx)
-    mallory.send_text(m_room, "ask falconry\n\x01DCC CHAT chat 2130706433 6668\x01 \x0304red")
+    mallory.send_text(m_room, "ask \x02falconry\x0f\x01")
     offer = e_irc.wait_text(bot_name, "Introduction offer")
     n = int(re.search(r"#(\d+)", offer).group(1))
     e_irc.say(bot_name, f"accept {n}")

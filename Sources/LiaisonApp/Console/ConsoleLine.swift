@@ -6,6 +6,9 @@ public enum ConsoleLine: Equatable, Sendable {
     case message(name: String, channel: String?, text: String)
     /// Does not fit the grammar: one sentence on stderr, nothing changes.
     case invalid
+    /// `BOTNAME: ...`: someone typed as the bot (as the README's `liaison: ask` reads); the
+    /// sentence says what to type instead. Nothing changes.
+    case botsOwnName
 
     public static let maxBytes = 4000
 
@@ -34,7 +37,8 @@ public enum ConsoleLine: Equatable, Sendable {
         default:
             return .invalid
         }
-        guard isName(name), name.lowercased() != botName.lowercased() else { return .invalid }
+        guard isName(name) else { return .invalid }
+        guard name.lowercased() != botName.lowercased() else { return .botsOwnName }
         return .message(name: String(name), channel: channel, text: String(text))
     }
 

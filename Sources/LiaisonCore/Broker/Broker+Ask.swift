@@ -149,11 +149,12 @@ extension Broker {
         let requester = try tx.person(request.requester)
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
-        var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \"\(request.originalText)\"."
+        var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \(Text.quotedEnd(request.originalText))"
         // Why they were asked: the topics of theirs that matched.
         let listed = try tx.topics(of: expert).map(\.text).filter { index.relevance(query: request.topic, topic: $0) > 0 }
         if !listed.isEmpty { text += " You listed: \(listed.prefix(3).map { Text.quote($0, limit: 60) }.joined(separator: ", "))." }
-        text += " " + (try commonGround(request.requester, expert, tx: tx))
+        let ground = try commonGround(request.requester, expert, tx: tx)
+        if !ground.isEmpty { text += " " + ground }
         text += " Reply \"accept \(request.id)\" to be introduced or \"decline \(request.id)\" (they won't be told); this offer lapses in \(DurationText.humanize(settings.offerTTL))."
         // Undelivered when the offer lapses, it is dropped with it (and no lapse notice follows).
         try tx.enqueue(OutboxDraft(to: .person(expert), text: text, about: [request.requester],
@@ -191,6 +192,7 @@ extension Broker {
         if aSide.contains(b) { parts.append("you were introduced to each other before") }
         let mutual = aSide.intersection(try counterparts(b)).subtracting([a, b]).count
         if mutual > 0 { parts.append("you have \(Text.plural(mutual, "earlier introduction")) in common") }
-        return parts.isEmpty ? "Common ground: none known yet." : "Common ground: \(Text.list(parts))."
+        // Nothing known in common is said by saying nothing.
+        return parts.isEmpty ? "" : "Common ground: \(Text.list(parts))."
     }
 }

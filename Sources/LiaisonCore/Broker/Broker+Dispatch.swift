@@ -93,10 +93,18 @@ extension Broker {
         let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
         guard let command = CommandCatalog.find(name) else {
             if let topic = RequestDetector.detect(trimmed, addressed: true) {
-                let ask = message.place == .direct ? "ask" : "\(settings.prefix)ask"
-                throw Refusal("To ask for an introduction, type \"\(ask) \(Text.quote(topic, limit: 80))\".")
+                // A question to the bot is the `ask` it means, privately as in a channel.
+                if message.place == .direct {
+                    try ask(topic: topic, original: trimmed, ctx: ctx, natural: false)
+                    return
+                }
+                throw Refusal("To ask for an introduction, type \"\(settings.prefix)ask \(Text.quote(topic, limit: 80))\".")
             }
             let hint = message.place == .direct ? "help" : "\(settings.prefix)help"
+            if Self.greetings.contains(trimmed.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))) {
+                try ctx.reply("Hello! I introduce people who ask about something to members who know about it, when both agree. Type \"\(hint)\" to see what I can do.")
+                return
+            }
             throw Refusal("I don't know the command \"\(String(name.prefix(40)))\"; type \"\(hint)\" for the list.")
         }
         if !command.answeredInChannel { ctx.replyPrivately = true }
@@ -112,11 +120,15 @@ extension Broker {
         try command.run(args, ctx)
     }
 
+    static let greetings: Set<String> = ["hello", "hi", "hey", "hiya", "howdy", "yo", "hello there", "hi there", "hey there",
+                                         "good morning", "good afternoon", "good evening", "greetings"]
+
     /// Abuse (issue 6): one person's flood of commands must not cost the others their turn,
     /// nor grow the outbox without bound. Past `commands_per_minute`, the first extra
     /// command gets one sentence and the rest are dropped unread until the minute is over.
     func withinCommandBudget(_ sender: Identity, now: Date) throws -> Bool {
-        guard settings.commandsPerMinute > 0 else { return true }
+        // The console is local and trusted (SPEC §6): a script piped into it runs whole.
+        guard settings.commandsPerMinute > 0, sender.network != NetworkName.console else { return true }
         if commandBudget.count > 10_000 { commandBudget = commandBudget.filter { now.timeIntervalSince($0.value.start) < 60 } }
         var budget = commandBudget[sender] ?? (now, 0, false)
         if now.timeIntervalSince(budget.start) >= 60 { budget = (now, 0, false) }

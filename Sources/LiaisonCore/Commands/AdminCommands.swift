@@ -19,7 +19,9 @@ enum AdminCommands {
 
     static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
         try ctx.tx.appendAudit(actor: ctx.sender, action: action, subject: subject, at: ctx.now)
-        ctx.broker.log("info: admin \(ctx.sender): \(action)")
+        // The stored action keeps "{subject}" so that a forget of the subject can blank it;
+        // the log line names them.
+        ctx.broker.log("info: admin \(ctx.sender): \(action.replacingOccurrences(of: "{subject}", with: subject?.raw ?? "-"))")
     }
 
     static func stats(_ args: String, _ ctx: CommandContext) throws {
@@ -78,6 +80,7 @@ enum AdminCommands {
         guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
         try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.sender, createdAt: ctx.now))
+        ctx.broker.topicsListing = nil   // a banned member's topics no longer count
         // A ban ends what the member had under way, whichever of their identities it names:
         // their open requests and offers to them.
         let member = try ctx.tx.member(of: id) ?? id
@@ -96,6 +99,7 @@ enum AdminCommands {
     static func unban(_ args: String, _ ctx: CommandContext) throws {
         let id = try identity(args, usage: "admin unban IDENTITY", ctx)
         guard try ctx.tx.unban(id) else { throw Refusal("\(id.raw) is not banned.") }
+        ctx.broker.topicsListing = nil
         try record(ctx, "unban {subject}", subject: id)
         try ctx.reply("Unbanned \(id.raw).")
     }

@@ -77,15 +77,16 @@ extension Broker {
         let requesterName = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let expertName = handle(expertPerson?.displayName ?? expert.id, network: expert.network, id: expert.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
-        var toRequester = "Introduction #\(request.id) (\(request.topic)): meet \(expertName), who knows about it and said yes. You asked \(place): \"\(request.originalText)\". \(ground)"
-        if let note = expertPerson?.note { toRequester += " Their note: \"\(note)\"." }
+        let also = ground.isEmpty ? "" : " " + ground
+        var toRequester = "Introduction #\(request.id) (\(request.topic)): meet \(expertName), who knows about it and said yes. You asked \(place): \(Text.quotedEnd(request.originalText))\(also)"
+        if let note = expertPerson?.note { toRequester += " Their note: \(Text.quotedEnd(note))" }
         if request.requester.network == expert.network {
             toRequester += " Message them directly; \"thanks \(request.id)\" passes your thanks on."
         } else {
             toRequester += " You are on different networks: \(howToReach(expertPerson?.displayName ?? expert.id, expert)). \"thanks \(request.id)\" passes your thanks on."
         }
-        var toExpert = "Introduction #\(request.id) (\(request.topic)): meet \(requesterName), who asked \(place): \"\(request.originalText)\". \(ground)"
-        if let note = expertPerson?.note { toExpert += " Your note was passed on: \"\(note)\"." }
+        var toExpert = "Introduction #\(request.id) (\(request.topic)): meet \(requesterName), who asked \(place): \(Text.quotedEnd(request.originalText))\(also)"
+        if let note = expertPerson?.note { toExpert += " Your note was passed on: \(Text.quotedEnd(note))" }
         if request.requester.network == expert.network {
             toExpert += " They'll message you, or you can message them directly. Thank you for helping!"
         } else {
@@ -93,8 +94,8 @@ extension Broker {
         }
         if request.requester.network == expert.network, roomNetworks.contains(expert.network) {
             // A room of their own with both, the introduction posted there, and a note in each DM.
-            var inRoom = "Introduction #\(request.id) (\(request.topic)): \(requesterName), meet \(expertName), who knows about it and said yes. \(requesterName) asked \(place): \"\(request.originalText)\". \(ground)"
-            if let note = expertPerson?.note { inRoom += " \(expertPerson?.displayName ?? "Their") note: \"\(note)\"." }
+            var inRoom = "Introduction #\(request.id) (\(request.topic)): \(requesterName), meet \(expertName), who knows about it and said yes. \(requesterName) asked \(place): \(Text.quotedEnd(request.originalText))\(also)"
+            if let note = expertPerson?.note { inRoom += " \(expertPerson?.displayName ?? "Their") note: \(Text.quotedEnd(note))" }
             inRoom += " This room is yours; \"thanks \(request.id)\" (to me, privately) passes thanks on."
             try tx.enqueueIntroduction(request.requester, expert, text: inRoom, at: now)
             try tx.enqueue(.message, to: .person(expert), text: "Introduction #\(request.id): I've invited you and \(requesterName) to a new room to talk about \(request.topic). Thank you for helping!", about: [request.requester], at: now)

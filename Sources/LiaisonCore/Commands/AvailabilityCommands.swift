@@ -12,12 +12,16 @@ extension CommandCatalog {
             try ctx.reply("Offers paused until you say \"back\"." + notMember(me))
             return
         }
-        guard let seconds = DurationText.parse(arg), seconds > 0 else {
+        guard let seconds = DurationText.parse(arg) ?? years(arg), seconds > 0 else {
             throw Refusal("\"\(Text.quote(arg, limit: 20))\" is not a duration; use a number and a unit, like 90m, 12h, 3d or 2w.")
+        }
+        // One bound, whatever the unit: a year (longer is "away" with no duration).
+        guard seconds <= maxAway else {
+            throw Refusal("That is longer than a year; say \"away\" with no duration to pause offers until you say \"back\".")
         }
         me.awayUntil = ctx.now.addingTimeInterval(seconds)
         try ctx.tx.savePerson(me)
-        try ctx.reply("Offers paused for \(DurationText.humanize(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner." + notMember(me))
+        try ctx.reply("Offers paused for \(DurationText.exact(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner." + notMember(me))
     }
 
     static let back = ChatCommand("back", usage: "back", summary: "resume offers after away") { _, ctx in
@@ -33,8 +37,8 @@ extension CommandCatalog {
     }
 
     static let prefs = ChatCommand(
-        "prefs", usage: "prefs | prefs asks-from anyone|channels|nobody | prefs max-offers N | prefs note TEXT",
-        summary: "show or change who may be offered to you, your weekly limit and the note added to your introductions"
+        "prefs", usage: "prefs; prefs asks-from anyone|channels|nobody; prefs max-offers N; prefs note [TEXT|clear]",
+        summary: "show or change who may ask you for an introduction, your weekly limit and the note added to your introductions"
     ) { args, ctx in
         let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
         var me = try ctx.me()
@@ -49,9 +53,9 @@ extension CommandCatalog {
             me.asksFrom = choice
             try ctx.tx.savePerson(me)
             let meaning: String = switch choice {
-            case .anyone: "anyone may be offered to you"
-            case .channels: "only people who share a channel with you may be offered to you"
-            case .nobody: "nobody will be offered to you"
+            case .anyone: "anyone may ask to be introduced to you"
+            case .channels: "only people who share a channel with you may ask to be introduced to you"
+            case .nobody: "nobody may ask to be introduced to you (no offers come)"
             }
             try ctx.reply("Saved: \(meaning).")
         case "max-offers":
@@ -64,15 +68,36 @@ extension CommandCatalog {
             try ctx.reply("Saved: at most \(Text.plural(n, "offer")) a week.")
         case "note":
             let note = parts.count > 1 ? Text.quote(ChatText.plain(parts[1]), limit: 10_000) : ""
+            // Bare `prefs note` shows the note; removing it takes the explicit word.
+            guard !note.isEmpty else {
+                try ctx.reply(me.note.map { "Your note: \"\($0)\". \"prefs note clear\" removes it." }
+                              ?? "You have no note. \"prefs note TEXT\" adds one to your introductions.")
+                return
+            }
             guard note.count <= 200 else {
                 throw Refusal("A note can be at most 200 characters; yours is \(note.count).")
             }
-            me.note = note.isEmpty || note.lowercased() == "none" ? nil : note
+            if note.lowercased() == "clear" {
+                guard me.note != nil else { throw Refusal("You have no note to clear.") }
+                me.note = nil
+            } else {
+                me.note = note
+            }
             try ctx.tx.savePerson(me)
             try ctx.reply(me.note == nil ? "Note removed." : "Saved: your introductions will add \"\(note)\".")
         default:
-            throw Refusal("Usage: prefs, prefs asks-from anyone|channels|nobody, prefs max-offers N or prefs note TEXT.")
+            throw Refusal("Usage: prefs; prefs asks-from anyone|channels|nobody; prefs max-offers N; prefs note [TEXT|clear].")
         }
+    }
+
+    /// The longest `away DURATION`; longer is `away` alone.
+    static let maxAway: TimeInterval = 365 * 86_400
+
+    /// `2y`, so that any number of years meets the same bound as weeks do.
+    static func years(_ text: String) -> TimeInterval? {
+        let t = text.lowercased()
+        guard t.hasSuffix("y"), let n = Int(t.dropLast()), n >= 0, t.dropLast().allSatisfy(\.isASCII) else { return nil }
+        return TimeInterval(min(n, 1_000)) * 365 * 86_400
     }
 
     static func notMember(_ me: Person) -> String {

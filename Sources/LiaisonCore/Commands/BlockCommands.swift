@@ -30,12 +30,15 @@ extension CommandCatalog {
             throw Refusal("You have no block through #\(id).")
         }
         try ctx.reply("Unblocked the requester of #\(id).")
+        // As `back` does: an open request of theirs that you match may come to you again.
+        try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
     }
 
     static let thanks = ChatCommand(
-        "thanks", aliases: ["thank"], usage: "thanks ID", summary: "thank the expert(s) you were introduced to on request ID"
+        "thanks", aliases: ["thank"], usage: "thanks [ID]", summary: "thank the expert(s) you were introduced to on request ID"
     ) { args, ctx in
-        let id = try ctx.requestID(args, usage: "thanks ID")
+        let id = args.trimmingCharacters(in: .whitespaces).isEmpty ? try onlyIntroductionToThank(ctx)
+            : try ctx.requestID(args, usage: "thanks ID")
         guard let request = try ctx.tx.request(id), request.requester == ctx.sender else {
             throw Refusal("You have no request #\(id) with an introduction to thank for.")
         }
@@ -57,5 +60,21 @@ extension CommandCatalog {
             try ctx.tell(intro.expert, "\(ctx.message.displayName) thanks you for the introduction on #\(id) (\(request.topic)). You made a difference!")
         }
         try ctx.reply("Thanks passed on to \(Text.list(names)).")
+    }
+}
+
+extension CommandCatalog {
+    /// Bare `thanks`, like bare `yes`: the one request whose introduction is not thanked yet.
+    static func onlyIntroductionToThank(_ ctx: CommandContext) throws -> Int64 {
+        var open: [Int64] = []
+        for request in try ctx.tx.requests(of: ctx.sender, status: nil) {
+            if try ctx.tx.introductions(requestID: request.id).contains(where: { $0.thankedAt == nil }) { open.append(request.id) }
+        }
+        switch open.count {
+        case 0: throw Refusal("You have no introduction waiting for thanks.")
+        case 1: return open[0]
+        default:
+            throw Refusal("\(open.count) introductions can be thanked (\(Text.list(open.map { "#\($0)" }))); say which with \"thanks ID\".")
+        }
     }
 }

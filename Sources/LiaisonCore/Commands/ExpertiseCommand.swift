@@ -26,16 +26,17 @@ extension CommandCatalog {
     static let know = ChatCommand(
         "know", usage: "know TOPIC[, TOPIC ...]", summary: "add topics you know about (same as expertise add)"
     ) { args, ctx in
-        try addTopics(args, ctx)
+        try addTopics(args, ctx, usage: "know TOPIC1, TOPIC2 (for example: know tax law, rust)")
     }
 
     static let maxTopicsPerMember = 50
 
-    static func addTopics(_ args: String, _ ctx: CommandContext) throws {
+    static func addTopics(_ args: String, _ ctx: CommandContext,
+                          usage: String = "expertise add TOPIC1, TOPIC2 (for example: expertise add tax law, rust)") throws {
         try ctx.requireVerified()
         try ctx.requireNotBanned()
         let items = args.split(separator: ",").map { ChatText.plain(String($0)) }.filter { !$0.isEmpty }
-        guard !items.isEmpty else { throw Refusal("Usage: expertise add TOPIC1, TOPIC2 (for example: expertise add tax law, rust).") }
+        guard !items.isEmpty else { throw Refusal("Usage: \(usage).") }
         // Refused before anything is analysed: a line of thousands of items costs nothing.
         guard items.count <= maxTopicsPerMember else {
             throw Refusal("You can list at most \(maxTopicsPerMember) topics; that line names \(items.count).")

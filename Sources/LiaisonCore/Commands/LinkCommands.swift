@@ -16,8 +16,13 @@ extension CommandCatalog {
         }
         if ctx.broker.networks.contains(word.lowercased()) {
             try ctx.broker.issueLinkCode(for: word.lowercased(), ctx)
-        } else {
+        } else if Broker.looksLikeLinkCode(word) {
             try ctx.broker.redeemLinkCode(word, ctx)
+        } else {
+            let others = ctx.broker.networks.filter { $0 != ctx.message.network }
+            throw Refusal("I don't run a network called \"\(Text.quote(word, limit: 30))\"; "
+                          + (others.isEmpty ? "I run only \(ctx.message.network), so there is nothing to link."
+                                            : "mine: \(others.joined(separator: ", ")).") + " A link code has 8 letters and digits.")
         }
     }
 
@@ -36,6 +41,12 @@ extension Broker {
     /// Codes a person may try per ten minutes before `link CODE` stops listening to them.
     static let linkAttemptsPer10Minutes = 5
     static let linkCodeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    /// Eight letters and digits (any case): what `link CODE` takes.
+    static func looksLikeLinkCode(_ word: String) -> Bool {
+        let upper = Array(word.uppercased())
+        return upper.count == 8 && upper.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
 
     /// Only identities that cannot be spoofed may link: not a nick on an `identity = nick`
     /// network, not a nick without its account.

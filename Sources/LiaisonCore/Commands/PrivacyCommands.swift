@@ -3,14 +3,66 @@ import Foundation
 extension CommandCatalog {
     static let mydata = ChatCommand("mydata", usage: "mydata", summary: "everything stored about you") { _, ctx in
         // A linked member is every identity of theirs.
+        let identities = [ctx.sender] + (try ctx.tx.linkedIdentities(of: ctx.sender))
         var rows: [(table: String, row: String)] = []
-        for id in [ctx.sender] + (try ctx.tx.linkedIdentities(of: ctx.sender)) { rows += try ctx.tx.dataReferring(to: id) }
+        for id in identities { rows += try ctx.tx.dataReferring(to: id) }
         guard !rows.isEmpty else {
             try ctx.reply("I store nothing about you.")
             return
         }
-        let lines = rows.map { "\($0.table): \($0.row)" }
-        try ctx.reply("Everything stored about \(ctx.sender.raw) (\(Text.plural(rows.count, "row"))):\n" + lines.joined(separator: "\n"))
+        try ctx.reply(try describeData(identities, rows: rows, ctx))
+    }
+
+    /// What is stored about a person, grouped as they would recognise it, with dates and
+    /// without internal columns; every stored row is counted in one of the groups.
+    static func describeData(_ identities: [Identity], rows: [(table: String, row: String)], _ ctx: CommandContext) throws -> String {
+        let tx = ctx.tx
+        let me = ctx.sender
+        var lines = ["Everything I store about you (\(Text.plural(rows.count, "record"))):"]
+        lines.append("Identities: \(identities.map(\.raw).joined(separator: ", ")).")
+        if let person = try tx.person(me) {
+            let status = person.optedIn == true ? "opted in" : person.optedIn == false ? "opted out" : "not opted in"
+            var about = ["name \(person.displayName)", status, "asks-from \(person.asksFrom.rawValue)", "first seen \(Text.date(person.firstSeen))"]
+            if let limit = person.maxOffersPerWeek { about.append("at most \(Text.plural(limit, "offer")) a week") }
+            if let until = person.awayUntil { about.append(until >= .distantFuture ? "away until you say back" : "away until \(Text.date(until))") }
+            if let note = person.note { about.append("note \"\(note)\"") }
+            lines.append("You: \(about.joined(separator: ", ")).")
+        }
+        let topics = try tx.topics(of: me).map(\.text)
+        if !topics.isEmpty { lines.append("Topics: \(topics.joined(separator: ", ")).") }
+        var channels = Set<String>()
+        for id in identities { channels.formUnion(try tx.channels(of: id)) }
+        if !channels.isEmpty { lines.append("Channels I saw you in: \(channels.sorted().joined(separator: ", ")).") }
+        let requests = try tx.requests(of: me, status: nil)
+        if !requests.isEmpty {
+            lines.append("Your requests: " + requests.map { "#\($0.id) \($0.topic) (\($0.status.rawValue), asked \(Text.date($0.createdAt)))" }.joined(separator: "; ") + ".")
+        }
+        let offers = try tx.offers(expert: me, status: nil)
+        if !offers.isEmpty {
+            lines.append("Offers made to you: " + offers.map { "#\($0.requestID) (\($0.status.rawValue), \(Text.date($0.createdAt)))" }.joined(separator: "; ") + ".")
+        }
+        let intros = try tx.introductions(involving: me)
+        if !intros.isEmpty {
+            var parts: [String] = []
+            for intro in intros {
+                let other = intro.requester == me ? intro.expert : intro.requester
+                let name = try tx.person(other)?.displayName ?? other.id
+                parts.append("#\(intro.requestID) \(intro.topic) with \(name) (\(Text.date(intro.createdAt))\(intro.thankedAt == nil ? "" : ", thanked"))")
+            }
+            lines.append("Introductions: \(parts.joined(separator: "; ")).")
+        }
+        // The rest, counted by what it is for.
+        let shown: Set<String> = ["person", "topic", "channel_member", "request", "offer", "introduction"]
+        let labels = ["outbox": "messages waiting to be delivered to you or naming you", "outbox_about": "of them naming you",
+                      "block": "people you blocked (kept only as digests)", "ban": "bans", "audit": "admin log entries",
+                      "link": "links between your identities", "link_code": "link codes waiting", "network_state": "chat-network records (your direct room)"]
+        var others: [String: Int] = [:]
+        for row in rows where !shown.contains(row.table) { others[row.table, default: 0] += 1 }
+        if !others.isEmpty {
+            lines.append("Also: " + others.sorted { $0.key < $1.key }.map { "\($0.value) \(labels[$0.key] ?? $0.key)" }.joined(separator: ", ") + ".")
+        }
+        lines.append("\"forget\" deletes all of it.")
+        return lines.joined(separator: "\n")
     }
 
     static let forgetWindow: TimeInterval = 600
@@ -21,6 +73,15 @@ extension CommandCatalog {
         let arg = args.trimmingCharacters(in: .whitespaces).lowercased()
         switch arg {
         case "":
+            // Refused at the first step, not after walking them through it.
+            if try ctx.tx.isBanned(ctx.sender) {
+                throw Refusal("A banned identity can't use forget; ask an admin.")
+            }
+            let stored = try [ctx.sender] + ctx.tx.linkedIdentities(of: ctx.sender)
+            guard try stored.contains(where: { try !ctx.tx.dataReferring(to: $0).isEmpty }) else {
+                try ctx.reply("I store nothing about you, so there is nothing to forget.")
+                return
+            }
             ctx.broker.forgetRequested[ctx.sender] = ctx.now
             try ctx.reply("This deletes your topics, preferences, requests, offers and introductions (they stay only as anonymous counts). Type \"forget confirm\" within 10 minutes to go ahead.")
         case "confirm":

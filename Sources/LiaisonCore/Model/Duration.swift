@@ -30,6 +30,17 @@ public enum DurationText {
         return "\(s)s"
     }
 
+    /// The exact human form: 5400 -> "1 hour and 30 minutes", 172800 -> "2 days".
+    public static func exact(_ seconds: TimeInterval) -> String {
+        var s = max(0, Int(seconds.rounded()))
+        var parts: [String] = []
+        for (name, size) in [("week", 604_800), ("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1)] where s >= size {
+            parts.append(Text.plural(s / size, name))
+            s %= size
+        }
+        return parts.isEmpty ? "0 seconds" : Text.list(parts)
+    }
+
     /// A rough human form for messages: "3 days", "5 minutes".
     public static func humanize(_ seconds: TimeInterval) -> String {
         let s = max(0, Int(seconds.rounded()))

@@ -21,6 +21,13 @@ public enum Text {
         return String(collapsed.prefix(limit - 1)) + "…"
     }
 
+    /// A quotation that ends a sentence: `"who knows?"` stays, `"tax law"` gets its full
+    /// stop after the closing quote, so no sentence ends in `?".`.
+    public static func quotedEnd(_ text: String) -> String {
+        guard let last = text.last else { return "\"\"." }
+        return "\"\(text)\"" + (".?!…".contains(last) ? "" : ".")
+    }
+
     public static func plural(_ n: Int, _ word: String, _ plural: String? = nil) -> String {
         "\(n) \(n == 1 ? word : (plural ?? word + "s"))"
     }

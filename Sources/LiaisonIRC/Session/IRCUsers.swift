@@ -56,6 +56,19 @@ public struct IRCUsers: Sendable {
         if case .some(let value) = account { u.account = value }
         if let confirmedAt { u.confirmed = confirmedAt }
         users[key] = u
+        if users.count > Self.strangerLimit * 2 { forgetStrangers() }
+    }
+
+    /// People seen only in private messages are never seen to quit, so without a bound the
+    /// table would grow with every nick that ever wrote to the bot. Past the limit, those in
+    /// no shared channel are forgotten, least recently confirmed first; the next line from
+    /// one of them (or a WHO) finds them again.
+    public static let strangerLimit = 10_000
+
+    mutating func forgetStrangers() {
+        let strangers = users.filter { $0.value.channels.isEmpty }
+            .sorted { ($0.value.confirmed ?? .distantPast) < ($1.value.confirmed ?? .distantPast) }
+        for (key, _) in strangers.prefix(max(0, users.count - Self.strangerLimit)) { users[key] = nil }
     }
 
     public mutating func botJoined(_ channel: String) {
