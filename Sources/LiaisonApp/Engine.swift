@@ -27,7 +27,15 @@ actor Engine {
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
-        broker = try Broker(settings: config.broker, store: store, networks: networks)
+        Lexicon.loadInBackground { [logger] outcome in
+            switch outcome {
+            case .loaded(let lemmas, let seconds):
+                logger.info("WordNet loaded (\(lemmas) words, \(String(format: "%.1f", seconds)) s): matching now expands related words")
+            case .missing(let directory):
+                logger.warning("WordNet not found in \(directory): matching works without related words (install wordnet-base or set LIAISON_WORDNET)")
+            }
+        }
+        broker = try Broker(settings: config.broker, store: store, networks: networks, lexicon: .systemWhenLoaded)
         broker.roomNetworks = Set(config.matrix.map(\.name))
         broker.nickIdentityNetworks = Set(config.irc.filter { $0.identity == .nick }.map(\.name))
         for irc in config.irc {

@@ -7,6 +7,9 @@ import LiaisonTestSupport
 /// generate_chat_eval.py before any tuning). The floors are asserted on the held-out part;
 /// every tier of both splits is printed, and the dev failures, never the held-out ones.
 @Suite struct ChatQualityTests {
+    /// Detection reads WordNet only once it is loaded (the bot loads it in the background); wait for it here.
+    init() { _ = Lexicon.system }
+
     static let dataDirectory = QualityTests.dataDirectory.appendingPathComponent("chat")
 
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {

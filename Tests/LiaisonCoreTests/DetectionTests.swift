@@ -24,6 +24,9 @@ import Testing
 }
 
 @Suite struct RequestDetectorTests {
+    /// Detection reads WordNet only once it is loaded (the bot loads it in the background); wait for it here.
+    init() { _ = Lexicon.system }
+
     private func detect(_ line: String, addressed: Bool = false) -> String? {
         RequestDetector.detect(line, addressed: addressed)
     }
@@ -170,6 +173,9 @@ import Testing
 
 /// Issue 12: the other ways people ask for a person, and the chatter that stays quiet.
 @Suite struct ChatFormsDetectionTests {
+    /// Detection reads WordNet only once it is loaded (the bot loads it in the background); wait for it here.
+    init() { _ = Lexicon.system }
+
     @Test(arguments: [
         ("who knows how to configure nginx?", "configure nginx"),
         ("anyone know a good pizza place?", "pizza place"),

@@ -10,6 +10,9 @@ import LiaisonTestSupport
 /// shows. Individual failures are printed for the dev split only: the holdout is never looked
 /// at while tuning.
 @Suite struct QualityTests {
+    /// Detection reads WordNet only once it is loaded (the bot loads it in the background); wait for it here.
+    init() { _ = Lexicon.system }
+
     typealias Directory = EvaluationData.Directory
     typealias Query = EvaluationData.Query
     typealias Line = EvaluationData.Line

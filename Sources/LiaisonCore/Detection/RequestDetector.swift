@@ -183,7 +183,7 @@ public enum RequestDetector {
 
     /// A plural naming people by what they do: "beekeepers", "nurses", "electricians".
     static func isPeople(_ plural: String) -> Bool {
-        if let lexicon = Lexicon.system { return lexicon.isPerson(plural) }
+        if let lexicon = Lexicon.loaded { return lexicon.isPerson(plural) }
         return ["ers", "ors", "ists", "ians", "ants"].contains { plural.hasSuffix($0) }
     }
 

@@ -33,12 +33,20 @@ public final class Lexicon: @unchecked Sendable {
     /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
     var exceptions: [String: String] = [:]
 
-    /// The lexicon at `LIAISON_WORDNET` or /usr/share/wordnet, read once; nil when WordNet is
-    /// not installed (matching then works without expansion; the first user logs it).
+    /// The lexicon at `LIAISON_WORDNET` or /usr/share/wordnet, read once, waiting for the
+    /// read (tests and tools); nil when WordNet is not installed. The bot does not wait:
+    /// see `loadInBackground` and `loaded`.
     public static let system: Lexicon? = {
-        let dir = ProcessInfo.processInfo.environment["LIAISON_WORDNET"] ?? "/usr/share/wordnet"
-        return Lexicon(directory: URL(fileURLWithPath: dir))
+        let start = Date()
+        let lexicon = Lexicon(directory: URL(fileURLWithPath: systemDirectory))
+        LexiconLoad.shared.finish(lexicon, seconds: Date().timeIntervalSince(start))
+        return lexicon
     }()
+
+    /// Where the system lexicon is read from.
+    public static var systemDirectory: String {
+        ProcessInfo.processInfo.environment["LIAISON_WORDNET"] ?? "/usr/share/wordnet"
+    }
 
     /// Reads WordNet's index.* and data.* files; nil when they are missing or unreadable.
     public init?(directory: URL) {

@@ -30,6 +30,8 @@ extension MatchIndex {
     }
 
     func reach(_ query: String) -> QueryReach {
+        // Read first: the lexicon arriving (read in the background) empties the cache.
+        let lexicon = self.lexicon
         if let known = reachCache[query] { return known }
         let words = TopicText.words(query)
         var reach = QueryReach()
