@@ -205,14 +205,19 @@ extension MatchIndex {
         guard n > 0 else { return 0 }
         var quality = [Double](repeating: 0, count: variant.words.count)
         var covered = [Bool](repeating: false, count: n)
+        // Whether some request word met the topic as itself (a form, compound or typo of it),
+        // not only through WordNet.
+        var direct = false
         let base = topic.stems.startIndex
         for (i, query) in variant.words.enumerated() {
             if let j = topic.stems.firstIndex(of: query.stem) {
                 quality[i] = topic.surfaces.contains(query.surface) ? 1 : Self.stemQuality
                 covered[j - base] = true
+                direct = true
             } else if let k = topic.compoundKeys.firstIndex(of: query.stem) {
                 // "cybersecurity" asked, "cyber security" listed
                 quality[i] = Self.compoundQuality
+                direct = true
                 let first = Int(topic.compoundFirst[k])
                 if first + 1 < n {
                     covered[first] = true
@@ -229,6 +234,7 @@ extension MatchIndex {
                     guard let edits = [asStem, asTyped].compactMap({ $0 }).min() else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true
+                    direct = true
                 }
             }
         }
@@ -238,14 +244,17 @@ extension MatchIndex {
             quality[compound.first] = max(quality[compound.first], Self.compoundQuality)
             quality[compound.first + 1] = max(quality[compound.first + 1], Self.compoundQuality)
             covered[j - base] = true
+            direct = true
         }
         // A word of the request left unmatched while the topic has a word of its own left
         // over: "cat behavior" is not "puppy behaviour", "criminal law" not "employment law".
         // An unmatched verb ("configure nginx") only says what to do.
-        if covered.contains(false),
-           variant.words.indices.contains(where: { quality[$0] == 0 && !variant.words[$0].onlyVerb }) {
-            return 0
-        }
+        let leftOver = variant.words.indices.contains(where: { quality[$0] == 0 && !variant.words[$0].onlyVerb })
+        if leftOver, covered.contains(false) { return 0 }
+        // Nor when a single related word carries a request that keeps a word of its own:
+        // "cat care" is not "nursing", "goat farming" not "gardening" (two related words
+        // still may: "fix a bike chain" is "bicycle repair").
+        if leftOver, !direct, quality.filter({ $0 > 0 }).count < 2 { return 0 }
         var total = 0.0, matched = 0.0, gained = 0.0
         for (i, query) in variant.words.enumerated() {
             total += query.weight
