@@ -73,7 +73,7 @@ let package = Package(
         ]),
         .executableTarget(name: "liaison-fuzz", dependencies: ["LiaisonFuzzTargets"], path: "Sources/LiaisonFuzz"),
         // Seeded randomness and the labelled evaluation sets, shared by the tests and LiaisonBench.
-        .target(name: "LiaisonTestSupport"),
+        .target(name: "LiaisonTestSupport", dependencies: ["LiaisonCore"]),
         // scripts/bench: figures for matching quality and scale (release build, not in CI).
         .executableTarget(name: "LiaisonBench", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonTestSupport"],
                          path: "Benchmarks/LiaisonBench"),

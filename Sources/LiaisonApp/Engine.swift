@@ -32,11 +32,20 @@ actor Engine {
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
+        Lexicon.loadInBackground { [logger] outcome in
+            switch outcome {
+            case .loaded(let lemmas, let seconds):
+                logger.info("WordNet loaded (\(lemmas) words, \(String(format: "%.1f", seconds)) s): matching now expands related words")
+            case .missing(let directory):
+                logger.warning("WordNet not found in \(directory): matching works without related words (install wordnet-base or set LIAISON_WORDNET)")
+            }
+        }
         let metrics = EngineMetrics(networks: networks)
         self.metrics = metrics
         timesDeliveries = config.metricsListen != nil
         health = Health(networks: config.irc.map(\.name) + config.matrix.map(\.name))
-        broker = try Broker(settings: config.broker, store: MeteredStore(store, commitLatency: metrics.commitLatency), networks: networks)
+        broker = try Broker(settings: config.broker, store: MeteredStore(store, commitLatency: metrics.commitLatency), networks: networks,
+                            lexicon: .systemWhenLoaded)
         broker.observe = { metrics.record($0) }
         health.stateOpen = true
         broker.roomNetworks = Set(config.matrix.map(\.name))

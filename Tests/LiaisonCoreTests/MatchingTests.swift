@@ -265,4 +265,29 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         index.insert(topicID: 1, member: Identity(network: "t", id: "a"), text: "reverse mortgages", analysis: "garbage")
         #expect(index.search("mortgages").count == 1)
     }
+
+    /// A request keeping a word of its own is not carried by one related word alone (issue 12).
+    @Test func oneRelatedWordDoesNotCarryARequestWithAWordOfItsOwn() throws {
+        try #require(Lexicon.system != nil, "WordNet is installed in the test image")
+        let index = MatchIndex()
+        for (i, topic) in ["nursing", "gardening", "bicycle repair"].enumerated() {
+            index.insert(topicID: Int64(i + 1), member: Identity(network: "t", id: topic), text: topic)
+        }
+        #expect(index.search("cat care").isEmpty)
+        #expect(index.search("goat farming").isEmpty)
+        // Two related words still carry it.
+        #expect(index.search("fix a bike chain").first?.member.id == "bicycle repair")
+    }
+
+    /// Until WordNet is read the index matches without it, then with it (issue 12: start-up never waits).
+    @Test func anIndexWaitingForWordNetMatchesWithoutItThenWithIt() throws {
+        let without = MatchIndex(lexicon: .given(nil))
+        without.insert(topicID: 1, member: Identity(network: "t", id: "a"), text: "pottery")
+        #expect(without.search("ceramics").isEmpty)
+        #expect(without.lexicon == nil)
+        try #require(Lexicon.system != nil)
+        let waiting = MatchIndex(lexicon: .systemWhenLoaded)
+        #expect(waiting.lexicon === Lexicon.loaded)
+        #expect(Lexicon.loaded != nil)
+    }
 }

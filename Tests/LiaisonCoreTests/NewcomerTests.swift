@@ -59,7 +59,8 @@ import LiaisonStore
         try h.member("alice", "reverse mortgages")
         let asked = try h.say("bob", "who knows about reverse mortgages?", in: "#money")
         let offer = asked.to("alice").joined()
-        #expect(offer.contains("reverse mortgages?\" Reply"), "\(offer)")
+        // The quoted line ends the sentence; "You listed:" (issue 12) follows it.
+        #expect(offer.contains("reverse mortgages?\" You listed: reverse mortgages. Reply"), "\(offer)")
         #expect(!offer.contains("?\"."), "\(offer)")
         #expect(!offer.contains("none known yet"), "\(offer)")
     }

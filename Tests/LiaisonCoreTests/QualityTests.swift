@@ -10,6 +10,9 @@ import LiaisonTestSupport
 /// shows. Individual failures are printed for the dev split only: the holdout is never looked
 /// at while tuning.
 @Suite struct QualityTests {
+    /// Detection reads WordNet only once it is loaded (the bot loads it in the background); wait for it here.
+    init() { _ = Lexicon.system }
+
     typealias Directory = EvaluationData.Directory
     typealias Query = EvaluationData.Query
     typealias Line = EvaluationData.Line
@@ -166,7 +169,9 @@ import LiaisonTestSupport
         var bySplit: [String: DetectionTally] = [:]
         var byCategory: [String: DetectionTally] = [:]
         var devFailures: [String] = []
-        for line in lines {
+        // SPEC §2 (issue 12) made "who knows how to X?" a request; this set's how-to lines were
+        // labelled before it. Those forms are measured on the chat set (ChatQualityTests).
+        for line in lines where line.category != "nm_howto" {
             let detected = RequestDetector.detect(line.line, addressed: line.addressed)
             var t = DetectionTally(lines: 1)
             if line.topic != nil { t.positives = 1 }

@@ -153,6 +153,9 @@ extension Broker {
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
         var text = "Introduction offer #\(request.id): \(who) is looking for someone who knows about \(request.topic). They asked \(place): \(Text.quotedEnd(request.originalText))"
+        // Why they were asked: the topics of theirs that matched.
+        let listed = try tx.topics(of: expert).map(\.text).filter { index.relevance(query: request.topic, topic: $0) > 0 }
+        if !listed.isEmpty { text += " You listed: \(listed.prefix(3).map { Text.quote($0, limit: 60) }.joined(separator: ", "))." }
         let ground = try commonGround(request.requester, expert, tx: tx)
         if !ground.isEmpty { text += " " + ground }
         text += " Reply \"accept \(request.id)\" to be introduced or \"decline \(request.id)\" (they won't be told); this offer lapses in \(DurationText.humanize(settings.offerTTL))."

@@ -35,6 +35,8 @@ extension Broker {
         if !message.isAction, text.hasPrefix(settings.prefix) {
             let command = String(text.dropFirst(settings.prefix.count)).trimmingCharacters(in: .whitespaces)
             guard let first = command.first, first.isLetter else { return }
+            // "!weather london" is another bot's command: not ours to answer.
+            guard let word = command.split(separator: " ").first, CommandCatalog.find(word.lowercased()) != nil else { return }
             try runCommand(command, message: message, tx: tx, now: now)
             return
         }
@@ -56,6 +58,7 @@ extension Broker {
             try ask(topic: topic, original: text, ctx: ctx, natural: true)
         } else if addressed {
             let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
+            ctx.replyPrivately = true
             try ctx.reply("Try \"\(settings.prefix)help\" for what I can do, or ask \"\(message.botNick): who knows about TOPIC?\".")
         }
     }

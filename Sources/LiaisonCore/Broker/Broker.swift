@@ -47,11 +47,14 @@ public final class Broker {
     /// Cleared when the transaction ends (it holds the broker, so it must not outlive it).
     var currentContext: CommandContext?
 
-    public init(settings: BrokerSettings, store: any Store, networks: [String]) throws {
+    /// `lexicon`: the bot passes `.systemWhenLoaded` so that start-up never waits for WordNet;
+    /// the default waits for it, so that tests match the same way from the first line.
+    public init(settings: BrokerSettings, store: any Store, networks: [String],
+                lexicon: MatchIndex.LexiconSource = .given(Lexicon.system)) throws {
         self.settings = settings
         self.store = store
         self.networks = networks
-        self.index = MatchIndex()
+        self.index = MatchIndex(lexicon: lexicon)
         try rebuildIndex()
     }
 

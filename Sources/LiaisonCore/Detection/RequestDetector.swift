@@ -25,9 +25,36 @@ public enum RequestDetector {
     /// leading "about"/articles and trailing fillers ("here", "please", "thanks"); more
     /// than 12 words is no request.
     public static func detect(_ line: String, addressed: Bool) -> String? {
-        guard let topic = detectAtStart(line, addressed: addressed) ?? detectInLastSentence(line, addressed: addressed)
+        guard let topic = detectAtStart(line, addressed: addressed) ?? detectInSentences(line, addressed: addressed)
+            ?? detectInLastSentence(line, addressed: addressed)
         else { return nil }
         return isFactOrEvent(topic) ? nil : topic
+    }
+
+    /// "hey all, does anyone know about reverse mortgages? my parents are looking at one": a
+    /// question sentence anywhere in the line counts, with context before or after it. A
+    /// line that quotes someone or talks to someone else stays what it is.
+    static func detectInSentences(_ line: String, addressed: Bool) -> String? {
+        let plain = ChatText.plain(line)
+        let tokens = ChatToken.split(plain)
+        guard let first = tokens.first, let c = first.raw.first, !">\"\u{201C}\u{201E}\u{AB}'\u{2018}<@".contains(c),
+              addressed || first.trailing != ":"
+        else { return nil }
+        var start = 0
+        for (i, token) in tokens.enumerated() where token.endsSentence {
+            let sentence = tokens[start...i].map(\.raw).joined(separator: " ")
+            if token.trailing.contains("?"), let topic = detectAtStart(sentence, addressed: false) {
+                // "who knows tax law? nvm found it": withdrawn in the same line.
+                let after = tokens[(i + 1)...].map(\.word)
+                if after.contains(where: { ["nvm", "nevermind", "nvmd"].contains($0) })
+                    || after.joined(separator: " ").contains("never mind") || after.joined(separator: " ").contains("found it") {
+                    return nil
+                }
+                return topic
+            }
+            start = i + 1
+        }
+        return nil
     }
 
     /// "We're buying a house. Is there anyone who knows about mortgages?": the request is
@@ -58,12 +85,16 @@ public enum RequestDetector {
         "result", "results",
     ]
     static let emptyTopics: Set<String> = ["anymore", "one", "ones", "that", "this", "it"]
+    /// "anyone know a good time to call?": not a skill when alone or followed by these.
+    static let vagueHeads: Set<String> = ["time", "reason", "excuse", "idea", "joke", "question", "day", "moment", "way", "kind", "sort"]
 
     static func isFactOrEvent(_ topic: String) -> Bool {
         let words = topic.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
         guard let first = words.first else { return true }
         if words.count == 1 && emptyTopics.contains(first) { return true }
         if words.contains(where: timeWords.contains) { return true }
+        if vagueHeads.contains(first), words.count == 1 || ["to", "for", "why", "when", "of"].contains(words[1]) { return true }
+        if words.count == 1 && eventWords.contains(first) || words.contains("password") { return true }
         // "answer to question 3", "party on friday"; but "party planning" is a skill.
         return eventWords.contains(first) && words.count > 1 && ["to", "on", "for", "at", "in", "of"].contains(words[1])
     }
@@ -125,11 +156,35 @@ public enum RequestDetector {
                                             at: start, punctuation: .request),
               end < words.count, words[end].startsToken
         else { return nil }
-        var rest = trimEnd(cutAtSentenceEnd(tokens[words[end].token...]))
-        guard rest.count >= 2, let last = rest.last, RequestPhrases.expertWords.contains(last.word)
+        let sentence = cutAtSentenceEnd(tokens[words[end].token...])
+        var rest = trimEnd(sentence)
+        guard let last = rest.last else { return nil }
+        if rest.count >= 2, RequestPhrases.expertWords.contains(last.word) || RequestPhrases.peopleWords.contains(last.word) {
+            rest.removeLast()
+            return rest
+        }
+        // "any beekeepers here?", "any vegan cooks around?": people who do X, where they are asked.
+        var tail = sentence.suffix(from: rest.endIndex).map(\.word).filter { !$0.isEmpty }
+        // "any linux folks around?": the people word went with the fillers.
+        if let f = tail.first, RequestPhrases.peopleWords.contains(f) || RequestPhrases.expertWords.contains(f) {
+            tail.removeFirst()
+            if tail.isEmpty || RequestPhrases.places.contains(where: { tail.starts(with: $0) }),
+               !RequestPhrases.peopleWords.contains(last.word), !RequestPhrases.expertWords.contains(last.word) {
+                return rest
+            }
+            return nil
+        }
+        guard rest.count <= 3, !RequestPhrases.expertWords.contains(last.word), !RequestPhrases.peopleWords.contains(last.word), RequestPhrases.places.contains(where: { tail.starts(with: $0) }),
+              last.word.count > 3, last.word.hasSuffix("s"), !RequestPhrases.plainPeople.contains(last.word),
+              isPeople(last.word)
         else { return nil }
-        rest.removeLast()
         return rest
+    }
+
+    /// A plural naming people by what they do: "beekeepers", "nurses", "electricians".
+    static func isPeople(_ plural: String) -> Bool {
+        if let lexicon = Lexicon.loaded { return lexicon.isPerson(plural) }
+        return ["ers", "ors", "ists", "ians", "ants"].contains { plural.hasSuffix($0) }
     }
 
     /// Skips greetings and fillers; the word index where the request may start, or nil

@@ -7,6 +7,7 @@ enum RequestPhrases {
     static let requests: [WordPattern] = [
         "who H? knows|know",
         "who can|could H? help|assist me|us? out? with",
+        "who H? can|could help|assist me|us? out? with",
         "who is an|a expert|specialist|guru on|in|with|at|for",
         "does|do S H? know|knows",
         "does|do S H? know|knows anyone|anybody|someone|somebody who|that knows|know",
@@ -33,6 +34,29 @@ enum RequestPhrases {
         "i|we? need|want S who|that knows|know",
         "is|are there an|a|any expert|experts|specialist|specialists H? on|in|for|with",
         "any expert|experts|specialist|specialists H? on|in|for|with",
+        // The other ways people ask for a person (issue 12).
+        "who H? knows|know how to",
+        "does|do S H? know|knows how to",
+        "S H? know|knows how to",
+        "does|do S H? know|knows of? a|an|any good|decent|reliable|great|trustworthy",
+        "S H? know|knows of? a|an|any good|decent|reliable|great|trustworthy",
+        "S H? has|have|got any? experience with|in",
+        "has|have S H? got any? experience with|in",
+        "does|do S H? have any? experience with|in",
+        "any of you has|have|got any? experience with|in",
+        "who H? has|have any? experience with|in",
+        "S H? has|have|got any? tips|advice for|on|about",
+        "who can|could teach me how? to?",
+        "can|could S H? teach me how? to?",
+        "S H? who|that can|could teach me how? to?",
+        "who can|could give me some|any? advice|tips on|about|with|for",
+        "can|could S H? give me some|any? advice|tips on|about|with|for",
+        "is|are? S H? able to give me? some|any? advice|tips on|about|with|for",
+        "any advice|tips on|about|with|for",
+        "who can|could explain",
+        "who H? is good at|with",
+        "is|are there S H? who|that is|are good at|with",
+        "is|are? S H? into",
     ].map(WordPattern.init)
 
     /// Extra forms for an explicit `ask TEXT`, where the words around the topic are chattier.
@@ -53,13 +77,32 @@ enum RequestPhrases {
     /// "any X experts (here)": the prefix before X, and the words that may end it.
     static let expertsPrefixes: [WordPattern] = ["any", "are|is there any?"].map(WordPattern.init)
     static let expertWords: Set<String> = ["expert", "experts", "specialist", "specialists", "guru", "gurus"]
+    /// "any python people here?": words for people that X qualifies, dropped from the topic.
+    static let peopleWords: Set<String> = [
+        "people", "folks", "folk", "peeps", "users", "fans", "nerds", "geeks", "pros", "enthusiasts", "buffs",
+        "heads", "nuts", "person", "types",
+    ]
+    /// "any beekeepers here?": a plural of people alone must be followed by one of these.
+    static let places: [[String]] = [
+        ["here"], ["around"], ["in", "here"], ["in", "the", "room"], ["in", "chat"], ["in", "this", "channel"],
+        ["in", "this", "room"], ["on", "here"], ["around", "here"],
+    ]
+    /// Plurals of people that name no skill: "any volunteers here?".
+    static let plainPeople: Set<String> = [
+        "others", "members", "volunteers", "takers", "players", "viewers", "listeners", "lurkers", "admins", "mods",
+        "moderators", "humans", "adults", "kids", "women", "men", "guys", "girls", "boys", "friends", "newbies",
+        "newcomers", "strangers", "locals", "americans", "europeans", "brits", "regulars", "bots", "owners",
+        "parents", "mums", "moms", "dads", "students", "teachers", "winners", "losers", "workers", "employees",
+        "customers", "subscribers", "followers", "readers", "writers", "speakers", "singles", "survivors",
+    ]
 
     /// Openers skipped before a request: "hey, quick question: does anyone know X?",
     /// "/me wonders if anyone knows X".
     static let openers: [WordPattern] = [
         "hey|hi|hello|hiya|heya|howdy|yo|ok|okay|so|well|um|umm|uh|hmm|hmmm|hm|oh|ah|btw|also|and|but",
         "sorry|question|q|please|pls|plz|morning|evening|greetings|sup|ps",
-        "quick|random|dumb|stupid|silly|general question",
+        "quick|random|dumb|stupid|silly|general|weird|odd|next question|one",
+        "sorry to bother|interrupt", "long shot", "anyway|anyways",
         "real quick", "out of curiosity", "by any chance", "just? curious",
         "good morning|afternoon|evening",
         "i? am|was? just? wonder|wonders|wondering if|whether?",
@@ -89,6 +132,7 @@ enum RequestPhrases {
         ["right", "now"], ["atm"], ["perhaps"], ["maybe"], ["well"], ["really"], ["if", "possible"],
         ["if", "any"], ["if", "anyone"], ["too"], ["either"], ["stuff"], ["things"], ["online"],
         ["by", "any", "chance"], ["in", "this", "channel"], ["in", "this", "room"], ["on", "this", "channel"],
+        ["to", "me"], ["in", "the", "room"], ["in", "chat"], ["around", "here"], ["for", "me"],
     ]
 
     /// Removed from the start of a topic.

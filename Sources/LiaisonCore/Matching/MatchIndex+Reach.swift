@@ -30,12 +30,15 @@ extension MatchIndex {
     }
 
     func reach(_ query: String) -> QueryReach {
+        // Read first: the lexicon arriving (read in the background) empties the cache.
+        let lexicon = self.lexicon
         if let known = reachCache[query] { return known }
         let words = TopicText.words(query)
         var reach = QueryReach()
         for variant in [words] + aliasRewrites(words).map(\.0) {
             for (i, word) in variant.enumerated() {
                 reach.exact.insert(word.stem)
+                for (related, _) in lexicon?.related(word.surface) ?? [] { reach.exact.insert(EnglishStemmer.stem(related)) }
                 if i + 1 < variant.count { reach.exact.insert(TopicAnalysis.compoundKey(word, variant[i + 1])) }
                 for form in Set([word.stem, word.surface]) where TopicAnalysis.isTypoCandidate(form) {
                     reach.typos.append((form, EditDistance.allowance(forLength: form.count)))

@@ -19,6 +19,11 @@ struct QueryPlan {
         var hasTypos: Bool { stemLimit > 0 || surfaceLimit > 0 }
         /// 1, or `aliasQuality` for words an alias put in.
         var factor: Double
+        /// Related terms (WordNet) that topics carry, with their quality.
+        var related: [Int32: Double] = [:]
+        /// A verb only ("configure" in "configure nginx"): says what to do, not what about,
+        /// so leaving it unmatched is no contradiction.
+        var onlyVerb = false
     }
 
     struct Variant {
@@ -31,6 +36,8 @@ struct QueryPlan {
     var variants: [Variant]
     /// Terms whose postings hold every topic that can match, most telling first.
     var candidateTerms: [Int32]
+    /// Terms reached through related words only, scored after the others within their own bound.
+    var relatedTerms: [Int32] = []
 }
 
 extension MatchIndex {
@@ -44,6 +51,16 @@ extension MatchIndex {
     /// Quality of a word match; an exact word (same folded form) is 1.
     static let stemQuality = 0.9, compoundQuality = 0.9, aliasQuality = 0.9
     static func typoQuality(edits: Int) -> Double { edits <= 1 ? 0.75 : 0.6 }
+    /// Quality of a related word (WordNet): below the member's own words and their forms,
+    /// below an admin alias; closer relations count more.
+    static func relatedQuality(_ relation: Lexicon.Relation) -> Double {
+        switch relation {
+        case .synonym: 0.8
+        case .derivation: 0.75
+        case .narrower: 0.65
+        case .broader, .compound: 0.6
+        }
+    }
     /// Topic words the query lacks cost at most this share of the relevance: "reverse
     /// mortgages" still serves a query "mortgages", a bit below "mortgages" itself.
     static let missingTopicWordPenalty = 0.2
@@ -54,18 +71,21 @@ extension MatchIndex {
         let words = TopicText.words(query)
         guard !words.isEmpty else { return nil }
         var candidates: [(term: Int32, weight: Double)] = []
-        var variants = [makeVariant(words, factors: Array(repeating: 1, count: words.count), &resolver, &candidates)]
+        var related: [(term: Int32, weight: Double)] = []
+        var variants = [makeVariant(words, factors: Array(repeating: 1, count: words.count), &resolver, &candidates, &related)]
         for (rewritten, factors) in aliasRewrites(words) {
-            variants.append(makeVariant(rewritten, factors: factors, &resolver, &candidates))
+            variants.append(makeVariant(rewritten, factors: factors, &resolver, &candidates, &related))
         }
         // Rarest first: a query of common words still scores its telling topics first.
         var seen = Set<Int32>()
         let ordered = candidates.sorted { $0.weight > $1.weight }.map(\.term).filter { seen.insert($0).inserted }
-        return QueryPlan(variants: variants, candidateTerms: ordered)
+        let relatedOrdered = related.sorted { $0.weight > $1.weight }.map(\.term).filter { seen.insert($0).inserted }
+        return QueryPlan(variants: variants, candidateTerms: ordered, relatedTerms: relatedOrdered)
     }
 
     private func makeVariant(_ words: [TopicWord], factors: [Double], _ resolver: inout TermResolver,
-                             _ candidates: inout [(term: Int32, weight: Double)]) -> QueryPlan.Variant {
+                             _ candidates: inout [(term: Int32, weight: Double)],
+                             _ relatedCandidates: inout [(term: Int32, weight: Double)]) -> QueryPlan.Variant {
         var df = words.map { resolver.postingCount(resolver.id($0.stem)) }
         var compounds: [(key: Int32, first: Int)] = []
         var compoundTerms: [Int32] = []
@@ -86,6 +106,11 @@ extension MatchIndex {
             var planned1 = QueryPlan.Word(stem: stem, surface: resolver.id(word.surface), stemText: word.stem,
                                           surfaceText: word.surface, weight: 0, factor: factors[i])
             var terms: [Int32] = []
+            let realWord = lexicon.map { $0.isWord(word.surface) || $0.isWord(word.stem) } ?? false
+            planned1.onlyVerb = realWord && (lexicon?.isOnlyVerb(word.surface) ?? false)
+            for (term, quality) in relatedTerms(word.surface) where term != stem {
+                planned1.related[term] = max(planned1.related[term] ?? 0, quality)
+            }
             if resolver.postingCount(stem) > 0 {
                 terms.append(stem)
             } else {
@@ -101,6 +126,11 @@ extension MatchIndex {
                     planned1.surfaceNear = word.surface == word.stem ? planned1.stemNear
                         : typoNeighbours(word.surface, limit: planned1.surfaceLimit)
                 }
+                if realWord, let lexicon {
+                    // A real word is no typo, but it may find a member's misspelling of it.
+                    planned1.stemNear = planned1.stemNear.filter { !lexicon.isWord(vocabulary[$0.key]) }
+                    planned1.surfaceNear = planned1.surfaceNear.filter { !lexicon.isWord(vocabulary[$0.key]) }
+                }
                 for term in planned1.stemNear.keys.sorted() + planned1.surfaceNear.keys.sorted() {
                     let carrier = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
                     guard carrier >= 0, !terms.contains(carrier) else { continue }
@@ -110,6 +140,7 @@ extension MatchIndex {
             }
             planned1.weight = log(1 + (topics + 1) / Double(max(df[i], 1)))
             for term in terms { candidates.append((term, planned1.weight)) }
+            for (term, quality) in planned1.related { relatedCandidates.append((term, planned1.weight * quality)) }
             planned.append(planned1)
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
@@ -153,6 +184,15 @@ extension MatchIndex {
         return TopicAnalysis.isTypoCandidate(text) ? EditDistance.within(word, text, limit: limit) : nil
     }
 
+    /// The topic word a related word of `query` meets, and its quality.
+    private func relatedMatch(_ query: QueryPlan.Word, _ topic: TopicView) -> (Int, Double)? {
+        var best: (Int, Double)?
+        for (j, stem) in topic.stems.enumerated() {
+            if let q = query.related[stem], q > (best?.1 ?? 0) { best = (j, q) }
+        }
+        return best
+    }
+
     /// The best relevance of `topic` over the plan's variants; 0 when none matches.
     func score(_ plan: QueryPlan, _ topic: TopicView, _ resolver: TermResolver) -> Double {
         var best = 0.0
@@ -165,19 +205,27 @@ extension MatchIndex {
         guard n > 0 else { return 0 }
         var quality = [Double](repeating: 0, count: variant.words.count)
         var covered = [Bool](repeating: false, count: n)
+        // Whether some request word met the topic as itself (a form, compound or typo of it),
+        // not only through WordNet.
+        var direct = false
         let base = topic.stems.startIndex
         for (i, query) in variant.words.enumerated() {
             if let j = topic.stems.firstIndex(of: query.stem) {
                 quality[i] = topic.surfaces.contains(query.surface) ? 1 : Self.stemQuality
                 covered[j - base] = true
+                direct = true
             } else if let k = topic.compoundKeys.firstIndex(of: query.stem) {
                 // "cybersecurity" asked, "cyber security" listed
                 quality[i] = Self.compoundQuality
+                direct = true
                 let first = Int(topic.compoundFirst[k])
                 if first + 1 < n {
                     covered[first] = true
                     covered[first + 1] = true
                 }
+            } else if !query.related.isEmpty, let (j, q) = relatedMatch(query, topic) {
+                quality[i] = q
+                covered[j] = true
             } else if query.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
                     let surface = topic.surfaces[topic.surfaces.startIndex + j]
@@ -186,6 +234,7 @@ extension MatchIndex {
                     guard let edits = [asStem, asTyped].compactMap({ $0 }).min() else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true
+                    direct = true
                 }
             }
         }
@@ -195,7 +244,17 @@ extension MatchIndex {
             quality[compound.first] = max(quality[compound.first], Self.compoundQuality)
             quality[compound.first + 1] = max(quality[compound.first + 1], Self.compoundQuality)
             covered[j - base] = true
+            direct = true
         }
+        // A word of the request left unmatched while the topic has a word of its own left
+        // over: "cat behavior" is not "puppy behaviour", "criminal law" not "employment law".
+        // An unmatched verb ("configure nginx") only says what to do.
+        let leftOver = variant.words.indices.contains(where: { quality[$0] == 0 && !variant.words[$0].onlyVerb })
+        if leftOver, covered.contains(false) { return 0 }
+        // Nor when a single related word carries a request that keeps a word of its own:
+        // "cat care" is not "nursing", "goat farming" not "gardening" (two related words
+        // still may: "fix a bike chain" is "bicycle repair").
+        if leftOver, !direct, quality.filter({ $0 > 0 }).count < 2 { return 0 }
         var total = 0.0, matched = 0.0, gained = 0.0
         for (i, query) in variant.words.enumerated() {
             total += query.weight
@@ -207,5 +266,31 @@ extension MatchIndex {
         let topicCover = Double(covered.filter { $0 }.count) / Double(n)
         // min: the sums may round a hair above 1 for an exact match.
         return min(1, gained / total * (1 - Self.missingTopicWordPenalty * (1 - topicCover)))
+    }
+}
+
+extension MatchIndex {
+    /// At most this many query words' expansions are remembered.
+    static let maxExpansionCache = 4_096
+
+    /// Terms of this index that WordNet relates to `word` (synonyms, derivations, broader and
+    /// narrower terms, compounds it starts), as stems that some topic carries, with their quality.
+    func relatedTerms(_ word: String) -> [(term: Int32, quality: Double)] {
+        guard let lexicon else { return [] }
+        if expansionGeneration != generation {
+            expansionCache.removeAll(keepingCapacity: true)
+            expansionGeneration = generation
+        }
+        if let known = expansionCache[word] { return known }
+        var out: [Int32: Double] = [:]
+        for (related, relation) in lexicon.related(word) {
+            let stem = EnglishStemmer.stem(related)
+            guard let id = vocabulary.id(of: stem), !postings[Int(id)].isEmpty else { continue }
+            out[id] = max(out[id] ?? 0, Self.relatedQuality(relation))
+        }
+        let list = out.map { (term: $0.key, quality: $0.value) }
+        if expansionCache.count >= Self.maxExpansionCache { expansionCache.removeAll() }
+        expansionCache[word] = list
+        return list
     }
 }

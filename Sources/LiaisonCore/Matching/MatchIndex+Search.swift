@@ -6,6 +6,8 @@ extension MatchIndex {
     /// At most this many topics are scored for one query: enough for any request (the
     /// broker offers to a handful), and a bound on the cost of a query of common words.
     static let maxCandidates = 20_000
+    /// At most this many more topics are scored for the words related to the query's.
+    static let maxRelatedCandidates = 2_000
 
     /// One hit per member (their best topic), sorted by relevance descending, then member;
     /// at most `limit`. A query without terms ("the", "what is it") has no hits.
@@ -14,9 +16,13 @@ extension MatchIndex {
         guard let plan = plan(query, &resolver) else { return [] }
         var seen = Set<Int32>()
         var best: [Int32: (slot: Int32, relevance: Double)] = [:]
-        outer: for term in plan.candidateTerms {
+        let own = plan.candidateTerms.count
+        var limit = Self.maxCandidates
+        outer: for (n, term) in (plan.candidateTerms + plan.relatedTerms).enumerated() {
+            // Related words reach further (broader terms are common): their own, smaller bound.
+            if n == own { limit = min(Self.maxCandidates, seen.count + Self.maxRelatedCandidates) }
             for slot in postings[Int(term)] where seen.insert(slot).inserted {
-                if seen.count > Self.maxCandidates { break outer }
+                if seen.count > limit { break outer }
                 let relevance = score(plan, view(Int(slot)), resolver)
                 guard relevance > 0 else { continue }
                 let member = slotMember[Int(slot)]

@@ -80,7 +80,45 @@ public final class MatchIndex {
     /// `reach(_:)` of recent queries; it depends on the aliases only.
     var reachCache: [String: QueryReach] = [:]
 
-    public init() {}
+    /// Where WordNet comes from: a given lexicon (or none), or the system one once its
+    /// background read is done (`Lexicon.loadInBackground`).
+    public enum LexiconSource {
+        case given(Lexicon?)
+        case systemWhenLoaded
+    }
+
+    private let lexiconSource: LexiconSource
+    private var lexiconSeen: Lexicon?
+
+    /// WordNet, for real words (never typos) and related words; nil: matching without them
+    /// (WordNet missing, or still being read).
+    public var lexicon: Lexicon? {
+        if let lexiconSeen { return lexiconSeen }
+        guard case .systemWhenLoaded = lexiconSource, let ready = Lexicon.loaded else {
+            if case .given(let given) = lexiconSource { return given }
+            return nil
+        }
+        // What was computed without expansion is stale now.
+        lexiconSeen = ready
+        reachCache.removeAll()
+        expansionCache.removeAll()
+        expansionGeneration = -1
+        return ready
+    }
+    /// Per query word (folded): the related terms of this index's vocabulary that topics
+    /// carry, with their quality. Reset when the vocabulary changes.
+    var expansionCache: [String: [(term: Int32, quality: Double)]] = [:]
+    var expansionGeneration = -1
+
+    public init(lexicon: Lexicon? = Lexicon.system) {
+        lexiconSource = .given(lexicon)
+        lexiconSeen = lexicon
+    }
+
+    public init(lexicon: LexiconSource) {
+        lexiconSource = lexicon
+        if case .given(let given) = lexicon { lexiconSeen = given }
+    }
 
     /// Topics indexed.
     public var count: Int { liveCount }

@@ -1,0 +1,342 @@
+import Foundation
+
+/// What matching knows of English words, from WordNet 3.0 (Debian's `wordnet-base`, data
+/// under /usr/share/wordnet): which words are real (a real word is never taken for a typo),
+/// and which words are related to a word (synonyms, derivations, broader and narrower
+/// terms, and the compounds it starts: "bee" -> "beekeeping").
+///
+/// Only single-word lemmas are kept, interned once; a synset is a range of lemma ids and
+/// a range of related synsets, so the whole of WordNet is a few flat arrays (a few MB).
+/// Glosses and multi-word lemmas are skipped while reading.
+public final class Lexicon: @unchecked Sendable {
+    /// How a related word is related; expansions score by it (see `MatchIndex+Scoring`).
+    public enum Relation: UInt8, Sendable {
+        case synonym, derivation, narrower, broader, compound
+    }
+
+    /// Lemma text -> id.
+    var lemmaIDs: [String: Int32] = [:]
+    var lemmas: [String] = []
+    /// Per lemma: its synsets, most frequent sense first (flat, with offsets).
+    var senseStart: [Int32] = [0]
+    var senses: [Int32] = []
+    /// Per synset: its lemmas, its related synsets (each with its relation) and whether it is a noun.
+    var memberStart: [Int32] = [0]
+    var synsetMembers: [Int32] = []
+    var linkStart: [Int32] = [0]
+    var links: [Int32] = []
+    var linkKinds: [Relation] = []
+    /// The first synset id of each part of speech after nouns (verbs start at `partStart[1]`).
+    var partStart: [Int32] = []
+    /// Compound lemmas a lemma starts ("bee" -> "beekeeping", "beehive"): both halves real words.
+    var compounds: [Int32: [Int32]] = [:]
+    /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
+    var exceptions: [String: String] = [:]
+
+    /// The lexicon at `LIAISON_WORDNET` or /usr/share/wordnet, read once, waiting for the
+    /// read (tests and tools); nil when WordNet is not installed. The bot does not wait:
+    /// see `loadInBackground` and `loaded`.
+    public static let system: Lexicon? = {
+        let start = Date()
+        let lexicon = Lexicon(directory: URL(fileURLWithPath: systemDirectory))
+        LexiconLoad.shared.finish(lexicon, seconds: Date().timeIntervalSince(start))
+        return lexicon
+    }()
+
+    /// Where the system lexicon is read from.
+    public static var systemDirectory: String {
+        ProcessInfo.processInfo.environment["LIAISON_WORDNET"] ?? "/usr/share/wordnet"
+    }
+
+    /// Reads WordNet's index.* and data.* files; nil when they are missing or unreadable.
+    public init?(directory: URL) {
+        let parts = ["noun", "verb", "adj", "adv"]
+        var offsets: [[Int: Int32]] = []
+        var dataFiles: [Data] = []
+        for part in parts {
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent("data.\(part)")) else { return nil }
+            dataFiles.append(data)
+            partStart.append(Int32(memberStart.count - 1))
+            offsets.append(Self.readSynsetOffsets(data, into: self))
+        }
+        for (p, part) in parts.enumerated() {
+            guard let index = try? Data(contentsOf: directory.appendingPathComponent("index.\(part)")) else { return nil }
+            readIndex(index, synsetOf: offsets[p])
+        }
+        for (p, data) in dataFiles.enumerated() { readLinks(data, offsets: offsets, part: p) }
+        for part in parts {
+            if let exc = try? String(contentsOf: directory.appendingPathComponent("\(part == "adj" ? "adj" : part).exc"), encoding: .utf8) {
+                for line in exc.split(separator: "\n") {
+                    let f = line.split(separator: " ")
+                    if f.count >= 2, !f[0].contains("_") { exceptions[String(f[0])] = String(f[1]) }
+                }
+            }
+        }
+        findCompounds()
+    }
+
+    private func lemmaID(_ text: String) -> Int32 {
+        if let id = lemmaIDs[text] { return id }
+        let id = Int32(lemmas.count)
+        lemmas.append(text)
+        lemmaIDs[text] = id
+        return id
+    }
+
+    /// Pass 1 over a data file: every synset's byte offset -> its id; its single-word lemmas.
+    private static func readSynsetOffsets(_ data: Data, into lexicon: Lexicon) -> [Int: Int32] {
+        var map: [Int: Int32] = [:]
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var end = lineStart
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                if bytes[lineStart] != 0x20 {
+                    let fields = Self.fields(bytes, lineStart, end, max: 64)
+                    if fields.count > 4, let offset = Int(fields[0]), let count = Int(fields[3], radix: 16) {
+                        map[offset] = Int32(lexicon.memberStart.count - 1)
+                        for i in 0..<count where 4 + 2 * i < fields.count {
+                            var word = fields[4 + 2 * i].lowercased()
+                            if let paren = word.firstIndex(of: "(") { word = String(word[..<paren]) }
+                            guard !word.contains("_"), word.allSatisfy({ $0.isLetter }) else { continue }
+                            lexicon.synsetMembers.append(lexicon.lemmaID(word))
+                        }
+                        lexicon.memberStart.append(Int32(lexicon.synsetMembers.count))
+                    }
+                }
+                lineStart = end + 1
+            }
+        }
+        return map
+    }
+
+    /// Space-separated fields of a line, up to the gloss ("|"), at most `max`.
+    static func fields(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, max: Int) -> [String] {
+        var out: [String] = []
+        var i = start
+        while i < end, out.count < max {
+            while i < end, bytes[i] == 0x20 { i += 1 }
+            if i >= end || bytes[i] == 0x7C { break }
+            let s = i
+            while i < end, bytes[i] != 0x20 { i += 1 }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<i]), as: UTF8.self))
+        }
+        return out
+    }
+
+    /// index.*: lemma -> synsets in frequency order (at most the first four senses per part of speech).
+    private func readIndex(_ data: Data, synsetOf: [Int: Int32]) {
+        var pending: [Int32: [Int32]] = [:]
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var end = lineStart
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                if bytes[lineStart] != 0x20 {
+                    let f = Self.fields(bytes, lineStart, end, max: 200)
+                    if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
+                       let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
+                        let id = lemmaID(f[0])
+                        for offset in f[(6 + p)..<(6 + p + min(n, 4))] {
+                            if let o = Int(offset), let s = synsetOf[o] { pending[id, default: []].append(s) }
+                        }
+                    }
+                }
+                lineStart = end + 1
+            }
+        }
+        // Lemmas keep one flat run of senses; parts of speech are read in turn, so merge.
+        var all: [[Int32]] = (0..<lemmas.count).map { i in
+            i + 1 < senseStart.count ? Array(senses[Int(senseStart[i])..<Int(senseStart[i + 1])]) : []
+        }
+        for (id, list) in pending { all[Int(id)] += list }
+        senses = all.flatMap { $0 }
+        senseStart = [0]
+        var total: Int32 = 0
+        for list in all {
+            total += Int32(list.count)
+            senseStart.append(total)
+        }
+    }
+
+    /// Pass 2 over a data file: each synset's relations (derivation, hypernym, hyponym).
+    private func readLinks(_ data: Data, offsets: [[Int: Int32]], part: Int) {
+        let partIndex: [Character: Int] = ["n": 0, "v": 1, "a": 2, "s": 2, "r": 3]
+        var linksOf: [Int32: [(Int32, Relation)]] = [:]
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var end = lineStart
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                if bytes[lineStart] != 0x20 {
+                    let f = Self.fields(bytes, lineStart, end, max: 4_000)
+                    if f.count > 4, let o = Int(f[0]), let me = offsets[part][o], let w = Int(f[3], radix: 16),
+                       4 + 2 * w < f.count, let pc = Int(f[4 + 2 * w]) {
+                        var i = 5 + 2 * w
+                        for _ in 0..<pc where i + 3 < f.count {
+                            let kind: Relation?
+                            switch f[i] {
+                            case "+": kind = .derivation
+                            case "@", "@i": kind = .broader
+                            case "~", "~i": kind = .narrower
+                            default: kind = nil
+                            }
+                            if let kind, let target = Int(f[i + 1]), let p = f[i + 2].first.flatMap({ partIndex[$0] }),
+                               let s = offsets[p][target] {
+                                linksOf[me, default: []].append((s, kind))
+                            }
+                            i += 4
+                        }
+                    }
+                }
+                lineStart = end + 1
+            }
+        }
+        // Synset ids are global and dense, one run per part of speech read in turn.
+        let last = offsets[part].values.max() ?? -1
+        while Int32(linkStart.count - 1) <= last {
+            for (target, kind) in linksOf[Int32(linkStart.count - 1)] ?? [] {
+                links.append(target)
+                linkKinds.append(kind)
+            }
+            linkStart.append(Int32(links.count))
+        }
+    }
+
+    /// "beekeeping" = "bee" + "keeping": a compound of two real words of 3+ letters each.
+    private func findCompounds() {
+        for (id, word) in lemmas.enumerated() where word.count >= 7 && hasSenses(Int32(id)) {
+            let chars = Array(word)
+            for cut in 3...(chars.count - 3) {
+                let head = String(chars[..<cut]), tail = String(chars[cut...])
+                // A compound of a doer or a doing ("bee" + "keeping"), not a word that merely
+                // starts like another ("rest" + "oration").
+                guard tail.count >= 4, ["ing", "er", "ers", "ery"].contains(where: { tail.hasSuffix($0) }) else { continue }
+                if let h = lemmaIDs[head], hasSenses(h), let t = lemmaIDs[tail], hasSenses(t) {
+                    compounds[h, default: []].append(Int32(id))
+                    break
+                }
+            }
+        }
+    }
+
+    private func hasSenses(_ id: Int32) -> Bool {
+        Int(id) + 1 < senseStart.count && senseStart[Int(id) + 1] > senseStart[Int(id)]
+    }
+
+    private func synsets(of id: Int32) -> ArraySlice<Int32> {
+        guard Int(id) + 1 < senseStart.count else { return [] }
+        return senses[Int(senseStart[Int(id)])..<Int(senseStart[Int(id) + 1])]
+    }
+
+    private func members(_ synset: Int32) -> ArraySlice<Int32> {
+        synsetMembers[Int(memberStart[Int(synset)])..<Int(memberStart[Int(synset) + 1])]
+    }
+
+    /// The lemmas `word` (folded, lower case) is a form of: itself when WordNet lists it, and
+    /// the base forms its inflection rules give ("bees" -> "bee", "jogging" -> "jog").
+    public func baseForms(_ word: String) -> [String] {
+        var out: [String] = []
+        func add(_ w: String) {
+            if let id = lemmaIDs[w], hasSenses(id), !out.contains(w) { out.append(w) }
+        }
+        add(word)
+        if let base = exceptions[word] { add(base) }
+        let rules: [(String, String)] = [
+            ("ies", "y"), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+            ("es", "e"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""),
+            ("er", ""), ("er", "e"), ("est", ""), ("est", "e"),
+        ]
+        for (suffix, replacement) in rules where word.count > suffix.count + 1 && word.hasSuffix(suffix) {
+            let stem = String(word.dropLast(suffix.count))
+            add(stem + replacement)
+            // "jogging" -> "jogg" -> "jog"
+            if replacement.isEmpty, let last = stem.last, stem.count > 2, stem.dropLast().last == last {
+                add(String(stem.dropLast()))
+            }
+        }
+        return out
+    }
+
+    /// A real English word (or a form of one), so not a typo of another word.
+    public func isWord(_ word: String) -> Bool { !baseForms(word).isEmpty }
+
+    /// Words related to `word`, each with its closest relation; the word's own forms excluded.
+    public func related(_ word: String) -> [(word: String, relation: Relation)] {
+        var best: [Int32: Relation] = [:]
+        let bases = baseForms(word)
+        let own = Set(bases.compactMap { lemmaIDs[$0] })
+        func add(_ id: Int32, _ r: Relation) {
+            guard !own.contains(id) else { return }
+            if let known = best[id], known.rawValue <= r.rawValue { return }
+            best[id] = r
+        }
+        for base in bases {
+            guard let id = lemmaIDs[base] else { continue }
+            // The first senses of each part of speech only: rare senses relate rare things
+            // ("cat" is also a tractor). Broader terms are left out: "lunch" is a meal, but a
+            // member who knows meal prep was not asked about lunch.
+            var seenOfPart = [0, 0, 0, 0]
+            for synset in synsets(of: id) {
+                let part = partStart.lastIndex(where: { $0 <= synset }) ?? 0
+                seenOfPart[part] += 1
+                guard seenOfPart[part] <= 2 else { continue }
+                for m in members(synset) { add(m, .synonym) }
+                for k in Int(linkStart[Int(synset)])..<Int(linkStart[Int(synset) + 1]) {
+                    let kind = linkKinds[k]
+                    guard kind == .derivation || (kind == .narrower && seenOfPart[part] == 1) else { continue }
+                    for m in members(links[k]) { add(m, kind) }
+                }
+            }
+            for c in compounds[id] ?? [] { add(c, .compound) }
+        }
+        return best.map { (lemmas[Int($0.key)], $0.value) }.sorted { $0.relation.rawValue < $1.relation.rawValue || ($0.relation == $1.relation && $0.word < $1.word) }
+    }
+
+    /// A noun for a person ("nurses", "beekeepers"): one of its first senses has `person` among
+    /// its broader terms.
+    public func isPerson(_ word: String) -> Bool {
+        guard partStart.count == 4, let person = personSynset else { return false }
+        for base in baseForms(word) {
+            guard let id = lemmaIDs[base] else { continue }
+            for s in synsets(of: id).prefix(2) where s < partStart[1] {
+                var frontier = [s], seen = Set<Int32>()
+                for _ in 0..<12 where !frontier.isEmpty {
+                    var next: [Int32] = []
+                    for f in frontier where seen.insert(f).inserted {
+                        if f == person { return true }
+                        for k in Int(linkStart[Int(f)])..<Int(linkStart[Int(f) + 1]) where linkKinds[k] == .broader {
+                            next.append(links[k])
+                        }
+                    }
+                    frontier = next
+                }
+            }
+        }
+        return false
+    }
+
+    /// The first sense of "person".
+    private var personSynset: Int32? {
+        lemmaIDs["person"].flatMap { synsets(of: $0).first }
+    }
+
+    /// Only a verb ("configure", "fix"): in "configure nginx" it says what to do, not what about.
+    public func isOnlyVerb(_ word: String) -> Bool {
+        guard partStart.count == 4 else { return false }
+        var verb = false
+        for base in baseForms(word) {
+            guard let id = lemmaIDs[base] else { continue }
+            for s in synsets(of: id) {
+                if s >= partStart[1] && s < partStart[2] { verb = true } else { return false }
+            }
+        }
+        return verb
+    }
+
+    /// Lemmas known.
+    public var count: Int { lemmaIDs.count }
+}
