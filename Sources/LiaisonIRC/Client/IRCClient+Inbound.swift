@@ -19,6 +19,12 @@ extension IRCClient {
             case .nickChanged(let nick): logger.warning("\(settings.network): nick taken; using \(nick) for now")
             }
         }
+        // Clients show a bot as one where the server offers a bot mode (ISUPPORT BOT=B, which
+        // may come after the welcome).
+        if session.isRegistered, !botModeSent, let letter = session.isupport["BOT"]?.first, letter.isLetter {
+            botModeSent = true
+            send(priority: IRCMessage(command: "MODE", params: [session.nick, "+\(letter)"]))
+        }
         if users.casemapping != session.casemapping || !canonicalizerSent, session.isRegistered {
             users.casemapping = session.casemapping
             canonicalizerSent = true
@@ -357,10 +363,7 @@ extension IRCClient {
         if users.fold(session.nick) != users.fold(session.desiredNick) {
             logger.warning("\(settings.network): registered as \(session.nick), not the configured nick \(session.desiredNick); people who /msg \(session.desiredNick) will not reach the bot")
         }
-        // Clients show a bot as one where the server offers a bot mode (ISUPPORT BOT=B).
-        if let mode = session.isupport["BOT"], let letter = mode.first, letter.isLetter {
-            send(priority: IRCMessage(command: "MODE", params: [session.nick, "+\(letter)"]))
-        }
+
         if session.nick != session.desiredNick, session.monitorLimit != nil {
             // Told the moment the wanted nick is free again (731), to take it back.
             send(priority: IRCMessage(command: "MONITOR", params: ["+", session.desiredNick]))

@@ -25,6 +25,8 @@ public actor IRCClient {
     /// The server refused the configured nick in a way that will not change (400, 432,
     /// FAIL NICK: a server that requires nick = account): no more retries in this process.
     var nickRefused = false
+    /// The bot user mode was asked for on this connection.
+    var botModeSent = false
     var lastOutboxPoll = Date.distantPast
     var stopping = false
     /// Outbox entries written or queued on this connection: lines still to confirm.
@@ -169,6 +171,7 @@ public actor IRCClient {
         whoPending = []
         absent = []
         waiting = []
+        botModeSent = false
         canonicalizerSent = false
         // A connection that held for a minute resets the backoff; one dropped at once does not.
         if let since = registeredAt, Date().timeIntervalSince(since) > 60 { backoff.reset() }
