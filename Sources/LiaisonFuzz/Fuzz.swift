@@ -39,6 +39,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 struct FuzzMain {
     static func main() {
         _ = fuzzTarget
+        do {
+            try fuzzTarget.prepare()
+        } catch {
+            FileHandle.standardError.write(Data("fuzz \(fuzzTarget.rawValue): cannot start: \(error)\n".utf8))
+            exit(1)
+        }
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
