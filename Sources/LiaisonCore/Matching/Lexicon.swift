@@ -86,29 +86,34 @@ public final class Lexicon: @unchecked Sendable {
     /// Pass 1 over a data file: every synset's byte offset -> its id; its single-word lemmas.
     private static func readSynsetOffsets(_ data: Data, into lexicon: Lexicon) -> [Int: Int32] {
         var map: [Int: Int32] = [:]
+        Self.forEachEntry(data, maxFields: 64) { fields in
+            if fields.count > 4, let offset = Int(fields[0]), let count = Int(fields[3], radix: 16) {
+                map[offset] = Int32(lexicon.memberStart.count - 1)
+                for i in 0..<count where 4 + 2 * i < fields.count {
+                    var word = fields[4 + 2 * i].lowercased()
+                    if let paren = word.firstIndex(of: "(") { word = String(word[..<paren]) }
+                    guard !word.contains("_"), word.allSatisfy({ $0.isLetter }) else { continue }
+                    lexicon.synsetMembers.append(lexicon.lemmaID(word))
+                }
+                lexicon.memberStart.append(Int32(lexicon.synsetMembers.count))
+            }
+        }
+        return map
+    }
+
+    /// Every entry line of a WordNet file (the licence lines start with a space), as its
+    /// fields up to the gloss.
+    static func forEachEntry(_ data: Data, maxFields: Int, _ body: ([String]) -> Void) {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             var lineStart = 0
             while lineStart < bytes.count {
                 var end = lineStart
                 while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                if bytes[lineStart] != 0x20 {
-                    let fields = Self.fields(bytes, lineStart, end, max: 64)
-                    if fields.count > 4, let offset = Int(fields[0]), let count = Int(fields[3], radix: 16) {
-                        map[offset] = Int32(lexicon.memberStart.count - 1)
-                        for i in 0..<count where 4 + 2 * i < fields.count {
-                            var word = fields[4 + 2 * i].lowercased()
-                            if let paren = word.firstIndex(of: "(") { word = String(word[..<paren]) }
-                            guard !word.contains("_"), word.allSatisfy({ $0.isLetter }) else { continue }
-                            lexicon.synsetMembers.append(lexicon.lemmaID(word))
-                        }
-                        lexicon.memberStart.append(Int32(lexicon.synsetMembers.count))
-                    }
-                }
+                if bytes[lineStart] != 0x20 { body(fields(bytes, lineStart, end, max: maxFields)) }
                 lineStart = end + 1
             }
         }
-        return map
     }
 
     /// Space-separated fields of a line, up to the gloss ("|"), at most `max`.
@@ -128,23 +133,13 @@ public final class Lexicon: @unchecked Sendable {
     /// index.*: lemma -> synsets in frequency order (at most the first four senses per part of speech).
     private func readIndex(_ data: Data, synsetOf: [Int: Int32]) {
         var pending: [Int32: [Int32]] = [:]
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var end = lineStart
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                if bytes[lineStart] != 0x20 {
-                    let f = Self.fields(bytes, lineStart, end, max: 200)
-                    if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
-                       let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
-                        let id = lemmaID(f[0])
-                        for offset in f[(6 + p)..<(6 + p + min(n, 4))] {
-                            if let o = Int(offset), let s = synsetOf[o] { pending[id, default: []].append(s) }
-                        }
-                    }
+        Self.forEachEntry(data, maxFields: 200) { f in
+            if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
+               let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
+                let id = lemmaID(f[0])
+                for offset in f[(6 + p)..<(6 + p + min(n, 4))] {
+                    if let o = Int(offset), let s = synsetOf[o] { pending[id, default: []].append(s) }
                 }
-                lineStart = end + 1
             }
         }
         // Lemmas keep one flat run of senses; parts of speech are read in turn, so merge.
@@ -165,34 +160,24 @@ public final class Lexicon: @unchecked Sendable {
     private func readLinks(_ data: Data, offsets: [[Int: Int32]], part: Int) {
         let partIndex: [Character: Int] = ["n": 0, "v": 1, "a": 2, "s": 2, "r": 3]
         var linksOf: [Int32: [(Int32, Relation)]] = [:]
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var end = lineStart
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                if bytes[lineStart] != 0x20 {
-                    let f = Self.fields(bytes, lineStart, end, max: 4_000)
-                    if f.count > 4, let o = Int(f[0]), let me = offsets[part][o], let w = Int(f[3], radix: 16),
-                       4 + 2 * w < f.count, let pc = Int(f[4 + 2 * w]) {
-                        var i = 5 + 2 * w
-                        for _ in 0..<pc where i + 3 < f.count {
-                            let kind: Relation?
-                            switch f[i] {
-                            case "+": kind = .derivation
-                            case "@", "@i": kind = .broader
-                            case "~", "~i": kind = .narrower
-                            default: kind = nil
-                            }
-                            if let kind, let target = Int(f[i + 1]), let p = f[i + 2].first.flatMap({ partIndex[$0] }),
-                               let s = offsets[p][target] {
-                                linksOf[me, default: []].append((s, kind))
-                            }
-                            i += 4
-                        }
+        Self.forEachEntry(data, maxFields: 4_000) { f in
+            if f.count > 4, let o = Int(f[0]), let me = offsets[part][o], let w = Int(f[3], radix: 16),
+               4 + 2 * w < f.count, let pc = Int(f[4 + 2 * w]) {
+                var i = 5 + 2 * w
+                for _ in 0..<pc where i + 3 < f.count {
+                    let kind: Relation?
+                    switch f[i] {
+                    case "+": kind = .derivation
+                    case "@", "@i": kind = .broader
+                    case "~", "~i": kind = .narrower
+                    default: kind = nil
                     }
+                    if let kind, let target = Int(f[i + 1]), let p = f[i + 2].first.flatMap({ partIndex[$0] }),
+                       let s = offsets[p][target] {
+                        linksOf[me, default: []].append((s, kind))
+                    }
+                    i += 4
                 }
-                lineStart = end + 1
             }
         }
         // Synset ids are global and dense, one run per part of speech read in turn.
