@@ -35,13 +35,13 @@ import LiaisonTestSupport
         // Where the held-out figure is below what issue 12 asks, the floor is the measured
         // figure less about one query, so that the gap stays visible and cannot widen.
         let floors: [(name: String, value: Double, spec: Double, floor: Double, atMost: Bool)] = [
-            // issue 12 asks for 0.95; measured 0.921 on 2026-12-01
-            ("phrasing precision@1", held("phrasing").precision, 0.95, 0.89, false),
+            // issue 12 asks for 0.95; measured 0.921 on 2026-12-01, 0.947 on 2026-12-02
+            ("phrasing precision@1", held("phrasing").precision, 0.95, 0.92, false),
             ("forms/typos precision@1", held("forms_typos").precision, 0.95, 0.95, false),
             // issue 12 asks for 0.75; measured 0.679 on 2026-12-01
             ("related precision@1", held("related").precision, 0.75, 0.64, false),
-            // issue 12 asks for at most 0.02; measured 0.150 on 2026-12-01
-            ("nobody-fits wrong offers", held("nobody_fits").offerRate, 0.02, 0.20, true),
+            // issue 12 asks for at most 0.02; measured 0.150 on 2026-12-01, 0.100 on 2026-12-02
+            ("nobody-fits wrong offers", held("nobody_fits").offerRate, 0.02, 0.15, true),
         ]
         for f in floors { Self.check(f.name, f.value, spec: f.spec, floor: f.floor, atMost: f.atMost) }
     }
@@ -76,10 +76,9 @@ import LiaisonTestSupport
                 + "precision \(QualityTests.figure(f.tp, f.detected)), recall \(QualityTests.figure(f.tp, f.positives))")
         }
         let held = found["holdout"] ?? (0, 0, 0)
-        // issue 12 asks for 0.95; measured 0.941 on 2026-12-01
-        Self.check("detection recall", QualityTests.ratio(held.tp, held.positives), spec: 0.95, floor: 0.91)
-        // issue 12 asks for 0.99; measured 0.970 on 2026-12-01
-        Self.check("detection precision", QualityTests.ratio(held.tp, held.detected), spec: 0.99, floor: 0.93)
+        Self.check("detection recall", QualityTests.ratio(held.tp, held.positives), spec: 0.95, floor: 0.95)
+        // issue 12 asks for 0.99; measured 0.970 on 2026-12-01 and 2026-12-02
+        Self.check("detection precision", QualityTests.ratio(held.tp, held.detected), spec: 0.99, floor: 0.94)
     }
 
     @Test func chatSetKeepsItsSize() throws {

@@ -178,7 +178,7 @@ import Testing
 
     @Test(arguments: [
         ("who knows how to configure nginx?", "configure nginx"),
-        ("anyone know a good pizza place?", "pizza place"),
+        ("anyone know a good pizza place?", "pizza"),
         ("anyone have experience with 3d printing?", "3d printing"),
         ("who can teach me chess?", "chess"),
         ("any beekeepers here?", "beekeepers"),
@@ -187,6 +187,12 @@ import Testing
         ("who can give me advice on employment law?", "employment law"),
         ("is anyone here good at knitting?", "knitting"),
         ("any python people here?", "python"),
+        // What the asker hopes for and whom it is for are not the topic.
+        ("anyone know a good camping spot near the lake?", "camping"),
+        ("does anyone know a good way to learn car maintenance?", "car maintenance"),
+        ("any german speakers here?", "german"),
+        ("any chess players around?", "chess"),
+        ("any birdwatchers here?", "birdwatchers"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -196,8 +202,21 @@ import Testing
         "who knows?", "does anyone know what time it is?", "anyone seen my keys?",
         "can anyone help me move a couch?", "who knows where bob went?", "any takers?", "any experts here?",
         "who knows tax law? nvm found it",
+        "is anyone here good at keeping secrets? lol", "any single parents here?", "any other speakers here?",
+        "anybody know the way to the venue?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)
+    }
+
+    /// `ask TEXT` and an addressed line are reduced the same way.
+    @Test func askTextIsReducedToWhatAMemberWouldList() {
+        #expect(RequestDetector.reduceTopic("rust programming language") == "rust")
+        #expect(RequestDetector.reduceTopic("learning piano as an adult") == "piano")
+        #expect(RequestDetector.reduceTopic("best pizza oven brands") == "pizza oven")
+        #expect(RequestDetector.reduceTopic("knife skills for beginners") == "knife skills")
+        // A lone generic word stays: it is all there is.
+        #expect(RequestDetector.reduceTopic("places") == "places")
+        #expect(RequestDetector.detect("liaison: any electricians", addressed: true) == "electricians")
     }
 }

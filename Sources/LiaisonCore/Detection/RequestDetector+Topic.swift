@@ -13,11 +13,16 @@ extension RequestDetector {
                 topic.removeFirst(n)
             } else if topic.count > 1, RequestPhrases.determiners.contains(first.word) {
                 topic.removeFirst()
+            } else if topic.count > 1, let n = phraseAtStart(topic, RequestPhrases.qualityOpenings), n < topic.count {
+                topic.removeFirst(n)
             } else {
                 break
             }
         }
-        topic = trimEnd(topic)
+        topic = trimEnd(cutAtQualifier(topic))
+        while topic.count > 1, let n = phraseAtEnd(topic, RequestPhrases.genericHeads), n < topic.count {
+            topic = trimEnd(topic.dropLast(n))
+        }
         guard let first = topic.first, let last = topic.last else { return nil }
         if strict {
             let wordCount = topic.filter { !$0.word.isEmpty }.count
@@ -31,6 +36,19 @@ extension RequestDetector {
         while let c = text.first, ChatToken.leadingPunctuation.contains(c) { text.removeFirst() }
         let result = String(text)
         return result.contains(where: { $0.isLetter || $0.isNumber }) ? result : nil
+    }
+
+    /// Before a phrase that says whom or where the topic is for, after at least one word of
+    /// it: "camping near the lake" -> "camping", "piano as an adult" -> "piano". A word
+    /// that ends a sentence or clause (a comma) ends the topic there too.
+    static func cutAtQualifier(_ tokens: ArraySlice<ChatToken>) -> ArraySlice<ChatToken> {
+        var i = tokens.startIndex + 1
+        while i < tokens.endIndex {
+            let rest = tokens[i...].map(\.word)
+            if RequestPhrases.qualifiers.contains(where: { rest.starts(with: $0) }) { return tokens[..<i] }
+            i += 1
+        }
+        return tokens
     }
 
     /// Up to and including the first token that ends a sentence: "rust? I need help" -> "rust?".

@@ -15,8 +15,12 @@
 ///   someone else: not a request, unless it was addressed to the bot (the nick is then
 ///   taken to be the bot's and skipped). Lines starting with ">" or a quote mark, and
 ///   pasted log lines ("<bob> who knows ...") quote someone: not requests.
-/// - The request must open the line (after greetings and fillers), so a question inside
-///   a sentence ("he asked who knows about rust?") is not one.
+/// - The request must open its sentence (after greetings and fillers), so a question inside
+///   a sentence ("he asked who knows about rust?") is not one; a question sentence anywhere
+///   in the line counts, with context before or after it.
+/// - The topic is what a member would have listed: "a good pizza place" -> "pizza",
+///   "camping spot near the lake" -> "camping", "any german speakers" -> "german".
+/// - A question followed only by laughter ("... secrets? lol") is banter.
 public enum RequestDetector {
     /// The topic when `line` is a natural-language request of SPEC §2, else nil.
     /// `addressed`: the line was addressed to the bot (then it need not end with "?").
@@ -25,6 +29,7 @@ public enum RequestDetector {
     /// leading "about"/articles and trailing fillers ("here", "please", "thanks"); more
     /// than 12 words is no request.
     public static func detect(_ line: String, addressed: Bool) -> String? {
+        guard !endsInLaughter(line) else { return nil }
         guard let topic = detectAtStart(line, addressed: addressed) ?? detectInSentences(line, addressed: addressed)
             ?? detectInLastSentence(line, addressed: addressed)
         else { return nil }
@@ -74,6 +79,16 @@ public enum RequestDetector {
         return detectAtStart(last, addressed: addressed)
     }
 
+    /// "is anyone here good at keeping secrets? lol": a question answered by its own laugh
+    /// is banter. Only laughter after the last "?" counts ("who knows about bitcoin? my
+    /// uncle keeps telling me to buy some lol" is a request).
+    static func endsInLaughter(_ line: String) -> Bool {
+        let tokens = ChatToken.split(ChatText.plain(line))
+        guard let mark = tokens.lastIndex(where: { $0.trailing.contains("?") }), mark + 1 < tokens.count else { return false }
+        let after = tokens[(mark + 1)...].filter { !$0.word.isEmpty }
+        return !after.isEmpty && after.allSatisfy { RequestPhrases.laughter.contains($0.word) }
+    }
+
     /// A question about a fact or an event, not about expertise: "does anyone know about the
     /// meeting tomorrow?", "who knows the answer to question 3?", "who knows anymore?".
     static let timeWords: Set<String> = [
@@ -114,7 +129,7 @@ public enum RequestDetector {
             else { return nil }
             start = next
         }
-        guard let topic = topicTokens(words, tokens: tokens, at: start, patterns: RequestPhrases.requests)
+        guard let topic = topicTokens(words, tokens: tokens, at: start, patterns: RequestPhrases.requests, addressed: addressed)
         else { return nil }
         return reduce(topic, strict: true)
     }
@@ -139,19 +154,20 @@ public enum RequestDetector {
     /// The tokens after a request pattern at word `start`, or after "any" in "any X
     /// experts"; nil when no request starts there.
     static func topicTokens(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int,
-                            patterns: [WordPattern]) -> ArraySlice<ChatToken>? {
+                            patterns: [WordPattern], addressed: Bool = true) -> ArraySlice<ChatToken>? {
         if let end = WordPattern.longest(patterns, words, tokens: tokens, at: start, punctuation: .request) {
             // X must start on a whole token: "who knows who's ..." is no topic.
             guard end < words.count, words[end].startsToken else { return nil }
             return tokens[words[end].token...]
         }
-        return expertsTopic(words, tokens: tokens, at: start)
+        return expertsTopic(words, tokens: tokens, at: start, addressed: addressed)
     }
 
     /// "any rust experts here?", "are there any tax law specialists?": X is between the
     /// prefix and the expert word, which must end the sentence (trailing fillers aside).
+    /// `addressed`: said to the bot, so "liaison: any electricians" needs no "here".
     private static func expertsTopic(_ words: [ChatWords.Word], tokens: [ChatToken],
-                                     at start: Int) -> ArraySlice<ChatToken>? {
+                                     at start: Int, addressed: Bool) -> ArraySlice<ChatToken>? {
         guard let end = WordPattern.longest(RequestPhrases.expertsPrefixes, words, tokens: tokens,
                                             at: start, punctuation: .request),
               end < words.count, words[end].startsToken
@@ -174,16 +190,23 @@ public enum RequestDetector {
             }
             return nil
         }
-        guard rest.count <= 3, !RequestPhrases.expertWords.contains(last.word), !RequestPhrases.peopleWords.contains(last.word), RequestPhrases.places.contains(where: { tail.starts(with: $0) }),
+        let placed = tail.isEmpty ? addressed : RequestPhrases.places.contains(where: { tail.starts(with: $0) })
+        // "any german speakers here?": people who name no skill of their own, qualified by one.
+        if placed, rest.count >= 2, rest.count <= 3, RequestPhrases.skillPeople.contains(last.word),
+           let qualifier = rest.first, !RequestPhrases.notQualifiers.contains(qualifier.word) {
+            return rest.dropLast()
+        }
+        guard rest.count <= 3, !RequestPhrases.expertWords.contains(last.word), !RequestPhrases.peopleWords.contains(last.word), placed,
               last.word.count > 3, last.word.hasSuffix("s"), !RequestPhrases.plainPeople.contains(last.word),
               isPeople(last.word)
         else { return nil }
         return rest
     }
 
-    /// A plural naming people by what they do: "beekeepers", "nurses", "electricians".
+    /// A plural naming people by what they do: "beekeepers", "nurses", "electricians"; a
+    /// word WordNet does not list is judged by its ending ("birdwatchers").
     static func isPeople(_ plural: String) -> Bool {
-        if let lexicon = Lexicon.loaded { return lexicon.isPerson(plural) }
+        if let lexicon = Lexicon.loaded, lexicon.isWord(plural) { return lexicon.isPerson(plural) }
         return ["ers", "ors", "ists", "ians", "ants"].contains { plural.hasSuffix($0) }
     }
 

@@ -96,6 +96,15 @@ enum RequestPhrases {
         "customers", "subscribers", "followers", "readers", "writers", "speakers", "singles", "survivors",
     ]
 
+    /// Plain people words that a skill may qualify: "any german speakers here?", "any chess
+    /// players?" (but "any single parents?" asks for no skill).
+    static let skillPeople: Set<String> = ["speakers", "players", "teachers", "writers", "readers", "owners", "drivers", "riders"]
+
+    /// Not a skill before a plain people word: "any other players here?", "any new speakers?".
+    static let notQualifiers: Set<String> = [
+        "other", "more", "new", "old", "young", "real", "fellow", "actual", "live", "online", "active", "human",
+    ]
+
     /// Openers skipped before a request: "hey, quick question: does anyone know X?",
     /// "/me wonders if anyone knows X".
     static let openers: [WordPattern] = [
@@ -117,6 +126,9 @@ enum RequestPhrases {
 
     /// Skipped only when punctuated: "anyone? who knows X?" (unpunctuated they start a request).
     static let punctuatedAudience: Set<String> = ["anyone", "anybody", "someone", "somebody"]
+
+    /// Laughter: after a question it makes the question a joke.
+    static let laughter: Set<String> = ["lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "jk", "xd", "kek"]
 
     /// Words at the end of a line that do not stop it from "ending with ?":
     /// "who knows about rust? thanks!".
@@ -140,6 +152,34 @@ enum RequestPhrases {
         ["about"], ["anything", "about"], ["something", "about"], ["much", "about"], ["a", "lot", "about"],
         ["a", "bit", "about"], ["a", "thing", "about"], ["more", "about"], ["anything", "on"],
         ["anything", "regarding"], ["anything", "re"], ["regarding"], ["re"], ["of"],
+    ]
+
+    /// Removed from the start of a topic when more words follow: what the asker hopes for,
+    /// not what it is about ("a good pizza place", "the best way to learn car maintenance",
+    /// "learning piano").
+    static let qualityOpenings: [[String]] = [
+        ["good"], ["best"], ["decent"], ["reliable"], ["great"], ["trustworthy"], ["cheap"], ["affordable"],
+        ["way", "to", "learn"], ["ways", "to", "learn"], ["place", "to", "learn"],
+        ["learning"], ["learning", "to"], ["learn"], ["learn", "to"], ["get", "into"], ["getting", "into"],
+        ["getting", "started", "with"], ["started", "with"], ["starting", "with"], ["resources", "for"],
+        ["recommendations", "for"], ["tips", "for"], ["tips", "on"], ["advice", "on"], ["help", "with"],
+    ]
+
+    /// A topic ends before these, once it has a word: they say whom or where it is for
+    /// ("camping spot near the lake", "piano as an adult", "knife skills for beginners").
+    static let qualifiers: [[String]] = [
+        ["near"], ["nearby"], ["close", "to"], ["as", "a"], ["as", "an"], ["for", "beginners"], ["for", "a", "beginner"],
+        ["for", "kids"], ["for", "dummies"], ["for", "my"], ["for", "our"], ["for", "me"], ["for", "us"],
+        ["for", "someone"], ["in", "my"], ["in", "our"], ["in", "town"], ["in", "the", "area"], ["around", "here"],
+        ["on", "a", "budget"],
+    ]
+
+    /// Removed from the end of a topic when more words come before: what kind of answer is
+    /// wanted, not what about ("pizza place", "camping spot", "pizza oven brands", "rust
+    /// programming language").
+    static let genericHeads: [[String]] = [
+        ["place"], ["places"], ["spot"], ["spots"], ["brand"], ["brands"], ["recommendation"], ["recommendations"],
+        ["tips"], ["resources"], ["options"], ["programming", "language"], ["programming", "languages"],
     ]
 
     /// Removed from the start of a topic when more words follow ("my tax return").

@@ -32,6 +32,13 @@ public final class Lexicon: @unchecked Sendable {
     var compounds: [Int32: [Int32]] = [:]
     /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
     var exceptions: [String: String] = [:]
+    /// Per lemma, a bit per part of speech in which it has several senses and none was seen
+    /// in WordNet's tagged texts: the order of its senses says nothing, so which sense is
+    /// meant is unknown ("grooming" is listed first as training, then as dressing).
+    var unrankedParts: [Int32: UInt8] = [:]
+    /// A broader term with more kinds than this is a category, not a topic: "lunch" is a
+    /// meal, and meal has breakfast, brunch, supper, picnic and a dozen more.
+    static let maxKindsOfBroader = 8
 
     /// The lexicon at `LIAISON_WORDNET` or /usr/share/wordnet, read once, waiting for the
     /// read (tests and tools); nil when WordNet is not installed. The bot does not wait:
@@ -61,7 +68,7 @@ public final class Lexicon: @unchecked Sendable {
         }
         for (p, part) in parts.enumerated() {
             guard let index = try? Data(contentsOf: directory.appendingPathComponent("index.\(part)")) else { return nil }
-            readIndex(index, synsetOf: offsets[p])
+            readIndex(index, synsetOf: offsets[p], part: p)
         }
         for (p, data) in dataFiles.enumerated() { readLinks(data, offsets: offsets, part: p) }
         for part in parts {
@@ -131,12 +138,13 @@ public final class Lexicon: @unchecked Sendable {
     }
 
     /// index.*: lemma -> synsets in frequency order (at most the first four senses per part of speech).
-    private func readIndex(_ data: Data, synsetOf: [Int: Int32]) {
+    private func readIndex(_ data: Data, synsetOf: [Int: Int32], part: Int) {
         var pending: [Int32: [Int32]] = [:]
         Self.forEachEntry(data, maxFields: 200) { f in
             if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
                let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
                 let id = lemmaID(f[0])
+                if n > 1, Int(f[5 + p]) == 0 { unrankedParts[id, default: 0] |= 1 << UInt8(part) }
                 for offset in f[(6 + p)..<(6 + p + min(n, 4))] {
                     if let o = Int(offset), let s = synsetOf[o] { pending[id, default: []].append(s) }
                 }
@@ -252,7 +260,9 @@ public final class Lexicon: @unchecked Sendable {
     /// Words related to `word`, each with its closest relation; the word's own forms excluded.
     public func related(_ word: String) -> [(word: String, relation: Relation)] {
         var best: [Int32: Relation] = [:]
-        let bases = baseForms(word)
+        // A word WordNet lists as it is relates through itself, not through what its ending
+        // would strip to: "grooming" is not "groom" (to train), "lager" not "lag".
+        let bases = lemmaIDs[word].map(hasSenses) == true ? [word] : baseForms(word)
         let own = Set(bases.compactMap { lemmaIDs[$0] })
         func add(_ id: Int32, _ r: Relation) {
             guard !own.contains(id) else { return }
@@ -262,23 +272,36 @@ public final class Lexicon: @unchecked Sendable {
         for base in bases {
             guard let id = lemmaIDs[base] else { continue }
             // The first senses of each part of speech only: rare senses relate rare things
-            // ("cat" is also a tractor). Broader terms are left out: "lunch" is a meal, but a
-            // member who knows meal prep was not asked about lunch.
+            // ("cat" is also a tractor).
+            // A word whose senses are unranked relates to nothing in that part of speech:
+            // "dog grooming" is not "dog training". Broader terms count from the first
+            // sense only, and only when they are no category (`maxKindsOfBroader`).
             var seenOfPart = [0, 0, 0, 0]
+            let unranked = unrankedParts[id] ?? 0
             for synset in synsets(of: id) {
                 let part = partStart.lastIndex(where: { $0 <= synset }) ?? 0
                 seenOfPart[part] += 1
-                guard seenOfPart[part] <= 2 else { continue }
+                guard seenOfPart[part] <= 2, unranked & (1 << UInt8(part)) == 0 else { continue }
                 for m in members(synset) { add(m, .synonym) }
                 for k in Int(linkStart[Int(synset)])..<Int(linkStart[Int(synset) + 1]) {
                     let kind = linkKinds[k]
-                    guard kind == .derivation || (kind == .narrower && seenOfPart[part] == 1) else { continue }
+                    switch kind {
+                    case .derivation: break
+                    case .narrower: guard seenOfPart[part] == 1 else { continue }
+                    case .broader: guard kinds(of: links[k]) <= Self.maxKindsOfBroader else { continue }
+                    default: continue
+                    }
                     for m in members(links[k]) { add(m, kind) }
                 }
             }
             for c in compounds[id] ?? [] { add(c, .compound) }
         }
         return best.map { (lemmas[Int($0.key)], $0.value) }.sorted { $0.relation.rawValue < $1.relation.rawValue || ($0.relation == $1.relation && $0.word < $1.word) }
+    }
+
+    /// How many narrower terms a synset has.
+    private func kinds(of synset: Int32) -> Int {
+        (Int(linkStart[Int(synset)])..<Int(linkStart[Int(synset) + 1])).reduce(0) { $0 + (linkKinds[$1] == .narrower ? 1 : 0) }
     }
 
     /// A noun for a person ("nurses", "beekeepers"): one of its first senses has `person` among

@@ -21,6 +21,8 @@ struct QueryPlan {
         var factor: Double
         /// Related terms (WordNet) that topics carry, with their quality.
         var related: [Int32: Double] = [:]
+        /// Those of them that are only broader terms ("angling" -> "fishing").
+        var broader: Set<Int32> = []
         /// A verb only ("configure" in "configure nginx"): says what to do, not what about,
         /// so leaving it unmatched is no contradiction.
         var onlyVerb = false
@@ -57,8 +59,10 @@ extension MatchIndex {
         switch relation {
         case .synonym: 0.8
         case .derivation: 0.75
+        // "bee" -> "beekeeping": a compound the word starts is about it, more than a kind of it.
+        case .compound: 0.7
         case .narrower: 0.65
-        case .broader, .compound: 0.6
+        case .broader: 0.6
         }
     }
     /// Topic words the query lacks cost at most this share of the relevance: "reverse
@@ -108,8 +112,9 @@ extension MatchIndex {
             var terms: [Int32] = []
             let realWord = lexicon.map { $0.isWord(word.surface) || $0.isWord(word.stem) } ?? false
             planned1.onlyVerb = realWord && (lexicon?.isOnlyVerb(word.surface) ?? false)
-            for (term, quality) in relatedTerms(word.surface) where term != stem {
+            for (term, quality, broader) in relatedTerms(word.surface) where term != stem {
                 planned1.related[term] = max(planned1.related[term] ?? 0, quality)
+                if broader { planned1.broader.insert(term) }
             }
             if resolver.postingCount(stem) > 0 {
                 terms.append(stem)
@@ -208,6 +213,8 @@ extension MatchIndex {
         // Whether some request word met the topic as itself (a form, compound or typo of it),
         // not only through WordNet.
         var direct = false
+        // Whether every word met came through a broader term only.
+        var broaderOnly = true
         let base = topic.stems.startIndex
         for (i, query) in variant.words.enumerated() {
             if let j = topic.stems.firstIndex(of: query.stem) {
@@ -226,6 +233,7 @@ extension MatchIndex {
             } else if !query.related.isEmpty, let (j, q) = relatedMatch(query, topic) {
                 quality[i] = q
                 covered[j] = true
+                if !query.broader.contains(topic.stems[topic.stems.startIndex + j]) { broaderOnly = false }
             } else if query.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
                     let surface = topic.surfaces[topic.surfaces.startIndex + j]
@@ -255,6 +263,9 @@ extension MatchIndex {
         // "cat care" is not "nursing", "goat farming" not "gardening" (two related words
         // still may: "fix a bike chain" is "bicycle repair").
         if leftOver, !direct, quality.filter({ $0 > 0 }).count < 2 { return 0 }
+        // A broader term alone must meet the topic's head, its last word: "hens" are
+        // backyard chickens, but "hovercraft" (a craft) is not "craft beer".
+        if !direct, broaderOnly, covered.last == false { return 0 }
         var total = 0.0, matched = 0.0, gained = 0.0
         for (i, query) in variant.words.enumerated() {
             total += query.weight
@@ -275,20 +286,22 @@ extension MatchIndex {
 
     /// Terms of this index that WordNet relates to `word` (synonyms, derivations, broader and
     /// narrower terms, compounds it starts), as stems that some topic carries, with their quality.
-    func relatedTerms(_ word: String) -> [(term: Int32, quality: Double)] {
+    func relatedTerms(_ word: String) -> [(term: Int32, quality: Double, broader: Bool)] {
         guard let lexicon else { return [] }
         if expansionGeneration != generation {
             expansionCache.removeAll(keepingCapacity: true)
             expansionGeneration = generation
         }
         if let known = expansionCache[word] { return known }
-        var out: [Int32: Double] = [:]
+        var out: [Int32: (quality: Double, broader: Bool)] = [:]
         for (related, relation) in lexicon.related(word) {
             let stem = EnglishStemmer.stem(related)
             guard let id = vocabulary.id(of: stem), !postings[Int(id)].isEmpty else { continue }
-            out[id] = max(out[id] ?? 0, Self.relatedQuality(relation))
+            let quality = Self.relatedQuality(relation)
+            if let known = out[id], known.quality >= quality { continue }
+            out[id] = (quality, relation == .broader)
         }
-        let list = out.map { (term: $0.key, quality: $0.value) }
+        let list = out.map { (term: $0.key, quality: $0.value.quality, broader: $0.value.broader) }
         if expansionCache.count >= Self.maxExpansionCache { expansionCache.removeAll() }
         expansionCache[word] = list
         return list
