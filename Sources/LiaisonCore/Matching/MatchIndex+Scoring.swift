@@ -68,6 +68,9 @@ extension MatchIndex {
     /// Topic words the query lacks cost at most this share of the relevance: "reverse
     /// mortgages" still serves a query "mortgages", a bit below "mortgages" itself.
     static let missingTopicWordPenalty = 0.2
+    /// A real word finds a member's misspelling of it only when at most this many topics
+    /// carry the misspelling.
+    static let maxMisspellingTopics = 50
     /// At most this many alias rewrites of one query.
     static let maxAliasVariants = 8
 
@@ -132,9 +135,13 @@ extension MatchIndex {
                         : typoNeighbours(word.surface, limit: planned1.surfaceLimit)
                 }
                 if realWord, let lexicon {
-                    // A real word is no typo, but it may find a member's misspelling of it.
-                    planned1.stemNear = planned1.stemNear.filter { !lexicon.isWord(vocabulary[$0.key]) }
-                    planned1.surfaceNear = planned1.surfaceNear.filter { !lexicon.isWord(vocabulary[$0.key]) }
+                    // A real word is no typo, but it may find a member's misspelling of it. A
+                    // misspelling is rare: a term many topics share is a word of its own.
+                    let misspelling = { (term: Int32) in
+                        self.carrierPostings(term) <= Self.maxMisspellingTopics && !lexicon.isWord(self.vocabulary[term])
+                    }
+                    planned1.stemNear = planned1.stemNear.filter { misspelling($0.key) }
+                    planned1.surfaceNear = planned1.surfaceNear.filter { misspelling($0.key) }
                 }
                 for term in planned1.stemNear.keys.sorted() + planned1.surfaceNear.keys.sorted() {
                     let carrier = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
@@ -150,6 +157,12 @@ extension MatchIndex {
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
         return QueryPlan.Variant(words: planned, compounds: compounds)
+    }
+
+    /// Topics carrying a term, or the stem a surface form stands for.
+    func carrierPostings(_ term: Int32) -> Int {
+        let carrier = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
+        return carrier >= 0 ? postings[Int(carrier)].count : 0
     }
 
     /// The query with an alias phrase replaced by its other side, for every alias whose one
@@ -190,10 +203,10 @@ extension MatchIndex {
     }
 
     /// The topic word a related word of `query` meets, and its quality.
-    private func relatedMatch(_ query: QueryPlan.Word, _ topic: TopicView) -> (Int, Double)? {
+    private func relatedMatch(_ related: [Int32: Double], _ topic: TopicView) -> (Int, Double)? {
         var best: (Int, Double)?
         for (j, stem) in topic.stems.enumerated() {
-            if let q = query.related[stem], q > (best?.1 ?? 0) { best = (j, q) }
+            if let q = related[stem], q > (best?.1 ?? 0) { best = (j, q) }
         }
         return best
     }
@@ -207,21 +220,36 @@ extension MatchIndex {
 
     private func score(_ variant: QueryPlan.Variant, _ topic: TopicView, _ resolver: TermResolver) -> Double {
         let n = topic.stems.count
-        guard n > 0 else { return 0 }
-        var quality = [Double](repeating: 0, count: variant.words.count)
-        var covered = [Bool](repeating: false, count: n)
+        guard n > 0, !variant.words.isEmpty else { return 0 }
+        // Scratch space on the stack: this runs for every candidate topic of a search.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: variant.words.count) { quality in
+            quality.initialize(repeating: 0)
+            return withUnsafeTemporaryAllocation(of: Bool.self, capacity: n) { covered in
+                covered.initialize(repeating: false)
+                return score(variant, topic, resolver, quality: quality, covered: covered)
+            }
+        }
+    }
+
+    private func score(_ variant: QueryPlan.Variant, _ topic: TopicView, _ resolver: TermResolver,
+                       quality: UnsafeMutableBufferPointer<Double>, covered: UnsafeMutableBufferPointer<Bool>) -> Double {
+        let n = topic.stems.count
         // Whether some request word met the topic as itself (a form, compound or typo of it),
         // not only through WordNet.
         var direct = false
         // Whether every word met came through a broader term only.
         var broaderOnly = true
         let base = topic.stems.startIndex
-        for (i, query) in variant.words.enumerated() {
-            if let j = topic.stems.firstIndex(of: query.stem) {
-                quality[i] = topic.surfaces.contains(query.surface) ? 1 : Self.stemQuality
+        // Words are read in place: copying a word per topic scored costs its dictionaries'
+        // reference counts.
+        variant.words.withUnsafeBufferPointer { words in
+        for i in words.indices {
+            let query = words.baseAddress! + i
+            if let j = topic.stems.firstIndex(of: query.pointee.stem) {
+                quality[i] = topic.surfaces.contains(query.pointee.surface) ? 1 : Self.stemQuality
                 covered[j - base] = true
                 direct = true
-            } else if let k = topic.compoundKeys.firstIndex(of: query.stem) {
+            } else if let k = topic.compoundKeys.firstIndex(of: query.pointee.stem) {
                 // "cybersecurity" asked, "cyber security" listed
                 quality[i] = Self.compoundQuality
                 direct = true
@@ -230,21 +258,22 @@ extension MatchIndex {
                     covered[first] = true
                     covered[first + 1] = true
                 }
-            } else if !query.related.isEmpty, let (j, q) = relatedMatch(query, topic) {
+            } else if !query.pointee.related.isEmpty, let (j, q) = relatedMatch(query.pointee.related, topic) {
                 quality[i] = q
                 covered[j] = true
-                if !query.broader.contains(topic.stems[topic.stems.startIndex + j]) { broaderOnly = false }
-            } else if query.hasTypos {
+                if !query.pointee.broader.contains(topic.stems[topic.stems.startIndex + j]) { broaderOnly = false }
+            } else if query.pointee.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
                     let surface = topic.surfaces[topic.surfaces.startIndex + j]
-                    let asStem = typoEdits(query.stemText, stem, query.stemLimit, query.stemNear, resolver)
-                    let asTyped = typoEdits(query.surfaceText, surface, query.surfaceLimit, query.surfaceNear, resolver)
-                    guard let edits = [asStem, asTyped].compactMap({ $0 }).min() else { continue }
+                    let asStem = typoEdits(query.pointee.stemText, stem, query.pointee.stemLimit, query.pointee.stemNear, resolver)
+                    let asTyped = typoEdits(query.pointee.surfaceText, surface, query.pointee.surfaceLimit, query.pointee.surfaceNear, resolver)
+                    guard let edits = asStem.map({ min($0, asTyped ?? $0) }) ?? asTyped else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true
                     direct = true
                 }
             }
+        }
         }
         // "cyber security" asked, "cybersecurity" listed
         for compound in variant.compounds {
@@ -262,19 +291,21 @@ extension MatchIndex {
         // Nor when a single related word carries a request that keeps a word of its own:
         // "cat care" is not "nursing", "goat farming" not "gardening" (two related words
         // still may: "fix a bike chain" is "bicycle repair").
-        if leftOver, !direct, quality.filter({ $0 > 0 }).count < 2 { return 0 }
+        if leftOver, !direct, quality.reduce(0, { $0 + ($1 > 0 ? 1 : 0) }) < 2 { return 0 }
         // A broader term alone must meet the topic's head, its last word: "hens" are
         // backyard chickens, but "hovercraft" (a craft) is not "craft beer".
         if !direct, broaderOnly, covered.last == false { return 0 }
         var total = 0.0, matched = 0.0, gained = 0.0
-        for (i, query) in variant.words.enumerated() {
-            total += query.weight
-            guard quality[i] > 0 else { continue }
-            matched += query.weight
-            gained += query.weight * quality[i] * query.factor
+        variant.words.withUnsafeBufferPointer { words in
+            for i in words.indices {
+                total += words[i].weight
+                guard quality[i] > 0 else { continue }
+                matched += words[i].weight
+                gained += words[i].weight * quality[i] * words[i].factor
+            }
         }
         guard total > 0, matched / total >= Self.coverageThreshold else { return 0 }
-        let topicCover = Double(covered.filter { $0 }.count) / Double(n)
+        let topicCover = Double(covered.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(n)
         // min: the sums may round a hair above 1 for an exact match.
         return min(1, gained / total * (1 - Self.missingTopicWordPenalty * (1 - topicCover)))
     }

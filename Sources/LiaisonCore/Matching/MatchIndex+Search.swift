@@ -18,12 +18,13 @@ extension MatchIndex {
         var best: [Int32: (slot: Int32, relevance: Double)] = [:]
         let own = plan.candidateTerms.count
         var limit = Self.maxCandidates
-        outer: for (n, term) in (plan.candidateTerms + plan.relatedTerms).enumerated() {
+        withTopicWords { words in
+          outer: for (n, term) in (plan.candidateTerms + plan.relatedTerms).enumerated() {
             // Related words reach further (broader terms are common): their own, smaller bound.
             if n == own { limit = min(Self.maxCandidates, seen.count + Self.maxRelatedCandidates) }
             for slot in postings[Int(term)] where seen.insert(slot).inserted {
                 if seen.count > limit { break outer }
-                let relevance = score(plan, view(Int(slot)), resolver)
+                let relevance = score(plan, words.view(Int(slot)), resolver)
                 guard relevance > 0 else { continue }
                 let member = slotMember[Int(slot)]
                 if let current = best[member], current.relevance > relevance
@@ -32,6 +33,7 @@ extension MatchIndex {
                 }
                 best[member] = (slot, relevance)
             }
+          }
         }
         let hits = best.map { member, hit in
             MatchHit(member: members[Int(member)], topicID: slotTopicID[Int(hit.slot)], topic: text(Int(hit.slot)),
@@ -48,16 +50,45 @@ extension MatchIndex {
     public func relevance(query: String, topic: String) -> Double {
         var resolver = TermResolver(index: self)
         guard let plan = plan(query, &resolver) else { return 0 }
-        let view = TopicView(analysis: TopicAnalysis(topic), resolver: &resolver)
-        return score(plan, view, resolver)
+        let analysis = TopicAnalysis(topic)
+        let stems = analysis.words.map { resolver.id($0.stem) }
+        let surfaces = analysis.words.map { resolver.id($0.surface) }
+        let compounds = analysis.compounds.sorted { $0.value.first < $1.value.first }
+        let keys = compounds.map { resolver.id($0.key) }
+        let firsts = compounds.map { UInt8(min($0.value.first, 254)) }
+        return stems.withUnsafeBufferPointer { stems in
+            surfaces.withUnsafeBufferPointer { surfaces in
+                keys.withUnsafeBufferPointer { keys in
+                    firsts.withUnsafeBufferPointer { firsts in
+                        score(plan, TopicView(stems: stems, surfaces: surfaces, compoundKeys: keys, compoundFirst: firsts), resolver)
+                    }
+                }
+            }
+        }
     }
 
-    func view(_ slot: Int) -> TopicView {
-        let w = Int(slotWordStart[slot]), c = Int(slotCompoundStart[slot])
-        return TopicView(stems: wordStems[w..<(w + Int(slotWordCount[slot]))],
-                         surfaces: wordSurfaces[w..<(w + Int(slotWordCount[slot]))],
-                         compoundKeys: compoundKeys[c..<(c + Int(slotCompoundCount[slot]))],
-                         compoundFirst: compoundFirst[c..<(c + Int(slotCompoundCount[slot]))])
+    /// The index's topic words, borrowed for the length of `body` (no copy, no reference
+    /// counting per topic scored).
+    func withTopicWords<R>(_ body: (TopicWords) -> R) -> R {
+        wordStems.withUnsafeBufferPointer { stems in
+            wordSurfaces.withUnsafeBufferPointer { surfaces in
+                compoundKeys.withUnsafeBufferPointer { keys in
+                    compoundFirst.withUnsafeBufferPointer { firsts in
+                        slotWordStart.withUnsafeBufferPointer { wordStart in
+                            slotWordCount.withUnsafeBufferPointer { wordCount in
+                                slotCompoundStart.withUnsafeBufferPointer { compoundStart in
+                                    slotCompoundCount.withUnsafeBufferPointer { compoundCount in
+                                        body(TopicWords(stems: stems, surfaces: surfaces, compoundKeys: keys, compoundFirst: firsts,
+                                                        wordStart: wordStart, wordCount: wordCount,
+                                                        compoundStart: compoundStart, compoundCount: compoundCount))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Terms within `limit` edits of `word` that some topic still carries as a stem or
@@ -77,26 +108,31 @@ extension MatchIndex {
     }
 }
 
-/// A topic as scoring sees it: term IDs in the index's vocabulary (or a resolver's own).
+/// A topic as scoring sees it: term IDs in the index's vocabulary (or a resolver's own),
+/// borrowed from arrays that outlive it (`withTopicWords`).
 struct TopicView {
-    var stems: ArraySlice<Int32>
-    var surfaces: ArraySlice<Int32>
-    var compoundKeys: ArraySlice<Int32>
-    var compoundFirst: ArraySlice<UInt8>
+    var stems: UnsafeBufferPointer<Int32>
+    var surfaces: UnsafeBufferPointer<Int32>
+    var compoundKeys: UnsafeBufferPointer<Int32>
+    var compoundFirst: UnsafeBufferPointer<UInt8>
+}
 
-    init(stems: ArraySlice<Int32>, surfaces: ArraySlice<Int32>, compoundKeys: ArraySlice<Int32>, compoundFirst: ArraySlice<UInt8>) {
-        self.stems = stems
-        self.surfaces = surfaces
-        self.compoundKeys = compoundKeys
-        self.compoundFirst = compoundFirst
-    }
+/// The index's flat topic arrays, borrowed for one search.
+struct TopicWords {
+    let stems, surfaces, compoundKeys: UnsafeBufferPointer<Int32>
+    let compoundFirst: UnsafeBufferPointer<UInt8>
+    let wordStart: UnsafeBufferPointer<Int32>
+    let wordCount: UnsafeBufferPointer<UInt8>
+    let compoundStart: UnsafeBufferPointer<Int32>
+    let compoundCount: UnsafeBufferPointer<UInt8>
 
-    init(analysis: TopicAnalysis, resolver: inout TermResolver) {
-        stems = ArraySlice(analysis.words.map { resolver.id($0.stem) })
-        surfaces = ArraySlice(analysis.words.map { resolver.id($0.surface) })
-        let compounds = analysis.compounds.sorted { $0.value.first < $1.value.first }
-        compoundKeys = ArraySlice(compounds.map { resolver.id($0.key) })
-        compoundFirst = ArraySlice(compounds.map { UInt8(min($0.value.first, 254)) })
+    func view(_ slot: Int) -> TopicView {
+        let w = Int(wordStart[slot]), c = Int(compoundStart[slot])
+        let words = w..<(w + Int(wordCount[slot])), compounds = c..<(c + Int(compoundCount[slot]))
+        return TopicView(stems: UnsafeBufferPointer(rebasing: stems[words]),
+                         surfaces: UnsafeBufferPointer(rebasing: surfaces[words]),
+                         compoundKeys: UnsafeBufferPointer(rebasing: compoundKeys[compounds]),
+                         compoundFirst: UnsafeBufferPointer(rebasing: compoundFirst[compounds]))
     }
 }
 
