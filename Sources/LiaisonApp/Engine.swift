@@ -23,6 +23,9 @@ actor Engine {
     private let timesDeliveries: Bool
     /// What /readyz and systemd's READY=1 are decided from.
     private(set) var health: Health
+    /// Messages received and not yet handled (`settle`), and whether a settle is queued.
+    private var inbox: [IncomingMessage] = []
+    private var draining = false
 
     init(config: LiaisonConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.logger = logger
@@ -98,6 +101,7 @@ actor Engine {
         case .botsOwnName:
             FileHandle.standardError.write(Data("console: line \(lineNumber): \(botName) is my own name; type as yourself, like \"alice: help\", or in a channel \"alice #general: \(botName): help\"\n".utf8))
         case .message(let name, let channel, let text):
+            settle()
             consoleNames[.console(name)] = name
             let message = IncomingMessage(sender: .console(name), displayName: name,
                                           place: channel.map { .channel($0) } ?? .direct,
@@ -109,6 +113,7 @@ actor Engine {
 
     /// Runs whatever is due and returns when the next thing is due.
     func tick() -> Date? {
+        settle()
         let next = broker.runDue(now: clock())
         flush()
         return next
@@ -143,30 +148,39 @@ actor Engine {
 }
 
 extension Engine: ChatHost {
+    /// Queued, and handled with whatever else arrived meanwhile in one group commit (one
+    /// sync for the lot); replies go out once that commit is on disk.
     func received(_ message: IncomingMessage) {
-        broker.handle(message, now: clock())
-        flush()
+        inbox.append(message)
+        guard !draining else { return }
+        draining = true
+        Task { self.settle() }
     }
 
     func membership(_ identity: Identity, channels: Set<String>) {
+        settle()
         broker.setLiveChannels(identity, channels)
     }
 
     func networkReset(_ network: String) {
+        settle()
         broker.resetLiveChannels(network: network)
     }
 
     func identityEnded(_ identity: Identity) {
+        settle()
         broker.identityEnded(identity, now: clock())
         flush()
     }
 
     func kicked(network: String, channel: String) {
+        settle()
         broker.kicked(network: network, channel: channel, now: clock())
     }
 
     func invited(by identity: Identity, verified: Bool, network: String, channel: String) -> Bool {
-        broker.invited(by: identity, verified: verified, network: network, channel: channel, now: clock())
+        settle()
+        return broker.invited(by: identity, verified: verified, network: network, channel: channel, now: clock())
     }
 
     func channelsToJoin(network: String, configured: [String]) -> [String] {
@@ -180,6 +194,7 @@ extension Engine: ChatHost {
     }
 
     func outbox(network: String, waiting: Set<Target>, after: Int64) -> [OutboxEntry] {
+        settle()
         do {
             return try store.pendingOutbox(network: network, now: clock(), waiting: waiting, after: after, limit: 500)
         } catch {
@@ -202,6 +217,7 @@ extension Engine: ChatHost {
     }
 
     func redacted(network: String, eventID: String, by: Identity) {
+        settle()
         broker.redacted(network: network, eventID: eventID, by: by, now: clock())
         flush()
     }
@@ -226,6 +242,31 @@ extension Engine: ChatHost {
 }
 
 extension Engine {
+    /// Handles every queued message now, in order, each in a savepoint of one commit, then
+    /// delivers. Everything else that touches the broker settles first, so events keep the
+    /// order they arrived in.
+    func settle() {
+        while !inbox.isEmpty {
+            let batch = inbox
+            inbox = []
+            let start = ContinuousClock.now
+            do {
+                try store.group {
+                    for message in batch { broker.handle(message, now: clock()) }
+                }
+                // The group's commit, its sync included.
+                metrics.commitLatency.record(duration: ContinuousClock.now - start)
+            } catch {
+                // The commit itself failed: nothing of the batch is in the state file, so the
+                // index may not keep what the broker told it either.
+                logger.error("could not commit \(batch.count) message(s): \(error)")
+                do { try broker.rebuildIndex() } catch { logger.error("could not rebuild the index: \(error)") }
+            }
+            flush()
+        }
+        draining = false
+    }
+
     /// Removes delivered messages from the outbox, timing each from its commit.
     private func markSent(_ ids: [Int64]) throws {
         if timesDeliveries {

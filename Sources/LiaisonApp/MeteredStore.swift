@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import LiaisonStore
 import Metrics
 
 /// The broker's store with each transaction timed: the commit latency an operator watches
@@ -14,6 +15,8 @@ final class MeteredStore: Store {
     }
 
     func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        // Inside a group commit the commit is the group's, timed by the engine.
+        if (base as? SQLiteStore)?.inGroup == true { return try base.transaction(body) }
         let start = ContinuousClock.now
         defer { commitLatency.record(duration: ContinuousClock.now - start) }
         return try base.transaction(body)

@@ -181,3 +181,55 @@ func mode(_ path: String) throws -> Int {
         #expect(SHA256.hex(String(repeating: "a", count: 1000)).count == 64)
     }
 }
+
+/// Issue 13: group commit. A burst of changes commits (and syncs) once; each change is a
+/// savepoint of it, so one that fails takes nothing else with it; nothing of the group is
+/// visible (so nothing can be delivered) before the group's commit.
+@Suite struct GroupCommitTests {
+    @Test func aGroupCommitsOnceAndAFailedChangeTakesNothingElseWithIt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        let store = try SQLiteStore(path: path)
+        let reader = try SQLiteStore(path: path)
+        struct Refused: Error {}
+        var seenInside = -1
+        try store.group {
+            for i in 0..<5 {
+                let text = "topic \(i)"
+                do {
+                    try store.transaction { tx in
+                        _ = try tx.addTopic(.console("m\(i)"), text: text, key: TopicText.key(text), analysis: TopicText.analysis(text))
+                        if i == 2 { throw Refused() }
+                    }
+                } catch is Refused {}
+            }
+            // Another connection sees none of it before the group commits.
+            seenInside = try reader.topicCount()
+            #expect(store.inGroup)
+        }
+        #expect(seenInside == 0)
+        #expect(!store.inGroup)
+        #expect(try topics(reader).map(\.text) == ["topic 0", "topic 1", "topic 3", "topic 4"])
+        // After the group, a transaction commits on its own again.
+        try store.transaction { tx in
+            _ = try tx.addTopic(.console("m9"), text: "solo", key: TopicText.key("solo"), analysis: TopicText.analysis("solo"))
+        }
+        #expect(try reader.topicCount() == 5)
+    }
+
+    @Test func commitsStaySyncedAndDeliveryMarksLeaveThemSo() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+        try store.transaction { tx in
+            try tx.enqueue(.message, to: .person(.console("bob")), text: "hello", about: [], at: Date())
+        }
+        let ids = try store.pendingOutbox(network: NetworkName.console, limit: 10).map(\.id)
+        #expect(ids.count == 1)
+        try store.markSent(ids)
+        #expect(try store.pendingOutbox(network: NetworkName.console, limit: 10).isEmpty)
+        // 2 = FULL: the mark's own NORMAL does not stay behind for the next confirmed change.
+        #expect(try store.synchronousLevel() == 2)
+    }
+}
