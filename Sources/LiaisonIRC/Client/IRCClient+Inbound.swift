@@ -79,6 +79,23 @@ extension IRCClient {
                 seen(new)
                 wake.signal()
             }
+        case "AWAY":
+            // away-notify: AWAY with a message went away, without one came back.
+            guard let nick = source?.nick, !isMe(nick) else { return }
+            let text = message.params.first ?? ""
+            users.awayChanged(nick, away: !text.isEmpty, at: Date())
+            if text.isEmpty { wake.signal() }
+        case "TAGMSG":
+            // A typing notification or a reaction: someone is there.
+            if let nick = source?.nick, !isMe(nick) { users.spoke(nick, at: Date()) }
+        case "301":
+            // RPL_AWAY, in answer to our PRIVMSG (or a WHOIS): the nick is away.
+            if message.params.count >= 2 { users.awayReported(message.params[1], away: true, at: Date()) }
+        case "352":
+            // Plain WHO: channel, user, host, server, nick, flags (H here, G away).
+            guard message.params.count >= 7, !isMe(message.params[5]) else { return }
+            users.awayReported(message.params[5], away: message.params[6].contains("G"), at: Date())
+            seen(message.params[5])
         case "ACCOUNT":
             guard let nick = source?.nick, let account = message.params.first else { return }
             users.see(nick, account: .some(account == "*" ? "" : account))
@@ -116,6 +133,7 @@ extension IRCClient {
                 absent.remove(users.fold(nick))
                 users.see(nick, user: message.params[2], host: message.params[3],
                           account: .some(message.params[6] == "0" ? "" : message.params[6]), confirmedAt: Date())
+                users.awayReported(nick, away: message.params[5].contains("G"), at: Date())
                 seen(nick)
                 wake.signal()
                 return
@@ -126,6 +144,9 @@ extension IRCClient {
             if isMe(nick) { return }
             users.see(nick, account: .some(account == "0" ? "" : account))
             users.joined(nick, channel)
+            // The G flag: an always-on nick (Ergo) or a bouncer with nobody attached.
+            users.awayReported(nick, away: message.params[4].contains("G"), at: Date())
+            seen(nick)
         case "315":
             // End of WHO: for a channel, report everyone in it at once; for a nick we asked
             // about with no reply line, the nick is gone.
@@ -237,13 +258,17 @@ extension IRCClient {
             await confirmEcho(target: target, text: text)
             return
         }
-        // Never answer a NOTICE (bots loop on each other otherwise).
-        guard message.command.uppercased() == "PRIVMSG" else { return }
+        // Never answer a NOTICE (bots loop on each other otherwise); it still shows someone is there.
+        guard message.command.uppercased() == "PRIVMSG" else {
+            users.spoke(source.nick, at: Date())
+            return
+        }
         // account-tag: every message says who is logged in, so the account is confirmed now.
         let tagged: String?? = message.tag("account").map { .some($0 == "*" ? "" : $0) }
             ?? (session.has("account-tag") ? .some("") : .none)
         users.see(source.nick, user: source.user, host: source.host, account: tagged,
                   confirmedAt: session.has("account-tag") ? Date() : nil)
+        users.spoke(source.nick, at: Date())
         let ignored = Set(settings.ignore.map(users.fold))
         let (identity, verified) = identity(of: source.nick, tagAccount: message.tag("account"))
         if ignored.contains(users.fold(source.nick)) || ignored.contains(identity.id) { return }
@@ -339,15 +364,19 @@ extension IRCClient {
     }
 
     /// A nick showed itself: it exists again (401 or an empty WHO may have said otherwise),
-    /// and mail for whoever it is now may be deliverable.
+    /// and mail for whoever it is now may be deliverable (or, if they are still away, is
+    /// held again when routed).
     func seen(_ nick: String) {
         absent.remove(users.fold(nick))
-        guard !waiting.isEmpty, let u = users.user(nick) else { return }
+        guard !waiting.isEmpty || !heldAway.isEmpty, let u = users.user(nick) else { return }
+        var targets: [Target] = [.person(memberIdentity(u)), .person(Identity(network: settings.network, id: users.fold(nick)))]
         if let account = u.account, !account.isEmpty {
-            waiting.remove(.person(Identity(network: settings.network, id: users.fold(account))))
+            targets.append(.person(Identity(network: settings.network, id: users.fold(account))))
         }
-        waiting.remove(.person(memberIdentity(u)))
-        waiting.remove(.person(Identity(network: settings.network, id: users.fold(nick))))
+        for target in targets {
+            waiting.remove(target)
+            heldAway.remove(target)
+        }
     }
 
     /// A user without an account left or changed nick: their connection-bound identity ends.

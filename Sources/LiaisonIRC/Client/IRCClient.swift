@@ -44,6 +44,10 @@ public actor IRCClient {
     /// People with mail whom nobody logged in to their account can take now: their rows are
     /// left out of outbox reads until a line from the server shows them again.
     var waiting: Set<Target> = []
+    /// People online but away (AWAY, the WHOX G flag): their rows are left out of outbox
+    /// reads until they are back, and looked at again every minute (a WHOX asks once more).
+    var heldAway: Set<Target> = []
+    var lastAwayRetry = Date()
     var registeredAt: Date?
     var canonicalizerSent = false
 
@@ -171,6 +175,7 @@ public actor IRCClient {
         whoPending = []
         absent = []
         waiting = []
+        heldAway = []
         botModeSent = false
         canonicalizerSent = false
         // A connection that held for a minute resets the backoff; one dropped at once does not.
@@ -230,6 +235,15 @@ public actor IRCClient {
                 send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
             }
             if session.isRegistered, now.timeIntervalSince(lastOutboxPoll) > 5 { wake.signal() }
+            // Away news reaches the bot only in shared channels (away-notify); anyone else
+            // held as away is asked about again (WHOX) once a minute.
+            if now.timeIntervalSince(lastAwayRetry) > 60 {
+                lastAwayRetry = now
+                if !heldAway.isEmpty {
+                    heldAway = []
+                    wake.signal()
+                }
+            }
         }
     }
 
