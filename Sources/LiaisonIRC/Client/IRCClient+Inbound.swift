@@ -10,6 +10,11 @@ extension IRCClient {
             logger.debug("\(settings.network): unparsable line ignored")
             return
         }
+        // History the server plays back is never handled as something said now.
+        if let ref = message.tag("batch"), let batch = openBatches[ref], batch.isHistory, message.command.uppercased() != "BATCH" {
+            historyLine(message, in: batch)
+            return
+        }
         for event in session.handle(message) {
             switch event {
             case .send(let reply): send(priority: reply)
@@ -79,6 +84,8 @@ extension IRCClient {
                 seen(new)
                 wake.signal()
             }
+        case "BATCH":
+            await batch(message)
         case "AWAY":
             // away-notify: AWAY with a message went away, without one came back.
             guard let nick = source?.nick, !isMe(nick) else { return }
@@ -181,6 +188,12 @@ extension IRCClient {
                     if session.supportsWHOX { send(priority: IRCMessage(command: "WHO", params: [nick, "%tuhnfa,153"])) }
                 }
             }
+        case "FAIL" where message.params.first?.uppercased() == "CHATHISTORY":
+            let named = historyChecks.keys.filter { key in message.params.contains { users.fold($0) == key } }
+            abandonHistory(named.isEmpty ? Array(historyChecks.keys) : named)
+        case "421" where message.params.count >= 2 && message.params[1].uppercased() == "CHATHISTORY":
+            historyRefused = true
+            abandonHistory(Array(historyChecks.keys))
         case "400", "432", "FAIL":
             // After registration: our own NICK back to the configured nick was refused for a
             // reason that will not change (Ergo: "You must use your account name as your

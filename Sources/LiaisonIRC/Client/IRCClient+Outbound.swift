@@ -70,7 +70,7 @@ extension IRCClient {
         guard session.isRegistered else { return }
         var after: Int64 = 0
         while true {
-            let page = await host.outbox(network: settings.network, waiting: waiting.union(heldAway), after: after)
+            let page = await host.outbox(network: settings.network, waiting: waiting.union(heldAway).union(historyTargets), after: after)
             await deliver(page)
             guard page.count >= 500, let last = page.last?.id, session.isRegistered else { return }
             after = last
@@ -105,12 +105,22 @@ extension IRCClient {
                         logger.debug("\(settings.network): a message waits for someone who is away")
                     }
                 case .send(let target):
+                    if awaitsHistory(entry, wire: target) { continue }
                     let lines = chunks(entry.text, to: target)
                     guard !lines.isEmpty else { done.append(entry.id); continue }
                     inFlight[entry.id] = lines.count
-                    for (i, text) in lines.enumerated() {
-                        let line = IRCMessage(command: "PRIVMSG", params: [target, text]).serialized()
-                        queue.push(.init(line, entry: entry.id, isLast: i == lines.count - 1), target: users.fold(target))
+                    // Several lines: one draft/multiline batch (or a few, within its limits).
+                    let groups = session.multiline.map { $0.groups(lines) } ?? lines.map { [$0] }
+                    for (i, group) in groups.enumerated() {
+                        let wire: [String]
+                        if group.count == 1 {
+                            wire = [IRCMessage(command: "PRIVMSG", params: [target, group[0]]).serialized()]
+                        } else {
+                            batches += 1
+                            wire = Multiline.frame(group, target: target, reference: "ml\(batches)")
+                        }
+                        queue.push(.init(wire[0], entry: entry.id, isLast: i == groups.count - 1, more: Array(wire.dropFirst())),
+                                   target: users.fold(target))
                     }
                 }
             }
@@ -149,10 +159,14 @@ extension IRCClient {
     /// With `echo-message`, a chat line counts as sent when it comes back (SPEC §4). Returns
     /// whether an echo is now expected for it.
     func expectEcho(_ line: FloodQueue.Line) -> Bool {
-        guard let entry = line.entry, session.has("echo-message"),
-              let message = IRCMessage.parse(line.text), message.params.count >= 2 else { return false }
-        awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
-        return true
+        guard let entry = line.entry, session.has("echo-message") else { return false }
+        var expected = false
+        for text in line.wireLines {
+            guard let message = IRCMessage.parse(text), message.command == "PRIVMSG", message.params.count >= 2 else { continue }
+            awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
+            expected = true
+        }
+        return expected
     }
 
     /// A line reached the socket on a server without `echo-message`: that is delivery.
