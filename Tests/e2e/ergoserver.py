@@ -50,12 +50,16 @@ class ErgoServer:
         # nick -> {"account": str, "away": bool, "channels": set}
         self.users = {}
         self.echo = True
-        # folded target -> messages the bot wrote there: (time, [lines]) (several: a batch)
+        # folded nick -> the conversation with the bot: (time, source, [lines]) (several: a batch)
         self.history = {}
         self.keep_history = None    # targets whose lines the server keeps (None: all)
         self.got = []               # every line from the bot, on every connection
         self.lock = threading.Lock()
         self.conn = None
+
+    def heard(self, nick, text):
+        """A line from `nick` to the bot, kept in their history with the bot's replies."""
+        self._record(nick, [text], source=f"{nick}!{nick[0]}@ergo.test")
 
     def user(self, nick, account=None, away=False, channels=()):
         self.users[nick] = {"account": account or nick, "away": away, "channels": set(channels)}
@@ -185,16 +189,17 @@ class ErgoServer:
         elif cmd == "CHATHISTORY" and len(p) >= 4 and p[0] == "LATEST":
             target = p[1]
             self.send(f":ergo.test BATCH +h1 chathistory {target}")
-            for when, texts in self.history.get(target.lower(), [])[-int(p[3]):]:
+            for when, source, texts in self.history.get(target.lower(), [])[-int(p[3]):]:
+                to = target if source == self._me() else self.nick
                 if len(texts) == 1:
-                    self.send(f"@batch=h1;time={when};msgid=m1 :{self._me()} PRIVMSG {target} :{texts[0]}")
+                    self.send(f"@batch=h1;time={when};msgid=m1 :{source} PRIVMSG {to} :{texts[0]}")
                 else:
-                    self.send(f"@batch=h1;time={when};msgid=m2 :{self._me()} BATCH +m draft/multiline {target}")
+                    self.send(f"@batch=h1;time={when};msgid=m2 :{source} BATCH +m draft/multiline {to}")
                     for text in texts:
-                        self.send(f"@batch=m :{self._me()} PRIVMSG {target} :{text}")
-                    self.send(f"@batch=h1 :{self._me()} BATCH -m")
+                        self.send(f"@batch=m :{source} PRIVMSG {to} :{text}")
+                    self.send(f"@batch=h1 :{source} BATCH -m")
             self.send(":ergo.test BATCH -h1")
 
-    def _record(self, target, texts):
+    def _record(self, target, texts, source=None):
         if self.keep_history is None or target.lower() in self.keep_history:
-            self.history.setdefault(target.lower(), []).append((stamp(), texts))
+            self.history.setdefault(target.lower(), []).append((stamp(), source or self._me(), texts))

@@ -15,6 +15,7 @@ from test_hostile_server import listen
 
 def say(server, nick, text):
     """A line from `nick`, logged in to the account of the same name, to the bot."""
+    server.heard(nick, text)
     server.send(f"@account={nick};time={stamp()} :{nick}!{nick[0]}@ergo.test PRIVMSG {server.nick} :{text}")
 
 
@@ -151,6 +152,7 @@ def test_several_lines_go_as_one_batch_and_lines_in_history_are_not_sent_again_a
     server.wait_for(lambda l: l.startswith("CHATHISTORY LATEST fred"), after=again)
     answered(server, "fred", "", after=again)   # not in the history: sent again
     time.sleep(3)
+    # Nor is erin's "mydata" in the history read as said again.
     assert server.privmsgs("erin", again) == [], f"found in the history, not sent twice: {server.lines()[again:]}"
     assert "found in the server's history; not sent again" in bot.log_text()
     server.close()

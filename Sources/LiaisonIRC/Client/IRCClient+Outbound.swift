@@ -177,6 +177,7 @@ extension IRCClient {
 
     func finish(_ entry: Int64) async {
         inFlight[entry] = Self.delivered
+        markedWritten.remove(entry)
         await host.delivered([entry])
     }
 
