@@ -7,33 +7,14 @@ import threading
 import time
 from datetime import datetime, timezone
 
+from ircclient import parse
+
 CAPS = ("account-notify away-notify extended-join account-tag message-tags echo-message server-time batch "
         "draft/multiline=max-bytes=4096,max-lines=24 draft/chathistory")
 
 
 def stamp():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def parse(line):
-    """(tags, source, command, params), as ircclient.parse."""
-    tags = {}
-    if line.startswith("@"):
-        raw, line = line[1:].split(" ", 1)
-        for item in raw.split(";"):
-            k, _, v = item.partition("=")
-            tags[k] = v
-    source = None
-    if line.startswith(":"):
-        source, line = line[1:].split(" ", 1)
-    trailing = None
-    if " :" in line:
-        line, trailing = line.split(" :", 1)
-    params = line.split()
-    command = params.pop(0).upper() if params else ""
-    if trailing is not None:
-        params.append(trailing)
-    return tags, source, command, params
 
 
 class ErgoServer:

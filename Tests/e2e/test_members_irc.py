@@ -36,52 +36,39 @@ def test_a_member_who_comes_back_gets_no_offer_that_was_settled_while_away(serve
     assert not back.said(nick, "no longer needed"), back.messages
 
 
-def test_a_member_who_is_away_gets_the_offer_when_back_and_is_answered_meanwhile(servers, make_bot):
-    """Issue item 2: /away on a bouncer or an Ergo always-on nick means nobody reads. The
-    offer waits (away-notify in a shared channel says when they are back); their own
-    commands are answered at once."""
+def away_member_with_a_request(servers, make_bot, topic):
+    """A bot in a channel, a member there who set /away, and someone else's request for
+    their topic: (member client, bot nick, request id), once the offer would have gone out."""
     port = servers["INSPIRCD_PORT"]
     channel = "#" + unique("afk")
     nick = unique("lbot")
     bot = make_bot(bot_conf(port, channel, extra=f"nick = {nick}")).start()
     bot.wait_log(f"joined {channel}")
-    alice, bob = unique("alice"), unique("bob")
-    a = opted_in_member(port, nick, alice, "beekeeping")
-    a.join(channel)
-    a.send("AWAY :out with the bees")
-    a.wait(lambda t, s, c, p: c == "306")
+    member = opted_in_member(port, nick, unique("alice"), topic)
+    member.join(channel)
+    member.send("AWAY :out for a while")
+    member.wait(lambda t, s, c, p: c == "306")
     time.sleep(0.5)
-    b = Client(port, bob)
-    b.say(nick, "ask beekeeping")
-    reply = b.wait_text(nick, "request #")
-    rid = int(re.search(r"#(\d+)", reply).group(1))
-    a.drain(4)
-    assert not a.said(nick, f"accept {rid}"), f"no offer while away: {a.messages[-4:]}"
-    # Her own commands are answered while she is away.
+    asker = Client(port, unique("bob"))
+    asker.say(nick, f"ask {topic}")
+    rid = int(re.search(r"#(\d+)", asker.wait_text(nick, "request #")).group(1))
+    member.drain(4)
+    assert not member.said(nick, f"accept {rid}"), f"no offer while away: {member.messages[-4:]}"
+    return member, nick, rid
+
+
+def test_a_member_who_is_away_is_answered_and_a_line_from_them_brings_the_offer(servers, make_bot):
+    """Issue item 2: /away on a bouncer or an Ergo always-on nick means nobody reads. The
+    offer waits; their own commands are answered at once, and a line from them shows
+    someone is there, so the offer follows."""
+    a, nick, rid = away_member_with_a_request(servers, make_bot, "beekeeping")
     a.say(nick, "expertise")
     a.wait_text(nick, "your topics: beekeeping")
-    # ...and a line from her shows someone is there: the offer follows.
     a.wait_text(nick, f"accept {rid}", timeout=10)
 
 
 def test_an_offer_waits_while_the_member_is_away_and_arrives_on_return(servers, make_bot):
-    port = servers["INSPIRCD_PORT"]
-    channel = "#" + unique("afk")
-    nick = unique("lbot")
-    bot = make_bot(bot_conf(port, channel, extra=f"nick = {nick}")).start()
-    bot.wait_log(f"joined {channel}")
-    carol, dave = unique("carol"), unique("dave")
-    c = opted_in_member(port, nick, carol, "kite surfing")
-    c.join(channel)
-    time.sleep(1.0)
-    c.send("AWAY :back later")
-    c.wait(lambda t, s, cmd, p: cmd == "306")
-    time.sleep(0.5)
-    d = Client(port, dave)
-    d.say(nick, "ask kite surfing")
-    reply = d.wait_text(nick, "request #")
-    rid = int(re.search(r"#(\d+)", reply).group(1))
-    c.drain(5)
-    assert not c.said(nick, f"accept {rid}"), f"no offer while away: {c.messages[-4:]}"
+    """AWAY without text (away-notify in the shared channel) says they are back."""
+    c, nick, rid = away_member_with_a_request(servers, make_bot, "kite surfing")
     c.send("AWAY")
     c.wait_text(nick, f"accept {rid}", timeout=10)
