@@ -207,6 +207,10 @@ extension Engine: ChatHost {
         do { try markSent(ids) } catch { logger.error("could not mark messages sent: \(error)") }
     }
 
+    func written(_ ids: [Int64]) {
+        do { try store.markWritten(ids, at: clock()) } catch { logger.error("could not mark messages written: \(error)") }
+    }
+
     func connectionChanged(network: String, up: Bool) {
         if health.set(network, up: up) { metrics.reconnected(network: network) }
         metrics.setConnected(health.up.contains(network), network: network)

@@ -23,6 +23,9 @@ public protocol ChatHost: Sendable {
     func outbox(network: String, waiting: Set<Target>, after: Int64) async -> [OutboxEntry]
     /// Delivered: removed from the outbox.
     func delivered(_ ids: [Int64]) async
+    /// Written to the network, not yet confirmed: after a crash the transport may find these
+    /// in the server's history instead of sending them again (`OutboxEntry.writtenAt`).
+    func written(_ ids: [Int64]) async
     /// The name last seen for a person, for finding them again (MONITOR).
     func displayName(_ identity: Identity) async -> String?
     /// A message was redacted by `by`: a request it made is cancelled when `by` made it.
@@ -37,6 +40,9 @@ public protocol ChatHost: Sendable {
 extension ChatHost {
     /// Hosts that do not track connection state (tests) need not implement it.
     public func connectionChanged(network: String, up: Bool) async {}
+
+    /// Hosts without a durable outbox (tests) need not record it.
+    public func written(_ ids: [Int64]) async {}
 
     /// The oldest committed messages for the network.
     public func outbox(network: String) async -> [OutboxEntry] {

@@ -13,6 +13,8 @@ public protocol Store: AnyObject {
     func pendingOutbox(network: String, now: Date, waiting: Set<Target>, after: Int64, limit: Int) throws -> [OutboxEntry]
     /// Delivered: removed from the outbox.
     func markSent(_ ids: [Int64]) throws
+    /// Written to the network but not yet confirmed (`OutboxEntry.writtenAt`).
+    func markWritten(_ ids: [Int64], at: Date) throws
     /// Every topic, one at a time: start-up at a million topics need not hold them all.
     func forEachTopic(_ body: (Topic) throws -> Void) throws
     func topicCount() throws -> Int

@@ -210,6 +210,13 @@ enum Migrations {
                 CREATE INDEX request_nobody_due ON request(nobody_due_at) WHERE nobody_due_at IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v6 outbox written_at") { db in
+            // written_at: when a transport last wrote the message without seeing it confirmed
+            // (IRC: before its echo). After a crash, such a message may already have reached
+            // the server; where it keeps history, the transport looks there before sending
+            // it again.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN written_at REAL")
+        }
         return migrator
     }
 }

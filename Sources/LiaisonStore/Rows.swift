@@ -79,6 +79,7 @@ extension OutboxEntry {
             ? .channel(network: network, name: row["target"])
             : .person(row.identity("target"))
         self.init(id: row["id"], kind: OutboxKind(rawValue: row["kind"] ?? "") ?? .message, target: target, text: row["text"],
-                  other: (row["other"] as String?).map(Identity.init(stored:)), token: row["token"] ?? "")
+                  other: (row["other"] as String?).map(Identity.init(stored:)), token: row["token"] ?? "",
+                  writtenAt: row.optionalDate("written_at"))
     }
 }

@@ -107,6 +107,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func markWritten(_ ids: [Int64], at: Date) throws {
+        guard !ids.isEmpty else { return }
+        try queue.write { db in
+            for id in ids { try db.execute(sql: "UPDATE outbox SET written_at = ? WHERE id = ?", arguments: [at.stored, id]) }
+        }
+    }
+
     public func markSent(_ ids: [Int64]) throws {
         guard !ids.isEmpty else { return }
         // A delivery mark is not synced on its own: lost in a power cut, it only means the

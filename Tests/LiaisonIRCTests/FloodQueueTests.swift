@@ -34,6 +34,18 @@ import Testing
         #expect(order == ["flood 0", "reply", "flood 1", "flood 2"])
     }
 
+    /// A multiline batch is written whole (nothing may come between its lines) and paid for
+    /// line by line, so the rate holds on average.
+    @Test func aBatchGoesWholeAndIsPaidForInFull() {
+        var q = FloodQueue(burst: 2, interval: 1, now: t0)
+        q.push(.init("BATCH +b", more: ["@batch=b PRIVMSG bob :1", "@batch=b PRIVMSG bob :2", "BATCH -b"]), target: "bob")
+        q.push(.init("PRIVMSG carol :hi"), target: "carol")
+        #expect(q.next(now: t0).line?.wireLines.count == 4)
+        let (none, wait) = q.next(now: t0)
+        #expect(none == nil && wait.map { $0 > 2.99 && $0 <= 3 } == true, "four lines cost four tokens of two")
+        #expect(q.next(now: t0.addingTimeInterval(3)).line?.text == "PRIVMSG carol :hi")
+    }
+
     @Test func zeroIntervalMeansNoPacing() {
         var q = FloodQueue(burst: 1, interval: 0, now: t0)
         for i in 0..<50 { q.push(.init("\(i)"), target: "t") }

@@ -86,6 +86,28 @@ func mode(_ path: String) throws -> Int {
         #expect(keys[reused.id] != reused.deliveryKey, "but never the same delivery key")
     }
 
+    /// A message written but never confirmed before a crash is known as such after the
+    /// restart (so the IRC client can look for it in the server's history first).
+    @Test func aWrittenButUnconfirmedMessageIsKnownAfterARestart() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.transaction { tx in
+                try tx.enqueue(.message, to: .person(.console("a")), text: "one", at: at)
+                try tx.enqueue(.message, to: .person(.console("a")), text: "two", at: at)
+            }
+            let rows = try store.pendingOutbox(network: "console", limit: 10)
+            #expect(rows.allSatisfy { $0.writtenAt == nil })
+            try store.markWritten([rows[0].id], at: at.addingTimeInterval(1))
+        }
+        let reopened = try SQLiteStore(path: path)
+        let rows = try reopened.pendingOutbox(network: "console", limit: 10)
+        #expect(rows.map(\.writtenAt) == [at.addingTimeInterval(1), nil])
+    }
+
     @Test func theStateFileItsWALAndSHMArePrivateAndInWALMode() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -113,7 +135,8 @@ func mode(_ path: String) throws -> Int {
         let applied = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis",
                             "v4 linked identities",
-                            "v5 outbox lifetimes, offers and the people a message names; quiet nobody notices"])
+                            "v5 outbox lifetimes, offers and the people a message names; quiet nobody notices",
+                            "v6 outbox written_at"])
         #expect(try topics(store).map(\.text) == ["Rust"])
     }
 

@@ -34,3 +34,41 @@ def test_a_member_who_comes_back_gets_no_offer_that_was_settled_while_away(serve
     back.drain(4)
     assert not back.said(nick, "introduction offer"), back.messages
     assert not back.said(nick, "no longer needed"), back.messages
+
+
+def away_member_with_a_request(servers, make_bot, topic):
+    """A bot in a channel, a member there who set /away, and someone else's request for
+    their topic: (member client, bot nick, request id), once the offer would have gone out."""
+    port = servers["INSPIRCD_PORT"]
+    channel = "#" + unique("afk")
+    nick = unique("lbot")
+    bot = make_bot(bot_conf(port, channel, extra=f"nick = {nick}")).start()
+    bot.wait_log(f"joined {channel}")
+    member = opted_in_member(port, nick, unique("alice"), topic)
+    member.join(channel)
+    member.send("AWAY :out for a while")
+    member.wait(lambda t, s, c, p: c == "306")
+    time.sleep(0.5)
+    asker = Client(port, unique("bob"))
+    asker.say(nick, f"ask {topic}")
+    rid = int(re.search(r"#(\d+)", asker.wait_text(nick, "request #")).group(1))
+    member.drain(4)
+    assert not member.said(nick, f"accept {rid}"), f"no offer while away: {member.messages[-4:]}"
+    return member, nick, rid
+
+
+def test_a_member_who_is_away_is_answered_and_a_line_from_them_brings_the_offer(servers, make_bot):
+    """Issue item 2: /away on a bouncer or an Ergo always-on nick means nobody reads. The
+    offer waits; their own commands are answered at once, and a line from them shows
+    someone is there, so the offer follows."""
+    a, nick, rid = away_member_with_a_request(servers, make_bot, "beekeeping")
+    a.say(nick, "expertise")
+    a.wait_text(nick, "your topics: beekeeping")
+    a.wait_text(nick, f"accept {rid}", timeout=10)
+
+
+def test_an_offer_waits_while_the_member_is_away_and_arrives_on_return(servers, make_bot):
+    """AWAY without text (away-notify in the shared channel) says they are back."""
+    c, nick, rid = away_member_with_a_request(servers, make_bot, "kite surfing")
+    c.send("AWAY")
+    c.wait_text(nick, f"accept {rid}", timeout=10)

@@ -31,14 +31,19 @@ public struct OutboxEntry: Sendable, Equatable {
     /// Random, set when the row is written: with `id` it names the message uniquely even
     /// after a backup is restored and ids are handed out again (idempotency keys).
     public var token: String
+    /// When a transport last wrote it without seeing it confirmed (an IRC line before its
+    /// echo): it may have arrived although it is still here.
+    public var writtenAt: Date?
 
-    public init(id: Int64, kind: OutboxKind, target: Target, text: String, other: Identity? = nil, token: String = "") {
+    public init(id: Int64, kind: OutboxKind, target: Target, text: String, other: Identity? = nil, token: String = "",
+                writtenAt: Date? = nil) {
         self.id = id
         self.kind = kind
         self.target = target
         self.text = text
         self.other = other
         self.token = token
+        self.writtenAt = writtenAt
     }
 
     /// A key no other message of this state file has had, for a transport's idempotent send

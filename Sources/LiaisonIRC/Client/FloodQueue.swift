@@ -10,12 +10,19 @@ public struct FloodQueue: Sendable {
         /// The outbox entry this line belongs to, and whether it is that entry's last line.
         public var entry: Int64?
         public var isLast: Bool
+        /// Lines written right after `text` in the same turn, nothing between them (the rest
+        /// of a `draft/multiline` batch). Each costs a token, so the rate holds on average.
+        public var more: [String]
 
-        public init(_ text: String, entry: Int64? = nil, isLast: Bool = true) {
+        public init(_ text: String, entry: Int64? = nil, isLast: Bool = true, more: [String] = []) {
             self.text = text
             self.entry = entry
             self.isLast = isLast
+            self.more = more
         }
+
+        /// Every wire line, in order.
+        public var wireLines: [String] { [text] + more }
     }
 
     let burst: Double
@@ -55,11 +62,13 @@ public struct FloodQueue: Sendable {
             tokens = min(burst, tokens + now.timeIntervalSince(refilled) / interval)
             refilled = now
             guard tokens >= 1 else { return (nil, (1 - tokens) * interval) }
-            tokens -= 1
         }
         order.removeFirst()
         var lines = perTarget[target] ?? []
         let line = lines.removeFirst()
+        // A batch goes whole once a token is there and is paid for in full: the bucket may
+        // go below zero, and the lines after it wait that much longer.
+        if interval > 0 { tokens -= Double(1 + line.more.count) }
         if lines.isEmpty {
             perTarget[target] = nil
         } else {

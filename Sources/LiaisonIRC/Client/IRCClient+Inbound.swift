@@ -10,6 +10,11 @@ extension IRCClient {
             logger.debug("\(settings.network): unparsable line ignored")
             return
         }
+        // History the server plays back is never handled as something said now.
+        if let ref = message.tag("batch"), let batch = openBatches[ref], batch.isHistory, message.command.uppercased() != "BATCH" {
+            historyLine(message, in: batch)
+            return
+        }
         for event in session.handle(message) {
             switch event {
             case .send(let reply): send(priority: reply)
@@ -79,6 +84,25 @@ extension IRCClient {
                 seen(new)
                 wake.signal()
             }
+        case "BATCH":
+            await batch(message)
+        case "AWAY":
+            // away-notify: AWAY with a message went away, without one came back.
+            guard let nick = source?.nick, !isMe(nick) else { return }
+            let text = message.params.first ?? ""
+            users.awayChanged(nick, away: !text.isEmpty, at: Date())
+            if text.isEmpty { wake.signal() }
+        case "TAGMSG":
+            // A typing notification or a reaction: someone is there.
+            if let nick = source?.nick, !isMe(nick) { users.spoke(nick, at: Date()) }
+        case "301":
+            // RPL_AWAY, in answer to our PRIVMSG (or a WHOIS): the nick is away.
+            if message.params.count >= 2 { users.awayReported(message.params[1], away: true, at: Date()) }
+        case "352":
+            // Plain WHO: channel, user, host, server, nick, flags (H here, G away).
+            guard message.params.count >= 7, !isMe(message.params[5]) else { return }
+            users.awayReported(message.params[5], away: message.params[6].contains("G"), at: Date())
+            seen(message.params[5])
         case "ACCOUNT":
             guard let nick = source?.nick, let account = message.params.first else { return }
             users.see(nick, account: .some(account == "*" ? "" : account))
@@ -116,6 +140,7 @@ extension IRCClient {
                 absent.remove(users.fold(nick))
                 users.see(nick, user: message.params[2], host: message.params[3],
                           account: .some(message.params[6] == "0" ? "" : message.params[6]), confirmedAt: Date())
+                users.awayReported(nick, away: message.params[5].contains("G"), at: Date())
                 seen(nick)
                 wake.signal()
                 return
@@ -126,6 +151,9 @@ extension IRCClient {
             if isMe(nick) { return }
             users.see(nick, account: .some(account == "0" ? "" : account))
             users.joined(nick, channel)
+            // The G flag: an always-on nick (Ergo) or a bouncer with nobody attached.
+            users.awayReported(nick, away: message.params[4].contains("G"), at: Date())
+            seen(nick)
         case "315":
             // End of WHO: for a channel, report everyone in it at once; for a nick we asked
             // about with no reply line, the nick is gone.
@@ -160,6 +188,12 @@ extension IRCClient {
                     if session.supportsWHOX { send(priority: IRCMessage(command: "WHO", params: [nick, "%tuhnfa,153"])) }
                 }
             }
+        case "FAIL" where message.params.first?.uppercased() == "CHATHISTORY":
+            let named = historyChecks.keys.filter { key in message.params.contains { users.fold($0) == key } }
+            abandonHistory(named.isEmpty ? Array(historyChecks.keys) : named)
+        case "421" where message.params.count >= 2 && message.params[1].uppercased() == "CHATHISTORY":
+            historyRefused = true
+            abandonHistory(Array(historyChecks.keys))
         case "400", "432", "FAIL":
             // After registration: our own NICK back to the configured nick was refused for a
             // reason that will not change (Ergo: "You must use your account name as your
@@ -175,6 +209,11 @@ extension IRCClient {
                 logger.warning("\(settings.network): \(message.params[1]) refuses our messages: \(message.params.last ?? "")")
                 await cannotSend(to: message.params[1])
             }
+        case "376", "422":
+            // End of the MOTD: ISUPPORT (MONITOR, WHOX) is complete. Mail read before it was
+            // known waits without a watch; route it again now.
+            waiting = []
+            wake.signal()
         case "ERROR":
             logger.warning("\(settings.network): server says: \(message.params.last ?? "")")
         default:
@@ -237,13 +276,17 @@ extension IRCClient {
             await confirmEcho(target: target, text: text)
             return
         }
-        // Never answer a NOTICE (bots loop on each other otherwise).
-        guard message.command.uppercased() == "PRIVMSG" else { return }
+        // Never answer a NOTICE (bots loop on each other otherwise); it still shows someone is there.
+        guard message.command.uppercased() == "PRIVMSG" else {
+            users.spoke(source.nick, at: Date())
+            return
+        }
         // account-tag: every message says who is logged in, so the account is confirmed now.
         let tagged: String?? = message.tag("account").map { .some($0 == "*" ? "" : $0) }
             ?? (session.has("account-tag") ? .some("") : .none)
         users.see(source.nick, user: source.user, host: source.host, account: tagged,
                   confirmedAt: session.has("account-tag") ? Date() : nil)
+        users.spoke(source.nick, at: Date())
         let ignored = Set(settings.ignore.map(users.fold))
         let (identity, verified) = identity(of: source.nick, tagAccount: message.tag("account"))
         if ignored.contains(users.fold(source.nick)) || ignored.contains(identity.id) { return }
@@ -293,68 +336,6 @@ extension IRCClient {
         users.joined(source.nick, channel)
         await report(source.nick)
         wake.signal()
-    }
-
-    // MARK: Membership reports
-
-    func report(_ nick: String) async {
-        guard let u = users.user(nick) else { return }
-        let identity = memberIdentity(u)
-        let channels = Set(u.channels.map(users.channelName))
-        guard reported[identity] != channels else { return }
-        reported[identity] = channels
-        await host.membership(identity, channels: channels)
-    }
-
-    func reportChannel(_ channel: String) async {
-        let key = users.fold(channel)
-        for u in users.users.values where u.channels.contains(key) { await report(u.nick) }
-    }
-
-    func reportAll() async {
-        for u in users.users.values { await report(u.nick) }
-        for (identity, channels) in reported where !channels.isEmpty {
-            let stillThere = users.users.values.contains { self.memberIdentity($0) == identity }
-            if !stillThere {
-                reported[identity] = []
-                await host.membership(identity, channels: [])
-            }
-        }
-    }
-
-    func reportGone(_ user: IRCUsers.User) async {
-        let identity: Identity
-        if settings.identityByNick {
-            identity = Identity(network: settings.network, id: users.fold(user.nick))
-        } else if let account = user.account, !account.isEmpty {
-            identity = Identity(network: settings.network, id: users.fold(account))
-            if !users.nicks(loggedInTo: account).isEmpty { return }
-        } else {
-            // Without an account the identity is the connection: it is in no channel now.
-            identity = memberIdentity(user)
-        }
-        guard reported[identity] != nil else { return }
-        reported[identity] = nil
-        await host.membership(identity, channels: [])
-    }
-
-    /// A nick showed itself: it exists again (401 or an empty WHO may have said otherwise),
-    /// and mail for whoever it is now may be deliverable.
-    func seen(_ nick: String) {
-        absent.remove(users.fold(nick))
-        guard !waiting.isEmpty, let u = users.user(nick) else { return }
-        if let account = u.account, !account.isEmpty {
-            waiting.remove(.person(Identity(network: settings.network, id: users.fold(account))))
-        }
-        waiting.remove(.person(memberIdentity(u)))
-        waiting.remove(.person(Identity(network: settings.network, id: users.fold(nick))))
-    }
-
-    /// A user without an account left or changed nick: their connection-bound identity ends.
-    func ended(_ user: IRCUsers.User) async {
-        guard !settings.identityByNick, user.account?.isEmpty ?? true else { return }
-        let mask = "\(users.fold(user.nick))!\(user.user ?? "")@\(user.host ?? "")"
-        await host.identityEnded(Identity(network: settings.network, id: mask))
     }
 
     func registered() async {

@@ -6,17 +6,24 @@ extension IRCClient {
         case send(String)
         /// Not reachable now (nobody logged in to the account): stays in the outbox.
         case wait
+        /// Online but away (AWAY, the WHOX G flag): stays in the outbox until they are back.
+        case away
         /// Can never be delivered (the connection it was bound to is gone).
         case drop
     }
 
-    /// Where a message for `target` goes now (SPEC §1 "Delivery to a person on IRC").
+    /// Where a message for `target` goes now (SPEC §1 "Delivery to a person on IRC"). A
+    /// person who is away is treated as not present: their messages wait until a line from
+    /// them, an AWAY without text or a WHOX reply without G shows someone is back.
     func route(_ target: Target) -> Route {
         switch target {
         case .channel(_, let name):
             return .send(name)
         case .person(let id):
-            if settings.identityByNick { return .send(id.id) }
+            if settings.identityByNick {
+                if let u = users.user(id.id), presence(u) == .away { return .away }
+                return .send(id.id)
+            }
             if let bang = id.id.firstIndex(of: "!") {
                 // Bound to one connection: that nick with that user@host, or nobody.
                 let nick = String(id.id[..<bang])
@@ -25,29 +32,45 @@ extension IRCClient {
                     confirm(nick)
                     return .wait
                 }
-                return "\(users.fold(u.nick))!\(u.user ?? "")@\(u.host ?? "")" == id.id ? .send(u.nick) : .drop
+                guard "\(users.fold(u.nick))!\(u.user ?? "")@\(u.host ?? "")" == id.id else { return .drop }
+                return presence(u) == .away ? .away : .send(u.nick)
             }
             // An account: only a nick seen logged in to it now. In a shared channel the bot
             // sees quits and account changes; elsewhere only a confirmation moments old counts.
+            var away = false
             for nick in users.nicks(loggedInTo: id.id) {
                 guard let u = users.user(nick) else { continue }
-                if !u.channels.isEmpty, session.has("account-notify") || settings.identityByNick { return .send(u.nick) }
-                if let confirmed = u.confirmed, Date().timeIntervalSince(confirmed) < 3 { return .send(u.nick) }
-                confirm(u.nick)
+                let holds = (!u.channels.isEmpty && session.has("account-notify"))
+                    || u.confirmed.map { Date().timeIntervalSince($0) < 3 } == true
+                guard holds else {
+                    confirm(u.nick)
+                    continue
+                }
+                switch presence(u) {
+                case .here: return .send(u.nick)
+                case .away: away = true
+                case .unknown: confirm(u.nick)
+                }
             }
-            return .wait
+            return away ? .away : .wait
         }
     }
 
+    /// Whether someone reads what is sent to this nick now (see `IRCUsers.User.presence`).
+    func presence(_ u: IRCUsers.User) -> IRCUsers.Presence {
+        u.presence(now: Date(), live: !u.channels.isEmpty && session.has("away-notify"), canAsk: session.supportsWHOX)
+    }
+
     /// Reads committed messages and queues their lines; joins and parts go out directly.
-    /// Reads page after page: rows for people who are away (`waiting`) are left out by the
-    /// store, so however many wait, every deliverable row is reached.
+    /// Reads page after page: rows for people who cannot take them now (`waiting`,
+    /// `heldAway`) are left out by the store, so however many wait, every deliverable row is
+    /// reached.
     func pullOutbox() async {
         lastOutboxPoll = Date()
         guard session.isRegistered else { return }
         var after: Int64 = 0
         while true {
-            let page = await host.outbox(network: settings.network, waiting: waiting, after: after)
+            let page = await host.outbox(network: settings.network, waiting: waiting.union(heldAway).union(historyTargets), after: after)
             await deliver(page)
             guard page.count >= 500, let last = page.last?.id, session.isRegistered else { return }
             after = last
@@ -77,13 +100,27 @@ extension IRCClient {
                 case .wait:
                     waiting.insert(entry.target)
                     if case .person(let id) = entry.target { await watch(id) }
+                case .away:
+                    if heldAway.insert(entry.target).inserted {
+                        logger.debug("\(settings.network): a message waits for someone who is away")
+                    }
                 case .send(let target):
+                    if awaitsHistory(entry, wire: target) { continue }
                     let lines = chunks(entry.text, to: target)
                     guard !lines.isEmpty else { done.append(entry.id); continue }
                     inFlight[entry.id] = lines.count
-                    for (i, text) in lines.enumerated() {
-                        let line = IRCMessage(command: "PRIVMSG", params: [target, text]).serialized()
-                        queue.push(.init(line, entry: entry.id, isLast: i == lines.count - 1), target: users.fold(target))
+                    // Several lines: one draft/multiline batch (or a few, within its limits).
+                    let groups = session.multiline.map { $0.groups(lines) } ?? lines.map { [$0] }
+                    for (i, group) in groups.enumerated() {
+                        let wire: [String]
+                        if group.count == 1 {
+                            wire = [IRCMessage(command: "PRIVMSG", params: [target, group[0]]).serialized()]
+                        } else {
+                            batches += 1
+                            wire = Multiline.frame(group, target: target, reference: "ml\(batches)")
+                        }
+                        queue.push(.init(wire[0], entry: entry.id, isLast: i == groups.count - 1, more: Array(wire.dropFirst())),
+                                   target: users.fold(target))
                     }
                 }
             }
@@ -122,10 +159,14 @@ extension IRCClient {
     /// With `echo-message`, a chat line counts as sent when it comes back (SPEC §4). Returns
     /// whether an echo is now expected for it.
     func expectEcho(_ line: FloodQueue.Line) -> Bool {
-        guard let entry = line.entry, session.has("echo-message"),
-              let message = IRCMessage.parse(line.text), message.params.count >= 2 else { return false }
-        awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
-        return true
+        guard let entry = line.entry, session.has("echo-message") else { return false }
+        var expected = false
+        for text in line.wireLines {
+            guard let message = IRCMessage.parse(text), message.command == "PRIVMSG", message.params.count >= 2 else { continue }
+            awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
+            expected = true
+        }
+        return expected
     }
 
     /// A line reached the socket on a server without `echo-message`: that is delivery.
@@ -136,6 +177,7 @@ extension IRCClient {
 
     func finish(_ entry: Int64) async {
         inFlight[entry] = Self.delivered
+        markedWritten.remove(entry)
         await host.delivered([entry])
     }
 

@@ -44,7 +44,23 @@ public actor IRCClient {
     /// People with mail whom nobody logged in to their account can take now: their rows are
     /// left out of outbox reads until a line from the server shows them again.
     var waiting: Set<Target> = []
+    /// People online but away (AWAY, the WHOX G flag): their rows are left out of outbox
+    /// reads until they are back, and looked at again every minute (a WHOX asks once more).
+    var heldAway: Set<Target> = []
+    var lastAwayRetry = Date()
     var registeredAt: Date?
+    /// draft/multiline batches opened on this connection (their references).
+    var batches = 0
+    /// Batches the server opened and has not closed, by reference.
+    var openBatches: [String: OpenBatch] = [:]
+    /// Targets whose unconfirmed lines from an earlier connection are looked for in the
+    /// server's history (folded wire name), and those already looked at on this connection.
+    var historyChecks: [String: HistoryCheck] = [:]
+    var historyAsked: Set<String> = []
+    /// The server refused CHATHISTORY on this connection.
+    var historyRefused = false
+    /// Outbox entries recorded as written on this connection.
+    var markedWritten: Set<Int64> = []
     var canonicalizerSent = false
 
     let wake = WakeSignal()
@@ -171,6 +187,13 @@ public actor IRCClient {
         whoPending = []
         absent = []
         waiting = []
+        heldAway = []
+        openBatches = [:]
+        historyChecks = [:]
+        historyAsked = []
+        historyRefused = false
+        markedWritten = []
+        batches = 0
         botModeSent = false
         canonicalizerSent = false
         // A connection that held for a minute resets the backoff; one dropped at once does not.
@@ -194,8 +217,13 @@ public actor IRCClient {
                 guard let writer else { return }
                 // Expect the echo before writing: it may arrive before write() returns.
                 let echoed = expectEcho(line)
-                try await writer.write(line.text)
-                if !echoed { await lineWritten(line) }
+                try await writer.write(contentsOf: line.wireLines)
+                if !echoed {
+                    await lineWritten(line)
+                } else if let entry = line.entry, checksHistory, markedWritten.insert(entry).inserted {
+                    // Written, echo awaited: after a crash, history may show it arrived.
+                    await host.written([entry])
+                }
                 continue
             }
             if let wait {
@@ -230,6 +258,17 @@ public actor IRCClient {
                 send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
             }
             if session.isRegistered, now.timeIntervalSince(lastOutboxPoll) > 5 { wake.signal() }
+            let unanswered = historyChecks.filter { now.timeIntervalSince($0.value.asked) > 15 }.map(\.key)
+            if !unanswered.isEmpty { abandonHistory(unanswered) }
+            // Away news reaches the bot only in shared channels (away-notify); anyone else
+            // held as away is asked about again (WHOX) once a minute.
+            if now.timeIntervalSince(lastAwayRetry) > 60 {
+                lastAwayRetry = now
+                if !heldAway.isEmpty {
+                    heldAway = []
+                    wake.signal()
+                }
+            }
         }
     }
 

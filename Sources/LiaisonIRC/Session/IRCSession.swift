@@ -26,7 +26,8 @@ public struct IRCSession: Sendable {
     /// Capabilities Liaison uses when the server offers them.
     public static let wantedCaps: [String] = [
         "sasl", "message-tags", "account-tag", "extended-join", "account-notify", "away-notify",
-        "multi-prefix", "server-time", "cap-notify", "echo-message",
+        "multi-prefix", "server-time", "cap-notify", "echo-message", "batch", "draft/multiline",
+        "draft/chathistory", "chathistory",
     ]
 
     public let desiredNick: String
@@ -59,6 +60,11 @@ public struct IRCSession: Sendable {
     public var supportsWHOX: Bool { isupport["WHOX"] != nil }
     public var monitorLimit: Int? { isupport["MONITOR"].map { Int($0) ?? 100 } }
     public func has(_ cap: String) -> Bool { enabledCaps.contains(cap) }
+    /// Messages of several lines go as one batch where the server takes them.
+    public var multiline: Multiline? {
+        guard has("batch"), has("draft/multiline") else { return nil }
+        return Multiline(capValue: offeredCaps["draft/multiline"] ?? "")
+    }
 
     /// The first lines on a new connection.
     public mutating func start() -> [IRCMessage] {

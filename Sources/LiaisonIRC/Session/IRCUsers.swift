@@ -1,7 +1,7 @@
 import Foundation
 
 /// Who is where on one IRC network, and which services account each nick is logged in to.
-/// Fed by JOIN (extended-join), PART, KICK, QUIT, NICK, ACCOUNT, NAMES and WHOX.
+/// Fed by JOIN (extended-join), PART, KICK, QUIT, NICK, ACCOUNT, AWAY, NAMES and WHOX.
 public struct IRCUsers: Sendable {
     public struct User: Sendable, Equatable {
         public var nick: String
@@ -14,6 +14,38 @@ public struct IRCUsers: Sendable {
         /// When the account was last confirmed by the server (a tag, WHOX, a JOIN). Outside
         /// shared channels the bot sees no QUIT, so only a fresh confirmation counts.
         public var confirmed: Date?
+        /// The server's away status (AWAY, the WHOX/WHO H or G flag, 301): nil unknown.
+        public var away: Bool?
+        /// When an AWAY notification last changed it (news of a change, unlike a report).
+        public var awayChanged: Date?
+        /// When a WHOX/WHO reply or a 301 last reported it.
+        public var awayReported: Date?
+        /// When they last said something (a message, a notice, a typing notification).
+        public var active: Date?
+
+        /// How long a line they sent counts as someone being there.
+        public static let activeWindow: TimeInterval = 60
+
+        /// Whether a message to this nick now would reach someone who reads it. A server
+        /// that keeps a nick present with nobody behind it (Ergo's always-on accounts, a
+        /// bouncer) marks it away; a line they send shows someone is there after all.
+        /// - live: every change is reported (a shared channel with `away-notify`);
+        /// - canAsk: WHOX can report it, so a stale report is `.unknown` (ask), not `.here`.
+        public func presence(now: Date, live: Bool, canAsk: Bool) -> Presence {
+            if let active, now.timeIntervalSince(active) < Self.activeWindow, awayChanged.map({ active >= $0 }) ?? true {
+                return .here
+            }
+            if live || awayReported.map({ now.timeIntervalSince($0) < 3 }) == true {
+                return away == true ? .away : .here
+            }
+            return canAsk ? .unknown : .here
+        }
+    }
+
+    public enum Presence: Sendable, Equatable {
+        case here, away
+        /// Not known well enough: ask the server (WHOX) first.
+        case unknown
     }
 
     public var casemapping: IRCCasemapping = .rfc1459
@@ -50,6 +82,10 @@ public struct IRCUsers: Sendable {
         if (user != nil && u.user != nil && user != u.user) || (host != nil && u.host != nil && host != u.host) {
             u.account = nil
             u.confirmed = nil
+            u.away = nil
+            u.awayChanged = nil
+            u.awayReported = nil
+            u.active = nil
         }
         if let user { u.user = user }
         if let host { u.host = host }
@@ -69,6 +105,25 @@ public struct IRCUsers: Sendable {
         let strangers = users.filter { $0.value.channels.isEmpty }
             .sorted { ($0.value.confirmed ?? .distantPast) < ($1.value.confirmed ?? .distantPast) }
         for (key, _) in strangers.prefix(max(0, users.count - Self.strangerLimit)) { users[key] = nil }
+    }
+
+    /// AWAY (away-notify): `away` with a message, back without one.
+    public mutating func awayChanged(_ nick: String, away: Bool, at now: Date) {
+        see(nick)
+        users[fold(nick)]?.away = away
+        users[fold(nick)]?.awayChanged = now
+    }
+
+    /// A WHOX/WHO flag (H here, G gone) or a 301 reply reported the away status.
+    public mutating func awayReported(_ nick: String, away: Bool, at now: Date) {
+        see(nick)
+        users[fold(nick)]?.away = away
+        users[fold(nick)]?.awayReported = now
+    }
+
+    /// They said something: someone is at the keyboard now, whatever the away status says.
+    public mutating func spoke(_ nick: String, at now: Date) {
+        users[fold(nick)]?.active = now
     }
 
     public mutating func botJoined(_ channel: String) {
