@@ -99,7 +99,7 @@ public final class SQLiteStore: Store {
         }
         let json = String(data: (try? JSONSerialization.data(withJSONObject: skip)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
         return try queue.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAllCached(db, sql: """
                 SELECT * FROM outbox WHERE network = ? AND id > ? AND (expires_at IS NULL OR expires_at > ?)
                   AND target_kind || ':' || target NOT IN (SELECT value FROM json_each(?))
                 ORDER BY id LIMIT ?
@@ -123,7 +123,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
             try db.inTransaction {
-                for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
+                for id in ids { try db.cachedExecute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
                 return .commit
             }
         }

@@ -8,7 +8,7 @@ extension SQLiteTransaction {
     /// A block stores the blocked identity only as a salted digest: it is the blocker's
     /// preference, so it survives the blocked person's `forget` and never shows in their `mydata`.
     func blockDigest(_ id: Identity) throws -> String {
-        let salt = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'block_salt'") ?? ""
+        let salt = try String.fetchOneCached(db, sql: "SELECT value FROM meta WHERE key = 'block_salt'") ?? ""
         return SHA256.hex(salt + "\n" + id.raw)
     }
 
@@ -24,7 +24,7 @@ extension SQLiteTransaction {
         // One digest per identity of theirs now, so an unlink later leaves each one blocked.
         var added = false
         for id in try identities(ofMemberOf: blocked) {
-            try db.execute(sql: "INSERT OR IGNORE INTO block (blocker, blocked_digest, request_id, created_at) VALUES (?, ?, ?, ?)",
+            try db.cachedExecute(sql: "INSERT OR IGNORE INTO block (blocker, blocked_digest, request_id, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [blocker.raw, try blockDigest(id), requestID, at.stored])
             added = added || db.changesCount > 0
         }
@@ -34,7 +34,7 @@ extension SQLiteTransaction {
     func removeBlock(blocker: Identity, blocked: Identity) throws -> Bool {
         var removed = false
         for id in try identities(ofMemberOf: blocked) {
-            try db.execute(sql: "DELETE FROM block WHERE blocker = ? AND blocked_digest = ?",
+            try db.cachedExecute(sql: "DELETE FROM block WHERE blocker = ? AND blocked_digest = ?",
                            arguments: [blocker.raw, try blockDigest(id)])
             removed = removed || db.changesCount > 0
         }
@@ -53,19 +53,19 @@ extension SQLiteTransaction {
     }
 
     func blockRequestIDs(blocker: Identity) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT request_id FROM block WHERE blocker = ? GROUP BY request_id ORDER BY MIN(created_at)",
+        try Int64.fetchAllCached(db, sql: "SELECT request_id FROM block WHERE blocker = ? GROUP BY request_id ORDER BY MIN(created_at)",
                            arguments: [blocker.raw])
     }
 
     // MARK: Bans, aliases, audit, channels
 
     func ban(_ b: Ban) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO ban (identity, reason, banned_by, created_at) VALUES (?, ?, ?, ?)",
+        try db.cachedExecute(sql: "INSERT OR REPLACE INTO ban (identity, reason, banned_by, created_at) VALUES (?, ?, ?, ?)",
                        arguments: [b.identity.raw, b.reason, b.bannedBy.raw, b.createdAt.stored])
     }
 
     func unban(_ id: Identity) throws -> Bool {
-        try db.execute(sql: "DELETE FROM ban WHERE identity = ?", arguments: [id.raw])
+        try db.cachedExecute(sql: "DELETE FROM ban WHERE identity = ?", arguments: [id.raw])
         return db.changesCount > 0
     }
 
@@ -86,12 +86,12 @@ extension SQLiteTransaction {
     }
 
     func setAlias(_ a: Alias) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO alias (alias_key, alias, topic) VALUES (?, ?, ?)",
+        try db.cachedExecute(sql: "INSERT OR REPLACE INTO alias (alias_key, alias, topic) VALUES (?, ?, ?)",
                        arguments: [TopicText.key(a.alias), a.alias, a.topic])
     }
 
     func removeAlias(_ alias: String) throws -> Bool {
-        try db.execute(sql: "DELETE FROM alias WHERE alias_key = ?", arguments: [TopicText.key(alias)])
+        try db.cachedExecute(sql: "DELETE FROM alias WHERE alias_key = ?", arguments: [TopicText.key(alias)])
         return db.changesCount > 0
     }
 
@@ -100,7 +100,7 @@ extension SQLiteTransaction {
     }
 
     func appendAudit(actor: Identity, action: String, subject: Identity?, at: Date) throws {
-        try db.execute(sql: "INSERT INTO audit (at, actor, action, subject) VALUES (?, ?, ?, ?)",
+        try db.cachedExecute(sql: "INSERT INTO audit (at, actor, action, subject) VALUES (?, ?, ?, ?)",
                        arguments: [at.stored, actor.raw, action, subject?.raw])
     }
 
@@ -113,7 +113,7 @@ extension SQLiteTransaction {
     }
 
     func channelSetting(network: String, channel: String) throws -> ChannelSetting? {
-        try Row.fetchOne(db, sql: "SELECT * FROM channel_setting WHERE network = ? AND channel = ?",
+        try Row.fetchOneCached(db, sql: "SELECT * FROM channel_setting WHERE network = ? AND channel = ?",
                          arguments: [network, channel.lowercased()]).map {
             ChannelSetting(network: $0["network"], channel: $0["channel"],
                            joined: ($0["joined"] as Int?).map { $0 == 1 }, quiet: ($0["quiet"] as Int? ?? 0) == 1)
@@ -121,7 +121,7 @@ extension SQLiteTransaction {
     }
 
     func saveChannelSetting(_ s: ChannelSetting) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO channel_setting (network, channel, joined, quiet) VALUES (?, ?, ?, ?)",
+        try db.cachedExecute(sql: "INSERT OR REPLACE INTO channel_setting (network, channel, joined, quiet) VALUES (?, ?, ?, ?)",
                        arguments: [s.network, s.channel.lowercased(), s.joined.map { $0 ? 1 : 0 }, s.quiet ? 1 : 0])
     }
 
@@ -133,7 +133,7 @@ extension SQLiteTransaction {
 
     func bump(_ name: String, by n: Int) throws {
         guard n > 0 else { return }
-        try db.execute(sql: "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+        try db.cachedExecute(sql: "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
                        arguments: [name, n])
     }
 

@@ -62,8 +62,8 @@ extension SQLiteTransaction {
         effects?.scrub = true
         // Messages to other people that name or quote the person (offers, introductions,
         // thanks, channel replies not yet delivered) go with them.
-        try db.execute(sql: "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_about WHERE identity = ?)", arguments: [raw])
-        try db.execute(sql: "DELETE FROM network_state WHERE key LIKE ? ESCAPE '\\'", arguments: ["%:" + Self.likeEscaped(raw)])
+        try db.cachedExecute(sql: "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_about WHERE identity = ?)", arguments: [raw])
+        try db.cachedExecute(sql: "DELETE FROM network_state WHERE key LIKE ? ESCAPE '\\'", arguments: ["%:" + Self.likeEscaped(raw)])
         // Introductions, offers and requests survive only as anonymous counts.
         let mine = "SELECT id FROM request WHERE requester = ?"
         try bump("forgotten_requests", by: int("SELECT COUNT(*) FROM request WHERE requester = ?", [raw]))
@@ -79,7 +79,7 @@ extension SQLiteTransaction {
             "DELETE FROM introduction WHERE requester = ? OR expert = ?",
             "DELETE FROM offer WHERE expert = ? OR request_id IN (\(mine))",
         ] {
-            try db.execute(sql: sql, arguments: [raw, raw])
+            try db.cachedExecute(sql: sql, arguments: [raw, raw])
         }
         for sql in [
             "DELETE FROM request WHERE requester = ?",
@@ -95,7 +95,7 @@ extension SQLiteTransaction {
             "UPDATE audit SET subject = NULL WHERE subject = ?",
             // A ban is the admins' record, not the member's: it stays (forget refuses banned identities).
         ] {
-            try db.execute(sql: sql, arguments: [raw])
+            try db.cachedExecute(sql: sql, arguments: [raw])
         }
     }
 }

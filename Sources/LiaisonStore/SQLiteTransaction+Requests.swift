@@ -4,7 +4,7 @@ import LiaisonCore
 
 extension SQLiteTransaction {
     func createRequest(_ r: Request) throws -> Request {
-        try db.execute(sql: """
+        try db.cachedExecute(sql: """
             INSERT INTO request (requester, topic, key, original_text, channel, status, created_at, expires_at, nobody_notified, followup_at, nobody_due_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [r.requester.raw, r.topic, r.key, r.originalText, r.channel, r.status.rawValue,
@@ -15,11 +15,11 @@ extension SQLiteTransaction {
     }
 
     func request(_ id: Int64) throws -> Request? {
-        try Row.fetchOne(db, sql: "SELECT * FROM request WHERE id = ?", arguments: [id]).map(Request.init(row:))
+        try Row.fetchOneCached(db, sql: "SELECT * FROM request WHERE id = ?", arguments: [id]).map(Request.init(row:))
     }
 
     func saveRequest(_ r: Request) throws {
-        try db.execute(sql: """
+        try db.cachedExecute(sql: """
             UPDATE request SET status = ?, expires_at = ?, nobody_notified = ?, followup_at = ?, nobody_due_at = ? WHERE id = ?
             """, arguments: [r.status.rawValue, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored,
                              r.nobodyDueAt?.stored, r.id])
@@ -44,18 +44,18 @@ extension SQLiteTransaction {
     // MARK: Offers
 
     func createOffer(_ o: Offer) throws {
-        try db.execute(sql: """
+        try db.cachedExecute(sql: """
             INSERT INTO offer (request_id, expert, status, created_at, expires_at, answered_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [o.requestID, o.expert.raw, o.status.rawValue, o.createdAt.stored, o.expiresAt.stored, o.answeredAt?.stored])
     }
 
     func offer(requestID: Int64, expert: Identity) throws -> Offer? {
-        try Row.fetchOne(db, sql: "SELECT * FROM offer WHERE request_id = ? AND expert = ?",
+        try Row.fetchOneCached(db, sql: "SELECT * FROM offer WHERE request_id = ? AND expert = ?",
                          arguments: [requestID, expert.raw]).map(Offer.init(row:))
     }
 
     func saveOffer(_ o: Offer) throws {
-        try db.execute(sql: "UPDATE offer SET status = ?, expires_at = ?, answered_at = ? WHERE request_id = ? AND expert = ?",
+        try db.cachedExecute(sql: "UPDATE offer SET status = ?, expires_at = ?, answered_at = ? WHERE request_id = ? AND expert = ?",
                        arguments: [o.status.rawValue, o.expiresAt.stored, o.answeredAt?.stored, o.requestID, o.expert.raw])
     }
 
@@ -78,7 +78,7 @@ extension SQLiteTransaction {
     // MARK: Introductions
 
     func createIntroduction(_ i: Introduction) throws -> Introduction {
-        try db.execute(sql: """
+        try db.cachedExecute(sql: """
             INSERT INTO introduction (request_id, requester, expert, topic, created_at, thanked_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [i.requestID, i.requester.raw, i.expert.raw, i.topic, i.createdAt.stored, i.thankedAt?.stored])
         var saved = i
@@ -96,7 +96,7 @@ extension SQLiteTransaction {
     }
 
     func saveIntroduction(_ i: Introduction) throws {
-        try db.execute(sql: "UPDATE introduction SET thanked_at = ? WHERE id = ?", arguments: [i.thankedAt?.stored, i.id])
+        try db.cachedExecute(sql: "UPDATE introduction SET thanked_at = ? WHERE id = ?", arguments: [i.thankedAt?.stored, i.id])
     }
 
     func thanksCount(expert: Identity) throws -> Int {
@@ -106,7 +106,7 @@ extension SQLiteTransaction {
     // MARK: Timers
 
     func nextDueTime() throws -> Date? {
-        let next = try Double.fetchOne(db, sql: """
+        let next = try Double.fetchOneCached(db, sql: """
             SELECT MIN(t) FROM (
                 SELECT MIN(expires_at) AS t FROM offer WHERE status = 'pending'
                 UNION ALL SELECT MIN(expires_at) FROM request WHERE status = 'open'

@@ -8,21 +8,21 @@ struct SQLiteTransaction: StoreTransaction {
     var effects: TransactionEffects? = nil
 
     func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments)
+        try Row.fetchAllCached(db, sql: sql, arguments: arguments)
     }
 
     func int(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        try Int.fetchOneCached(db, sql: sql, arguments: arguments) ?? 0
     }
 
     // MARK: People
 
     func person(_ id: Identity) throws -> Person? {
-        try Row.fetchOne(db, sql: "SELECT * FROM person WHERE identity = ?", arguments: [id.raw]).map(Person.init(row:))
+        try Row.fetchOneCached(db, sql: "SELECT * FROM person WHERE identity = ?", arguments: [id.raw]).map(Person.init(row:))
     }
 
     func savePerson(_ p: Person) throws {
-        try db.execute(sql: """
+        try db.cachedExecute(sql: """
             INSERT INTO person (identity, network, display_name, opted_in, away_until, asks_from, max_offers, note, first_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(identity) DO UPDATE SET display_name = excluded.display_name, opted_in = excluded.opted_in,
@@ -44,14 +44,14 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func addTopic(_ identity: Identity, text: String, key: String, analysis: String) throws -> Topic? {
-        try db.execute(sql: "INSERT OR IGNORE INTO topic (identity, text, key, analysis) VALUES (?, ?, ?, ?)",
+        try db.cachedExecute(sql: "INSERT OR IGNORE INTO topic (identity, text, key, analysis) VALUES (?, ?, ?, ?)",
                        arguments: [identity.raw, text, key, analysis])
         guard db.changesCount > 0 else { return nil }
         return Topic(id: db.lastInsertedRowID, identity: identity, text: text, key: key, analysis: analysis)
     }
 
     func removeTopic(id: Int64) throws {
-        try db.execute(sql: "DELETE FROM topic WHERE id = ?", arguments: [id])
+        try db.cachedExecute(sql: "DELETE FROM topic WHERE id = ?", arguments: [id])
     }
 
     func allTopics() throws -> [Topic] {
@@ -61,44 +61,44 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Channels
 
     func recordChannelMember(_ id: Identity, channel: String) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO channel_member (identity, channel) VALUES (?, ?)",
+        try db.cachedExecute(sql: "INSERT OR IGNORE INTO channel_member (identity, channel) VALUES (?, ?)",
                        arguments: [id.raw, channel.lowercased()])
     }
 
     func channels(of id: Identity) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT channel FROM channel_member WHERE identity = ?", arguments: [id.raw]))
+        Set(try String.fetchAllCached(db, sql: "SELECT channel FROM channel_member WHERE identity = ?", arguments: [id.raw]))
     }
 
     // MARK: Network state and seen events
 
     func networkState(network: String, key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM network_state WHERE network = ? AND key = ?", arguments: [network, key])
+        try String.fetchOneCached(db, sql: "SELECT value FROM network_state WHERE network = ? AND key = ?", arguments: [network, key])
     }
 
     func setNetworkState(network: String, key: String, value: String?) throws {
         if let value {
-            try db.execute(sql: "INSERT OR REPLACE INTO network_state (network, key, value) VALUES (?, ?, ?)",
+            try db.cachedExecute(sql: "INSERT OR REPLACE INTO network_state (network, key, value) VALUES (?, ?, ?)",
                            arguments: [network, key, value])
         } else {
-            try db.execute(sql: "DELETE FROM network_state WHERE network = ? AND key = ?", arguments: [network, key])
+            try db.cachedExecute(sql: "DELETE FROM network_state WHERE network = ? AND key = ?", arguments: [network, key])
         }
     }
 
     func markSeen(network: String, eventID: String, at: Date) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO seen_event (network, event_id, at) VALUES (?, ?, ?)",
+        try db.cachedExecute(sql: "INSERT OR IGNORE INTO seen_event (network, event_id, at) VALUES (?, ?, ?)",
                        arguments: [network, eventID, at.stored])
         guard db.changesCount > 0 else { return false }
         // A replay can only come from a sync position older than a few days at most.
-        try db.execute(sql: "DELETE FROM seen_event WHERE at < ?", arguments: [at.addingTimeInterval(-14 * 86_400).stored])
+        try db.cachedExecute(sql: "DELETE FROM seen_event WHERE at < ?", arguments: [at.addingTimeInterval(-14 * 86_400).stored])
         return true
     }
 
     func request(sourceEvent: String) throws -> Request? {
-        try Row.fetchOne(db, sql: "SELECT * FROM request WHERE source_event = ?", arguments: [sourceEvent]).map(Request.init(row:))
+        try Row.fetchOneCached(db, sql: "SELECT * FROM request WHERE source_event = ?", arguments: [sourceEvent]).map(Request.init(row:))
     }
 
     func setSourceEvent(requestID: Int64, eventID: String) throws {
-        try db.execute(sql: "UPDATE request SET source_event = ? WHERE id = ?", arguments: [eventID, requestID])
+        try db.cachedExecute(sql: "UPDATE request SET source_event = ? WHERE id = ?", arguments: [eventID, requestID])
     }
 
     // MARK: Outbox
@@ -109,7 +109,7 @@ struct SQLiteTransaction: StoreTransaction {
         case .channel(_, let name): ("channel", name)
         }
         let expires = draft.expiresAt ?? at.addingTimeInterval(OutboxDraft.defaultLifetime)
-        try db.execute(sql: """
+        try db.cachedExecute(sql: """
             INSERT INTO outbox (kind, network, target_kind, target, text, created_at, other, expires_at, offer_of, token)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [draft.kind.rawValue, draft.target.network, targetKind, value, draft.text, at.stored,
@@ -119,18 +119,18 @@ struct SQLiteTransaction: StoreTransaction {
         if let other = draft.other { about.insert(other) }
         if case .person(let target) = draft.target { about.remove(target) }
         for person in about {
-            try db.execute(sql: "INSERT OR IGNORE INTO outbox_about (identity, outbox_id) VALUES (?, ?)", arguments: [person.raw, id])
+            try db.cachedExecute(sql: "INSERT OR IGNORE INTO outbox_about (identity, outbox_id) VALUES (?, ?)", arguments: [person.raw, id])
         }
     }
 
     func unsentOffer(requestID: Int64, expert: Identity) throws -> Bool {
-        try db.execute(sql: "DELETE FROM outbox WHERE offer_of = ? AND target_kind = 'person' AND target = ?",
+        try db.cachedExecute(sql: "DELETE FROM outbox WHERE offer_of = ? AND target_kind = 'person' AND target = ?",
                        arguments: [requestID, expert.raw])
         return db.changesCount > 0
     }
 
     func dropExpiredOutbox(at now: Date) throws -> Int {
-        try db.execute(sql: "DELETE FROM outbox WHERE expires_at <= ?", arguments: [now.stored])
+        try db.cachedExecute(sql: "DELETE FROM outbox WHERE expires_at <= ?", arguments: [now.stored])
         return db.changesCount
     }
 

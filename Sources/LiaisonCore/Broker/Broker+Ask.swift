@@ -27,7 +27,9 @@ extension Broker {
             ctx.replyPrivately = true
             try ctx.requireNotBanned()
         }
-        if let existing = try tx.requests(of: ctx.sender, status: .open).first(where: { $0.key == key }) {
+        // Read once: the duplicate check and the open-request limit both use it.
+        let open = try tx.requests(of: ctx.sender, status: .open)
+        if let existing = open.first(where: { $0.key == key }) {
             try ctx.reply("You already asked about \(existing.topic): request #\(existing.id) is still open (\"cancel \(existing.id)\" to drop it).")
             return
         }
@@ -46,7 +48,7 @@ extension Broker {
                 ctx.replyPrivately = true
             }
         }
-        if try tx.requests(of: ctx.sender, status: .open).count >= settings.maxOpenRequests {
+        if open.count >= settings.maxOpenRequests {
             ctx.replyPrivately = true
             throw Refusal("You already have \(settings.maxOpenRequests) open requests; cancel one first (\"requests\" lists them).")
         }
@@ -106,15 +108,18 @@ extension Broker {
     /// this request are left out.
     func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date) throws -> [Identity] {
         let offered = Set(try tx.offers(requestID: request.id).map(\.expert))
+        // A banned requester gets no offers; checked once here, not once per candidate.
+        if try tx.isBanned(request.requester) { return [] }
         let requesterChannels = try channels(of: request.requester, tx: tx)
         var scored: [(Identity, Double)] = []
         // The best-matching members are checked for eligibility, not the whole directory:
         // at a million topics a common word matches tens of thousands.
         for hit in index.search(request.topic, limit: Self.candidatesChecked) where !offered.contains(hit.member) {
+            var recent = 0
             guard let expert = try tx.person(hit.member),
-                  try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now)
+                  try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now,
+                                 requesterChecked: true, offersThisWeek: &recent)
             else { continue }
-            let recent = try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400))
             let shares = !requesterChannels.isDisjoint(with: try channels(of: expert.identity, tx: tx))
             let thanks = try tx.thanksCount(expert: expert.identity)
             // Relevance dominates; load, common channels and thanks break near-ties.
@@ -129,6 +134,15 @@ extension Broker {
     /// Everything SPEC §4 requires before an offer.
     func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
                     tx: any StoreTransaction, now: Date) throws -> Bool {
+        var count = 0
+        return try isEligible(expert, for: requester, requesterChannels: requesterChannels, tx: tx, now: now,
+                              requesterChecked: false, offersThisWeek: &count)
+    }
+
+    /// `requesterChecked`: the caller has checked the requester's ban already.
+    /// `offersThisWeek`: the expert's offers of the last 7 days, when it got that far.
+    func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
+                    tx: any StoreTransaction, now: Date, requesterChecked: Bool, offersThisWeek: inout Int) throws -> Bool {
         guard expert.identity != requester, expert.optedIn == true, !expert.isAway(at: now) else { return false }
         switch expert.asksFrom {
         case .nobody: return false
@@ -136,10 +150,11 @@ extension Broker {
             guard !requesterChannels.isDisjoint(with: try channels(of: expert.identity, tx: tx)) else { return false }
         case .anyone: break
         }
-        if try tx.isBanned(expert.identity) || tx.isBanned(requester) { return false }
+        if try tx.isBanned(expert.identity) || (!requesterChecked && tx.isBanned(requester)) { return false }
         if try tx.isBlocked(blocker: expert.identity, blocked: requester) { return false }
         let limit = expert.maxOffersPerWeek ?? settings.maxOffersPerWeek
-        return try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400)) < limit
+        offersThisWeek = try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400))
+        return offersThisWeek < limit
     }
 
     /// SPEC §3.2: the private question to one expert.
