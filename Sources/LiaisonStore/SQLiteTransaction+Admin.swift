@@ -43,7 +43,8 @@ extension SQLiteTransaction {
 
     func isBlocked(blocker: Identity, blocked: Identity) throws -> Bool {
         // A block on any identity of theirs, past or present: linking into a fresh identity
-        // does not shed it.
+        // does not shed it. Most members block nobody: then nothing more is read.
+        guard try int("SELECT EXISTS (SELECT 1 FROM block WHERE blocker = ?)", [blocker.raw]) > 0 else { return false }
         for id in try identities(ofMemberOf: blocked) {
             if try int("SELECT COUNT(*) FROM block WHERE blocker = ? AND blocked_digest = ?", [blocker.raw, try blockDigest(id)]) > 0 {
                 return true
@@ -79,7 +80,10 @@ extension SQLiteTransaction {
 
     /// A ban on any identity of a member covers all of them (issue 7).
     func isBanned(_ id: Identity) throws -> Bool {
-        try int("""
+        // Most directories ban nobody: asked for every candidate of every ask, the query
+        // below (a temporary table for its UNION) is run only when some ban exists.
+        guard try int("SELECT EXISTS (SELECT 1 FROM ban)") > 0 else { return false }
+        return try int("""
             WITH me(m) AS (SELECT coalesce((SELECT member FROM link WHERE identity = ?1), ?1))
             SELECT COUNT(*) FROM ban WHERE identity IN (SELECT m FROM me UNION SELECT identity FROM link WHERE member = (SELECT m FROM me))
             """, [id.raw]) > 0

@@ -37,10 +37,13 @@ extension Broker {
         let draft = Request(id: 0, requester: ctx.sender, topic: topic, key: key,
                             originalText: Text.quote(original, limit: 400), channel: channel, status: .open,
                             createdAt: ctx.now, expiresAt: ctx.now.addingTimeInterval(settings.requestTTL))
-        let candidates = try rankedCandidates(for: draft, tx: tx, now: ctx.now)
+        // One search and one read of each member serve both the count and the ranking.
+        let hits = index.search(draft.topic, limit: Self.candidatesChecked)
+        var people: [Identity: Person] = [:]
         // The count people see is the directory's (as `topics` counts), never this
         // requester's eligible members: a block, an asks-from or a decline must not show in it.
-        let knowing = try membersKnowing(draft.topic, besides: ctx.sender, tx: tx)
+        let knowing = try membersKnowing(draft.topic, besides: ctx.sender, tx: tx, hits: hits, people: &people)
+        let candidates = try rankedCandidates(for: draft, tx: tx, now: ctx.now, hits: hits, people: people)
         if natural && knowing == 0 { return }
         if natural, let channel {
             // Channel noise control: past the per-minute budget, answer privately instead.
@@ -84,9 +87,19 @@ extension Broker {
     /// Opted-in, unbanned members whose topics match, whoever asks (what `topics` counts),
     /// less the requester themselves.
     func membersKnowing(_ topic: String, besides requester: Identity, tx: any StoreTransaction) throws -> Int {
+        var people: [Identity: Person] = [:]
+        return try membersKnowing(topic, besides: requester, tx: tx, hits: index.search(topic, limit: Self.candidatesChecked),
+                                  people: &people)
+    }
+
+    /// The same, for `hits` already searched; each member read is kept in `people`.
+    func membersKnowing(_ topic: String, besides requester: Identity, tx: any StoreTransaction, hits: [MatchHit],
+                        people: inout [Identity: Person]) throws -> Int {
         var members = Set<Identity>()
-        for hit in index.search(topic, limit: Self.candidatesChecked) where hit.member != requester && !members.contains(hit.member) {
-            guard let person = try tx.person(hit.member), person.optedIn == true, try !tx.isBanned(hit.member) else { continue }
+        for hit in hits where hit.member != requester && !members.contains(hit.member) {
+            guard let person = try people[hit.member] ?? tx.person(hit.member) else { continue }
+            people[hit.member] = person
+            guard person.optedIn == true, try !tx.isBanned(hit.member) else { continue }
             members.insert(hit.member)
         }
         return members.count
@@ -106,7 +119,8 @@ extension Broker {
 
     /// Eligible members for the request, best first (SPEC §4, §5). Members already offered
     /// this request are left out.
-    func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date) throws -> [Identity] {
+    func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date,
+                          hits: [MatchHit]? = nil, people: [Identity: Person] = [:]) throws -> [Identity] {
         let offered = Set(try tx.offers(requestID: request.id).map(\.expert))
         // A banned requester gets no offers; checked once here, not once per candidate.
         if try tx.isBanned(request.requester) { return [] }
@@ -114,9 +128,9 @@ extension Broker {
         var scored: [(Identity, Double)] = []
         // The best-matching members are checked for eligibility, not the whole directory:
         // at a million topics a common word matches tens of thousands.
-        for hit in index.search(request.topic, limit: Self.candidatesChecked) where !offered.contains(hit.member) {
+        for hit in hits ?? index.search(request.topic, limit: Self.candidatesChecked) where !offered.contains(hit.member) {
             var recent = 0
-            guard let expert = try tx.person(hit.member),
+            guard let expert = try people[hit.member] ?? tx.person(hit.member),
                   try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now,
                                  requesterChecked: true, offersThisWeek: &recent)
             else { continue }
