@@ -89,6 +89,10 @@ public protocol StoreTransaction {
     func request(_ id: Int64) throws -> Request?
     func saveRequest(_ request: Request) throws
     func requests(of requester: Identity, status: RequestStatus?) throws -> [Request]
+    /// The requester's open request with this topic key, if any (an ask reads only this,
+    /// however many requests they have open).
+    func openRequest(of requester: Identity, key: String) throws -> Request?
+    func openRequestCount(of requester: Identity) throws -> Int
     func requests(status: RequestStatus) throws -> [Request]
     func requestCount(of requester: Identity, since: Date) throws -> Int
 

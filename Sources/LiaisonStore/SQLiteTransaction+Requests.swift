@@ -33,6 +33,15 @@ extension SQLiteTransaction {
         return try rows("SELECT * FROM request WHERE requester = ? ORDER BY id", [requester.raw]).map(Request.init(row:))
     }
 
+    func openRequest(of requester: Identity, key: String) throws -> Request? {
+        try Row.fetchOneCached(db, sql: "SELECT * FROM request WHERE requester = ? AND status = 'open' AND key = ? ORDER BY id LIMIT 1",
+                               arguments: [requester.raw, key]).map(Request.init(row:))
+    }
+
+    func openRequestCount(of requester: Identity) throws -> Int {
+        try int("SELECT COUNT(*) FROM request WHERE requester = ? AND status = 'open'", [requester.raw])
+    }
+
     func requests(status: RequestStatus) throws -> [Request] {
         try rows("SELECT * FROM request WHERE status = ? ORDER BY id", [status.rawValue]).map(Request.init(row:))
     }

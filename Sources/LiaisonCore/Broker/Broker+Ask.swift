@@ -27,9 +27,9 @@ extension Broker {
             ctx.replyPrivately = true
             try ctx.requireNotBanned()
         }
-        // Read once: the duplicate check and the open-request limit both use it.
-        let open = try tx.requests(of: ctx.sender, status: .open)
-        if let existing = open.first(where: { $0.key == key }) {
+        // Only the one request with this key is read, and the others counted: an ask costs
+        // the same with 10 open requests or 1,000.
+        if let existing = try tx.openRequest(of: ctx.sender, key: key) {
             try ctx.reply("You already asked about \(existing.topic): request #\(existing.id) is still open (\"cancel \(existing.id)\" to drop it).")
             return
         }
@@ -51,7 +51,7 @@ extension Broker {
                 ctx.replyPrivately = true
             }
         }
-        if open.count >= settings.maxOpenRequests {
+        if try tx.openRequestCount(of: ctx.sender) >= settings.maxOpenRequests {
             ctx.replyPrivately = true
             throw Refusal("You already have \(settings.maxOpenRequests) open requests; cancel one first (\"requests\" lists them).")
         }
