@@ -4,6 +4,9 @@ import LiaisonCore
 
 /// The state file: one SQLite database in WAL mode (SPEC §4, §6).
 public final class SQLiteStore: Store {
+    /// Reads go through `inDatabase`, not `read`: GRDB's `read` sets `PRAGMA query_only`
+    /// around each read, and a flag pragma expires every prepared statement, so each read
+    /// had every cached statement compiled again (half of a request's time).
     let queue: DatabaseQueue
     public let path: String
     /// Set by a `forget`: checkpoint again once the next messages are delivered.
@@ -98,7 +101,7 @@ public final class SQLiteStore: Store {
             }
         }
         let json = String(data: (try? JSONSerialization.data(withJSONObject: skip)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
-        return try queue.read { db in
+        return try queue.inDatabase { db in
             try Row.fetchAllCached(db, sql: """
                 SELECT * FROM outbox WHERE network = ? AND id > ? AND (expires_at IS NULL OR expires_at > ?)
                   AND target_kind || ':' || target NOT IN (SELECT value FROM json_each(?))
@@ -154,7 +157,7 @@ public final class SQLiteStore: Store {
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             do {
-                try queue.read { db in
+                try queue.inDatabase { db in
                     let rows = try Row.fetchCursor(db, sql: "SELECT id, identity, text, key, analysis FROM topic ORDER BY id")
                     var batch: [Topic] = []
                     while let row = try rows.next() {
@@ -183,24 +186,24 @@ public final class SQLiteStore: Store {
 
     /// `PRAGMA synchronous` on the bot's own connection: 2 (FULL) syncs every commit.
     public func synchronousLevel() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// `PRAGMA integrity_check`: ["ok"] for a sound file.
     public func integrityCheck() throws -> [String] {
-        try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        try queue.inDatabase { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
     public func topicCount() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM topic") ?? 0 }
+        try queue.inDatabase { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM topic") ?? 0 }
     }
 
     public func allAliases() throws -> [Alias] {
-        try queue.read { db in try SQLiteTransaction(db: db).aliases() }
+        try queue.inDatabase { db in try SQLiteTransaction(db: db).aliases() }
     }
 
     public func channelSettings() throws -> [ChannelSetting] {
-        try queue.read { db in
+        try queue.inDatabase { db in
             try Row.fetchAll(db, sql: "SELECT * FROM channel_setting ORDER BY network, channel").map {
                 ChannelSetting(network: $0["network"], channel: $0["channel"],
                                joined: ($0["joined"] as Int?).map { $0 == 1 }, quiet: ($0["quiet"] as Int? ?? 0) == 1)
@@ -209,7 +212,7 @@ public final class SQLiteStore: Store {
     }
 
     public func networkState(network: String, key: String) throws -> String? {
-        try queue.read { db in try SQLiteTransaction(db: db).networkState(network: network, key: key) }
+        try queue.inDatabase { db in try SQLiteTransaction(db: db).networkState(network: network, key: key) }
     }
 
     public func setNetworkState(network: String, key: String, value: String?) throws {
@@ -242,7 +245,7 @@ public struct StoreError: Error, CustomStringConvertible {
 extension SQLiteStore {
     /// The nick / display name to address a person by, for transports.
     public func displayName(of id: Identity) throws -> String? {
-        try queue.read { db in
+        try queue.inDatabase { db in
             try String.fetchOne(db, sql: "SELECT display_name FROM person WHERE identity = ?", arguments: [id.raw])
         }
     }
