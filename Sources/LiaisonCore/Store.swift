@@ -48,6 +48,8 @@ extension StoreTransaction {
 public protocol StoreTransaction {
     // People and members
     func person(_ id: Identity) throws -> Person?
+    /// Those of `ids` that are known, in one read (an ask checks up to 200 candidates).
+    func people(_ ids: [Identity]) throws -> [Identity: Person]
     func savePerson(_ person: Person) throws
     func members(optedInOnly: Bool) throws -> [Person]
 

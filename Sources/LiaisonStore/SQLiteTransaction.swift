@@ -21,6 +21,19 @@ struct SQLiteTransaction: StoreTransaction {
         try Row.fetchOneCached(db, sql: "SELECT * FROM person WHERE identity = ?", arguments: [id.raw]).map(Person.init(row:))
     }
 
+    func people(_ ids: [Identity]) throws -> [Identity: Person] {
+        guard !ids.isEmpty else { return [:] }
+        // One statement whatever the count: the identities go in as one JSON array.
+        let json = String(data: try JSONSerialization.data(withJSONObject: ids.map(\.raw)), encoding: .utf8) ?? "[]"
+        var out: [Identity: Person] = [:]
+        for row in try Row.fetchAllCached(db, sql: "SELECT * FROM person WHERE identity IN (SELECT value FROM json_each(?))",
+                                          arguments: [json]) {
+            let person = Person(row: row)
+            out[person.identity] = person
+        }
+        return out
+    }
+
     func savePerson(_ p: Person) throws {
         try db.cachedExecute(sql: """
             INSERT INTO person (identity, network, display_name, opted_in, away_until, asks_from, max_offers, note, first_seen)

@@ -256,3 +256,22 @@ func mode(_ path: String) throws -> Int {
         #expect(try store.synchronousLevel() == 2)
     }
 }
+
+@Suite struct BatchedReadTests {
+    /// An ask reads all its candidates in one query: the same people `person` gives, unknown ones left out.
+    @Test func peopleReadsTheKnownOnesInOneGo() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        try store.transaction { tx in
+            for name in ["alice", "bob"] {
+                var p = Person(identity: .console(name), displayName: name, firstSeen: Date(timeIntervalSince1970: 1_000))
+                p.optedIn = name == "alice"
+                try tx.savePerson(p)
+            }
+            let found = try tx.people([.console("alice"), .console("bob"), .console("nobody")])
+            #expect(Set(found.keys) == [.console("alice"), .console("bob")])
+            #expect(found[.console("alice")] == (try tx.person(.console("alice"))))
+            #expect(found[.console("bob")]?.optedIn == (try tx.person(.console("bob")))?.optedIn)
+            #expect(try tx.people([]).isEmpty)
+        }
+    }
+}

@@ -39,7 +39,7 @@ extension Broker {
                             createdAt: ctx.now, expiresAt: ctx.now.addingTimeInterval(settings.requestTTL))
         // One search and one read of each member serve both the count and the ranking.
         let hits = index.search(draft.topic, limit: Self.candidatesChecked)
-        var people: [Identity: Person] = [:]
+        var people = try tx.people(hits.map(\.member))
         // The count people see is the directory's (as `topics` counts), never this
         // requester's eligible members: a block, an asks-from or a decline must not show in it.
         let knowing = try membersKnowing(draft.topic, besides: ctx.sender, tx: tx, hits: hits, people: &people)
