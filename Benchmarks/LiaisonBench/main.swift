@@ -68,19 +68,23 @@ func quality(_ dataDir: String) {
     }
     chatQuality(dataDir + "/chat")
     guard let lines = load([DetectionLine].self, dataDir + "/detection-corpus.json") else { return }
+    // As QualityTests: SPEC §2 (issue 12) made "who knows how to X?" a request, so this
+    // set's how-to lines, labelled before that, are left out.
+    emitDetection("detection", lines.filter { $0.category != "nm_howto" })
+}
+
+/// Detection precision and recall of `lines`, per split, as "PREFIX_precision_SPLIT".
+func emitDetection(_ prefix: String, _ lines: [DetectionLine]) {
     for split in ["dev", "holdout"] {
-        // As QualityTests: SPEC §2 (issue 12) made "who knows how to X?" a request, so this
-        // set's how-to lines, labelled before that, are left out.
-        let set = lines.filter { $0.split == split && $0.category != "nm_howto" }
         var tp = 0, detected = 0, positives = 0
-        for l in set {
+        for l in lines where l.split == split {
             let found = RequestDetector.detect(l.line, addressed: l.addressed) != nil
             if l.topic != nil { positives += 1 }
             if found { detected += 1 }
             if found && l.topic != nil { tp += 1 }
         }
-        emit("detection_precision_\(split)", Double(tp) / Double(max(detected, 1)), "ratio")
-        emit("detection_recall_\(split)", Double(tp) / Double(max(positives, 1)), "ratio")
+        emit("\(prefix)_precision_\(split)", Double(tp) / Double(max(detected, 1)), "ratio")
+        emit("\(prefix)_recall_\(split)", Double(tp) / Double(max(positives, 1)), "ratio")
     }
 }
 
@@ -104,17 +108,7 @@ func chatQuality(_ chatDir: String) {
             }
         }
     }
-    for split in ["dev", "holdout"] {
-        var tp = 0, detected = 0, positives = 0
-        for l in lines where l.split == split {
-            let found = RequestDetector.detect(l.line, addressed: l.addressed) != nil
-            if l.topic != nil { positives += 1 }
-            if found { detected += 1 }
-            if found && l.topic != nil { tp += 1 }
-        }
-        emit("chat_detection_precision_\(split)", Double(tp) / Double(max(detected, 1)), "ratio")
-        emit("chat_detection_recall_\(split)", Double(tp) / Double(max(positives, 1)), "ratio")
-    }
+    emitDetection("chat_detection", lines)
 }
 
 /// A Zipf-like vocabulary: a few very common words and a long tail of rare ones.

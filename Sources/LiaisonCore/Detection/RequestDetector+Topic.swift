@@ -42,11 +42,11 @@ extension RequestDetector {
     /// it: "camping near the lake" -> "camping", "piano as an adult" -> "piano". A word
     /// that ends a sentence or clause (a comma) ends the topic there too.
     static func cutAtQualifier(_ tokens: ArraySlice<ChatToken>) -> ArraySlice<ChatToken> {
-        var i = tokens.startIndex + 1
-        while i < tokens.endIndex {
-            let rest = tokens[i...].map(\.word)
-            if RequestPhrases.qualifiers.contains(where: { rest.starts(with: $0) }) { return tokens[..<i] }
-            i += 1
+        guard tokens.count > 1 else { return tokens }
+        // Compared in place: `ask TEXT` may be a whole long line, so nothing is copied per word.
+        for i in (tokens.startIndex + 1)..<tokens.endIndex
+        where RequestPhrases.qualifiers.contains(where: { tokens[i...].lazy.map(\.word).starts(with: $0) }) {
+            return tokens[..<i]
         }
         return tokens
     }
