@@ -35,11 +35,11 @@ import LiaisonTestSupport
         // Where the held-out figure is below what issue 12 asks, the floor is the measured
         // figure less about one query, so that the gap stays visible and cannot widen.
         let floors: [(name: String, value: Double, spec: Double, floor: Double, atMost: Bool)] = [
-            // issue 12 asks for 0.95; measured 0.921 on 2026-12-01, 0.947 on 2026-12-02
-            ("phrasing precision@1", held("phrasing").precision, 0.95, 0.92, false),
+            // issue 12 asks for 0.95; measured 0.921 on 2026-12-01, 0.947 and 0.974 on 2026-12-02
+            ("phrasing precision@1", held("phrasing").precision, 0.95, 0.95, false),
             ("forms/typos precision@1", held("forms_typos").precision, 0.95, 0.95, false),
-            // issue 12 asks for 0.75; measured 0.679 on 2026-12-01
-            ("related precision@1", held("related").precision, 0.75, 0.64, false),
+            // issue 12 asks for 0.75; measured 0.679 on 2026-12-01, 0.750 on 2026-12-02 (definitions)
+            ("related precision@1", held("related").precision, 0.75, 0.75, false),
             // issue 12 asks for at most 0.02; measured 0.150 on 2026-12-01, 0.100 on 2026-12-02
             ("nobody-fits wrong offers", held("nobody_fits").offerRate, 0.02, 0.15, true),
         ]

@@ -279,6 +279,28 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(index.search("fix a bike chain").first?.member.id == "bicycle repair")
     }
 
+    /// WordNet's definitions relate a word both ways, but alone they must meet the whole
+    /// topic, and only through real senses and common nouns (issue 12).
+    @Test func definitionsRelateWordsOnlyWhenTheyMeetTheWholeTopic() throws {
+        try #require(Lexicon.system != nil, "WordNet is installed in the test image")
+        let index = MatchIndex()
+        for (i, topic) in ["pottery", "real estate", "statistics", "marathon training", "japanese", "dog training"].enumerated() {
+            index.insert(topicID: Int64(i + 1), member: Identity(network: "t", id: topic), text: topic)
+        }
+        // "the art of making and decorating pottery"
+        #expect(index.search("ceramics").first?.member.id == "pottery")
+        // "a real estate agent who is a member of the National Association of Realtors"
+        #expect(index.search("realtor").first?.member.id == "real estate")
+        // statistics is "a branch of applied mathematics"
+        #expect(index.search("mathematics").first?.member.id == "statistics")
+        // "the art of training falcons" meets half of "marathon training"
+        #expect(index.search("falconry").isEmpty)
+        // "a Japanese form of wrestling": a capitalised word says where it comes from
+        #expect(index.search("sumo").isEmpty)
+        // "education, training, breeding" is a sense of breeding never seen in tagged texts
+        #expect(index.search("dog breeding").isEmpty)
+    }
+
     /// Until WordNet is read the index matches without it, then with it (issue 12: start-up never waits).
     @Test func anIndexWaitingForWordNetMatchesWithoutItThenWithIt() throws {
         let without = MatchIndex(lexicon: .given(nil))

@@ -7,11 +7,17 @@ import Foundation
 ///
 /// Only single-word lemmas are kept, interned once; a synset is a range of lemma ids and
 /// a range of related synsets, so the whole of WordNet is a few flat arrays (a few MB).
-/// Glosses and multi-word lemmas are skipped while reading.
+/// Multi-word lemmas are skipped while reading; of a noun's gloss, its definition's content
+/// words are kept (as lemma ids, both ways: what a synset is defined by, and which synsets a
+/// lemma defines).
 public final class Lexicon: @unchecked Sendable {
     /// How a related word is related; expansions score by it (see `MatchIndex+Scoring`).
     public enum Relation: UInt8, Sendable {
         case synonym, derivation, narrower, broader, compound
+        /// A word of its definition: "ceramics" is "the art of making and decorating pottery".
+        case definedBy
+        /// A word whose definition uses it: statistics is "a branch of applied mathematics".
+        case defines
     }
 
     /// Lemma text -> id.
@@ -36,9 +42,22 @@ public final class Lexicon: @unchecked Sendable {
     /// in WordNet's tagged texts: the order of its senses says nothing, so which sense is
     /// meant is unknown ("grooming" is listed first as training, then as dressing).
     var unrankedParts: [Int32: UInt8] = [:]
+    /// Per lemma, a bit per part of speech whose second sense was never seen in the tagged
+    /// texts: a rare sense, which relates nothing ("breeding" is also "education, training").
+    var untaggedSecondParts: [Int32: UInt8] = [:]
     /// A broader term with more kinds than this is a category, not a topic: "lunch" is a
     /// meal, and meal has breakfast, brunch, supper, picnic and a dozen more.
     static let maxKindsOfBroader = 8
+    /// Per noun synset: the lemmas its definition uses (the gloss before its examples, less
+    /// what is in parentheses and stop words), flat with offsets.
+    var glossStart: [Int32] = [0]
+    var glossWords: [Int32] = []
+    /// Per lemma: the noun synsets whose definition uses it (the reverse of the above).
+    var definesStart: [Int32] = [0]
+    var defines: [Int32] = []
+    /// A lemma more definitions use than this is a word definitions are made of ("person",
+    /// "act", "used"), not a topic: it relates to nothing through definitions.
+    static let maxDefinitionsUsing = 300
 
     /// The lexicon at `LIAISON_WORDNET` or /usr/share/wordnet, read once, waiting for the
     /// read (tests and tools); nil when WordNet is not installed. The bot does not wait:
@@ -80,6 +99,7 @@ public final class Lexicon: @unchecked Sendable {
             }
         }
         findCompounds()
+        indexDefinitions()
     }
 
     private func lemmaID(_ text: String) -> Int32 {
@@ -111,16 +131,59 @@ public final class Lexicon: @unchecked Sendable {
     /// Every entry line of a WordNet file (the licence lines start with a space), as its
     /// fields up to the gloss.
     static func forEachEntry(_ data: Data, maxFields: Int, _ body: ([String]) -> Void) {
+        forEachEntry(data, maxFields: maxFields) { fields, _ in body(fields) }
+    }
+
+    /// The same, with the line's gloss (what follows "|"), empty when it has none.
+    static func forEachEntry(_ data: Data, maxFields: Int, _ body: ([String], UnsafeBufferPointer<UInt8>) -> Void) {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             var lineStart = 0
             while lineStart < bytes.count {
                 var end = lineStart
                 while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                if bytes[lineStart] != 0x20 { body(fields(bytes, lineStart, end, max: maxFields)) }
+                if bytes[lineStart] != 0x20 {
+                    var bar = lineStart
+                    while bar < end, bytes[bar] != 0x7C { bar += 1 }
+                    let gloss = UnsafeBufferPointer(rebasing: bytes[min(bar + 1, end)..<end])
+                    body(fields(bytes, lineStart, end, max: maxFields), gloss)
+                }
                 lineStart = end + 1
             }
         }
+    }
+
+    /// The content words of a gloss's definition: before its first ";" or quoted example,
+    /// outside parentheses ("(physics) any of several kinds of apparatus" is not about physics),
+    /// ASCII letters folded; stop words, capitalised words and words under 3 letters left out.
+    static func definitionWords(_ gloss: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+        var depth = 0, i = 0
+        var word: [UInt8] = []
+        func flush() {
+            if word.count >= 3 {
+                let w = String(decoding: word, as: UTF8.self)
+                if !StopWords.contains(w) { body(w) }
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        var proper = false
+        while i < gloss.count {
+            let b = gloss[i]
+            if b == 0x3B || b == 0x22 { break }  // ; "
+            if b == 0x28 { depth += 1 } else if b == 0x29 { depth = max(0, depth - 1) }
+            if depth == 0, (0x61...0x7A).contains(b) || (0x41...0x5A).contains(b) {
+                // A capitalised word names a people, place or language ("a Japanese form of
+                // wrestling"): where something comes from, not what it is.
+                if word.isEmpty { proper = (0x41...0x5A).contains(b) }
+                word.append(b | 0x20)
+            } else {
+                if proper { word.removeAll(keepingCapacity: true) }
+                flush()
+            }
+            i += 1
+        }
+        if proper { word.removeAll(keepingCapacity: true) }
+        flush()
     }
 
     /// Space-separated fields of a line, up to the gloss ("|"), at most `max`.
@@ -144,7 +207,10 @@ public final class Lexicon: @unchecked Sendable {
             if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
                let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
                 let id = lemmaID(f[0])
-                if n > 1, Int(f[5 + p]) == 0 { unrankedParts[id, default: 0] |= 1 << UInt8(part) }
+                if n > 1, let tagged = Int(f[5 + p]) {
+                    if tagged == 0 { unrankedParts[id, default: 0] |= 1 << UInt8(part) }
+                    if tagged < 2 { untaggedSecondParts[id, default: 0] |= 1 << UInt8(part) }
+                }
                 for offset in f[(6 + p)..<(6 + p + min(n, 4))] {
                     if let o = Int(offset), let s = synsetOf[o] { pending[id, default: []].append(s) }
                 }
@@ -168,7 +234,27 @@ public final class Lexicon: @unchecked Sendable {
     private func readLinks(_ data: Data, offsets: [[Int: Int32]], part: Int) {
         let partIndex: [Character: Int] = ["n": 0, "v": 1, "a": 2, "s": 2, "r": 3]
         var linksOf: [Int32: [(Int32, Relation)]] = [:]
-        Self.forEachEntry(data, maxFields: 4_000) { f in
+        var glossOf: [Int32: [Int32]] = [:]
+        // A definition's words as lemmas, each distinct word looked up once.
+        var lemmaOfWord: [String: Int32] = [:]
+        Self.forEachEntry(data, maxFields: 4_000) { f, gloss in
+            if part == 0, f.count > 0, let o = Int(f[0]), let me = offsets[part][o] {
+                var words: [Int32] = []
+                Self.definitionWords(gloss) { w in
+                    let id: Int32
+                    if let known = lemmaOfWord[w] {
+                        id = known
+                    } else {
+                        id = (lemmaIDs[w].flatMap { hasSenses($0) ? $0 : nil })
+                            ?? baseForms(w).first.flatMap { lemmaIDs[$0] } ?? -1
+                        lemmaOfWord[w] = id
+                    }
+                    // A noun by its first sense: "agile", "react" describe or do, they are no topic.
+                    if id >= 0, synsets(of: id).first.map({ $0 < partStart[1] }) == true,
+                       !words.contains(id), !members(me).contains(id) { words.append(id) }
+                }
+                if !words.isEmpty { glossOf[me] = words }
+            }
             if f.count > 4, let o = Int(f[0]), let me = offsets[part][o], let w = Int(f[3], radix: 16),
                4 + 2 * w < f.count, let pc = Int(f[4 + 2 * w]) {
                 var i = 5 + 2 * w
@@ -196,7 +282,43 @@ public final class Lexicon: @unchecked Sendable {
                 linkKinds.append(kind)
             }
             linkStart.append(Int32(links.count))
+            glossWords += glossOf[Int32(glossStart.count - 1)] ?? []
+            glossStart.append(Int32(glossWords.count))
         }
+    }
+
+    /// The reverse of the definitions read: per lemma, the noun synsets whose definition uses it.
+    private func indexDefinitions() {
+        var counts = [Int32](repeating: 0, count: lemmas.count + 1)
+        for w in glossWords { counts[Int(w) + 1] += 1 }
+        for i in 1..<counts.count { counts[i] += counts[i - 1] }
+        definesStart = counts
+        defines = [Int32](repeating: 0, count: glossWords.count)
+        var next = counts
+        for synset in 0..<(glossStart.count - 1) {
+            for k in Int(glossStart[synset])..<Int(glossStart[synset + 1]) {
+                let w = Int(glossWords[k])
+                defines[Int(next[w])] = Int32(synset)
+                next[w] += 1
+            }
+        }
+    }
+
+    private func definition(_ synset: Int32) -> ArraySlice<Int32> {
+        guard Int(synset) + 1 < glossStart.count else { return [] }
+        return glossWords[Int(glossStart[Int(synset)])..<Int(glossStart[Int(synset) + 1])]
+    }
+
+    /// The noun synsets whose definition uses a lemma; none for a lemma more than
+    /// `maxDefinitionsUsing` definitions use.
+    private func definitionsUsing(_ id: Int32) -> ArraySlice<Int32> {
+        guard Int(id) + 1 < definesStart.count else { return [] }
+        let range = Int(definesStart[Int(id)])..<Int(definesStart[Int(id) + 1])
+        return range.count <= Self.maxDefinitionsUsing ? defines[range] : []
+    }
+
+    private func isDefinitionWord(_ id: Int32) -> Bool {
+        Int(id) + 1 < definesStart.count && definesStart[Int(id) + 1] - definesStart[Int(id)] <= Int32(Self.maxDefinitionsUsing)
     }
 
     /// "beekeeping" = "bee" + "keeping": a compound of two real words of 3+ letters each.
@@ -274,7 +396,8 @@ public final class Lexicon: @unchecked Sendable {
             // The first senses of each part of speech only: rare senses relate rare things
             // ("cat" is also a tractor).
             // A word whose senses are unranked relates to nothing in that part of speech:
-            // "dog grooming" is not "dog training". Broader terms count from the first
+            // "dog grooming" is not "dog training"; a second sense never seen in WordNet's tagged
+            // texts relates nothing either. Broader terms count from the first
             // sense only, and only when they are no category (`maxKindsOfBroader`).
             var seenOfPart = [0, 0, 0, 0]
             let unranked = unrankedParts[id] ?? 0
@@ -282,19 +405,29 @@ public final class Lexicon: @unchecked Sendable {
                 let part = partStart.lastIndex(where: { $0 <= synset }) ?? 0
                 seenOfPart[part] += 1
                 guard seenOfPart[part] <= 2, unranked & (1 << UInt8(part)) == 0 else { continue }
+                if seenOfPart[part] == 2, (untaggedSecondParts[id] ?? 0) & (1 << UInt8(part)) != 0 { continue }
                 for m in members(synset) { add(m, .synonym) }
+                if part == 0 {
+                    for w in definition(synset) where isDefinitionWord(w) { add(w, .definedBy) }
+                }
                 for k in Int(linkStart[Int(synset)])..<Int(linkStart[Int(synset) + 1]) {
                     let kind = linkKinds[k]
                     switch kind {
                     case .derivation: break
                     case .narrower: guard seenOfPart[part] == 1 else { continue }
-                    case .broader: guard kinds(of: links[k]) <= Self.maxKindsOfBroader else { continue }
+                    case .broader: guard seenOfPart[part] == 1, kinds(of: links[k]) <= Self.maxKindsOfBroader else { continue }
                     default: continue
                     }
                     for m in members(links[k]) { add(m, kind) }
                 }
             }
             for c in compounds[id] ?? [] { add(c, .compound) }
+            // Nouns whose definition uses the word, by a sense they are first known for.
+            for synset in definitionsUsing(id) {
+                for m in members(synset) where (unrankedParts[m] ?? 0) & 1 == 0 && synsets(of: m).prefix(2).contains(synset) {
+                    add(m, .defines)
+                }
+            }
         }
         return best.map { (lemmas[Int($0.key)], $0.value) }.sorted { $0.relation.rawValue < $1.relation.rawValue || ($0.relation == $1.relation && $0.word < $1.word) }
     }

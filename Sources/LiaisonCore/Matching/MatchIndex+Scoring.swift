@@ -21,8 +21,12 @@ struct QueryPlan {
         var factor: Double
         /// Related terms (WordNet) that topics carry, with their quality.
         var related: [Int32: Double] = [:]
-        /// Those of them that are only broader terms ("angling" -> "fishing").
+        /// Those of them that are only broader terms ("angling" -> "fishing"): alone, they must
+        /// meet the topic's head.
         var broader: Set<Int32> = []
+        /// Those of them that are only words of a definition, either way round: alone, they
+        /// must meet every word of the topic ("realtor": "a real estate agent ...").
+        var definition: Set<Int32> = []
         /// A verb only ("configure" in "configure nginx"): says what to do, not what about,
         /// so leaving it unmatched is no contradiction.
         var onlyVerb = false
@@ -63,6 +67,8 @@ extension MatchIndex {
         case .compound: 0.7
         case .narrower: 0.65
         case .broader: 0.6
+        // What a word's definition says, either way round: the loosest relation.
+        case .definedBy, .defines: 0.5
         }
     }
     /// Topic words the query lacks cost at most this share of the relevance: "reverse
@@ -115,9 +121,10 @@ extension MatchIndex {
             var terms: [Int32] = []
             let realWord = lexicon.map { $0.isWord(word.surface) || $0.isWord(word.stem) } ?? false
             planned1.onlyVerb = realWord && (lexicon?.isOnlyVerb(word.surface) ?? false)
-            for (term, quality, broader) in relatedTerms(word.surface) where term != stem {
+            for (term, quality, relation) in relatedTerms(word.surface) where term != stem {
                 planned1.related[term] = max(planned1.related[term] ?? 0, quality)
-                if broader { planned1.broader.insert(term) }
+                if relation == .broader { planned1.broader.insert(term) }
+                if relation == .definedBy || relation == .defines { planned1.definition.insert(term) }
             }
             if resolver.postingCount(stem) > 0 {
                 terms.append(stem)
@@ -202,11 +209,13 @@ extension MatchIndex {
         return TopicAnalysis.isTypoCandidate(text) ? EditDistance.within(word, text, limit: limit) : nil
     }
 
-    /// The topic word a related word of `query` meets, and its quality.
-    private func relatedMatch(_ related: [Int32: Double], _ topic: TopicView) -> (Int, Double)? {
-        var best: (Int, Double)?
+    /// The topic words related words of `query` meet, and the best quality among them.
+    private func relatedMatch(_ related: [Int32: Double], _ topic: TopicView, covered: UnsafeMutableBufferPointer<Bool>) -> Double? {
+        var best: Double?
         for (j, stem) in topic.stems.enumerated() {
-            if let q = related[stem], q > (best?.1 ?? 0) { best = (j, q) }
+            guard let q = related[stem] else { continue }
+            covered[j] = true
+            best = max(best ?? 0, q)
         }
         return best
     }
@@ -237,8 +246,8 @@ extension MatchIndex {
         // Whether some request word met the topic as itself (a form, compound or typo of it),
         // not only through WordNet.
         var direct = false
-        // Whether every word met came through a broader term only.
-        var broaderOnly = true
+        // Whether every word met came through a broader term only, or a definition only.
+        var broaderOnly = true, definitionOnly = true
         let base = topic.stems.startIndex
         // Words are read in place: copying a word per topic scored costs its dictionaries'
         // reference counts.
@@ -258,10 +267,12 @@ extension MatchIndex {
                     covered[first] = true
                     covered[first + 1] = true
                 }
-            } else if !query.pointee.related.isEmpty, let (j, q) = relatedMatch(query.pointee.related, topic) {
+            } else if !query.pointee.related.isEmpty, let q = relatedMatch(query.pointee.related, topic, covered: covered) {
                 quality[i] = q
-                covered[j] = true
-                if !query.pointee.broader.contains(topic.stems[topic.stems.startIndex + j]) { broaderOnly = false }
+                for stem in topic.stems where query.pointee.related[stem] != nil {
+                    if !query.pointee.broader.contains(stem) { broaderOnly = false }
+                    if !query.pointee.definition.contains(stem) { definitionOnly = false }
+                }
             } else if query.pointee.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
                     let surface = topic.surfaces[topic.surfaces.startIndex + j]
@@ -295,6 +306,9 @@ extension MatchIndex {
         // A broader term alone must meet the topic's head, its last word: "hens" are
         // backyard chickens, but "hovercraft" (a craft) is not "craft beer".
         if !direct, broaderOnly, covered.last == false { return 0 }
+        // A definition alone must meet the whole topic: "falconry" is "the art of training
+        // falcons", which is not "marathon training".
+        if !direct, definitionOnly, covered.contains(false) { return 0 }
         var total = 0.0, matched = 0.0, gained = 0.0
         variant.words.withUnsafeBufferPointer { words in
             for i in words.indices {
@@ -317,22 +331,22 @@ extension MatchIndex {
 
     /// Terms of this index that WordNet relates to `word` (synonyms, derivations, broader and
     /// narrower terms, compounds it starts), as stems that some topic carries, with their quality.
-    func relatedTerms(_ word: String) -> [(term: Int32, quality: Double, broader: Bool)] {
+    func relatedTerms(_ word: String) -> [(term: Int32, quality: Double, relation: Lexicon.Relation)] {
         guard let lexicon else { return [] }
         if expansionGeneration != generation {
             expansionCache.removeAll(keepingCapacity: true)
             expansionGeneration = generation
         }
         if let known = expansionCache[word] { return known }
-        var out: [Int32: (quality: Double, broader: Bool)] = [:]
+        var out: [Int32: (quality: Double, relation: Lexicon.Relation)] = [:]
         for (related, relation) in lexicon.related(word) {
             let stem = EnglishStemmer.stem(related)
             guard let id = vocabulary.id(of: stem), !postings[Int(id)].isEmpty else { continue }
             let quality = Self.relatedQuality(relation)
             if let known = out[id], known.quality >= quality { continue }
-            out[id] = (quality, relation == .broader)
+            out[id] = (quality, relation)
         }
-        let list = out.map { (term: $0.key, quality: $0.value.quality, broader: $0.value.broader) }
+        let list = out.map { (term: $0.key, quality: $0.value.quality, relation: $0.value.relation) }
         if expansionCache.count >= Self.maxExpansionCache { expansionCache.removeAll() }
         expansionCache[word] = list
         return list

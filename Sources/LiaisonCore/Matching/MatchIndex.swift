@@ -107,7 +107,7 @@ public final class MatchIndex {
     }
     /// Per query word (folded): the related terms of this index's vocabulary that topics
     /// carry, with their quality. Reset when the vocabulary changes.
-    var expansionCache: [String: [(term: Int32, quality: Double, broader: Bool)]] = [:]
+    var expansionCache: [String: [(term: Int32, quality: Double, relation: Lexicon.Relation)]] = [:]
     var expansionGeneration = -1
 
     public init(lexicon: Lexicon? = Lexicon.system) {
