@@ -1,5 +1,10 @@
 import Foundation
 
+#if os(Linux)
+/// glibc's malloc_trim (malloc.h, which the Glibc module leaves out).
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// What matching knows of English words, from WordNet 3.0 (Debian's `wordnet-base`, data
 /// under /usr/share/wordnet): which words are real (a real word is never taken for a typo),
 /// and which words are related to a word (synonyms, derivations, broader and narrower
@@ -65,6 +70,11 @@ public final class Lexicon: @unchecked Sendable {
     public static let system: Lexicon? = {
         let start = Date()
         let lexicon = Lexicon(directory: URL(fileURLWithPath: systemDirectory))
+        #if os(Linux)
+        // The read's scratch (the files, the fields of each line) is freed by now; give it
+        // back to the system rather than keep it in the idle bot's resident set.
+        _ = mallocTrim(0)
+        #endif
         LexiconLoad.shared.finish(lexicon, seconds: Date().timeIntervalSince(start))
         return lexicon
     }()
@@ -234,26 +244,27 @@ public final class Lexicon: @unchecked Sendable {
     private func readLinks(_ data: Data, offsets: [[Int: Int32]], part: Int) {
         let partIndex: [Character: Int] = ["n": 0, "v": 1, "a": 2, "s": 2, "r": 3]
         var linksOf: [Int32: [(Int32, Relation)]] = [:]
-        var glossOf: [Int32: [Int32]] = [:]
-        // A definition's words as lemmas, each distinct word looked up once.
+        // A definition's words as lemmas; a word that is no lemma as written is looked up once.
         var lemmaOfWord: [String: Int32] = [:]
         Self.forEachEntry(data, maxFields: 4_000) { f, gloss in
-            if part == 0, f.count > 0, let o = Int(f[0]), let me = offsets[part][o] {
-                var words: [Int32] = []
+            // Synsets come in id order, so definitions are appended in place, flat.
+            if part == 0, f.count > 0, let o = Int(f[0]), let me = offsets[part][o], Int(me) == glossStart.count - 1 {
+                let first = glossWords.count
                 Self.definitionWords(gloss) { w in
                     let id: Int32
-                    if let known = lemmaOfWord[w] {
+                    if let lemma = lemmaIDs[w], hasSenses(lemma) {
+                        id = lemma
+                    } else if let known = lemmaOfWord[w] {
                         id = known
                     } else {
-                        id = (lemmaIDs[w].flatMap { hasSenses($0) ? $0 : nil })
-                            ?? baseForms(w).first.flatMap { lemmaIDs[$0] } ?? -1
+                        id = baseForms(w).first.flatMap { lemmaIDs[$0] } ?? -1
                         lemmaOfWord[w] = id
                     }
                     // A noun by its first sense: "agile", "react" describe or do, they are no topic.
                     if id >= 0, synsets(of: id).first.map({ $0 < partStart[1] }) == true,
-                       !words.contains(id), !members(me).contains(id) { words.append(id) }
+                       !glossWords[first...].contains(id), !members(me).contains(id) { glossWords.append(id) }
                 }
-                if !words.isEmpty { glossOf[me] = words }
+                glossStart.append(Int32(glossWords.count))
             }
             if f.count > 4, let o = Int(f[0]), let me = offsets[part][o], let w = Int(f[3], radix: 16),
                4 + 2 * w < f.count, let pc = Int(f[4 + 2 * w]) {
@@ -282,8 +293,8 @@ public final class Lexicon: @unchecked Sendable {
                 linkKinds.append(kind)
             }
             linkStart.append(Int32(links.count))
-            glossWords += glossOf[Int32(glossStart.count - 1)] ?? []
-            glossStart.append(Int32(glossWords.count))
+            // Other parts of speech (and any noun read out of order) keep no definition.
+            while glossStart.count < linkStart.count { glossStart.append(Int32(glossWords.count)) }
         }
     }
 
