@@ -1,5 +1,6 @@
 import Testing
 @testable import LiaisonCore
+import LiaisonTestSupport
 
 /// A small directory where "law" is common (four law topics of sixteen) and "rust" is not.
 private func directory() -> MatchIndex {
@@ -311,5 +312,24 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         let waiting = MatchIndex(lexicon: .systemWhenLoaded)
         #expect(waiting.lexicon === Lexicon.loaded)
         #expect(Lexicon.loaded != nil)
+    }
+}
+
+/// Scoring looks related terms up in a `TermTable`: it must answer like a dictionary.
+@Suite struct TermTableTests {
+    @Test func answersLikeADictionaryThroughGrowth() {
+        var table = TermTable<Double>()
+        var reference: [Int32: Double] = [:]
+        var rng = SplitMix64(seed: 12)
+        for _ in 0..<5_000 {
+            let key = Int32(truncatingIfNeeded: rng.next() % 20_000)
+            let value = Double(rng.next() % 1_000)
+            table[key] = value
+            reference[key] = value
+        }
+        #expect(table.count == reference.count)
+        for key in Int32(0)..<20_000 { #expect(table[key] == reference[key]) }
+        #expect(Dictionary(uniqueKeysWithValues: table.entries.map { ($0.key, $0.value) }) == reference)
+        #expect(TermTable<Double>()[7] == nil)
     }
 }

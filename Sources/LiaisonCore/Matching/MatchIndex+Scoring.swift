@@ -19,17 +19,21 @@ struct QueryPlan {
         var hasTypos: Bool { stemLimit > 0 || surfaceLimit > 0 }
         /// 1, or `aliasQuality` for words an alias put in.
         var factor: Double
-        /// Related terms (WordNet) that topics carry, with their quality.
-        var related: [Int32: Double] = [:]
-        /// Those of them that are only broader terms ("angling" -> "fishing"): alone, they must
-        /// meet the topic's head.
-        var broader: Set<Int32> = []
-        /// Those of them that are only words of a definition, either way round: alone, they
-        /// must meet every word of the topic ("realtor": "a real estate agent ...").
-        var definition: Set<Int32> = []
+        /// Related terms (WordNet) that topics carry, with their quality and how they are
+        /// related; one lookup per topic word scored.
+        var related = TermTable<RelatedTerm>()
         /// A verb only ("configure" in "configure nginx"): says what to do, not what about,
         /// so leaving it unmatched is no contradiction.
         var onlyVerb = false
+    }
+
+    /// A related term's quality, and whether it is only a broader term ("angling" -> "fishing":
+    /// alone, it must meet the topic's head) or only a word of a definition, either way round
+    /// (alone, it must meet every word of the topic: "realtor" is "a real estate agent ...").
+    struct RelatedTerm {
+        var quality: Double
+        var broader: Bool
+        var definition: Bool
     }
 
     struct Variant {
@@ -122,9 +126,9 @@ extension MatchIndex {
             let realWord = lexicon.map { $0.isWord(word.surface) || $0.isWord(word.stem) } ?? false
             planned1.onlyVerb = realWord && (lexicon?.isOnlyVerb(word.surface) ?? false)
             for (term, quality, relation) in relatedTerms(word.surface) where term != stem {
-                planned1.related[term] = max(planned1.related[term] ?? 0, quality)
-                if relation == .broader { planned1.broader.insert(term) }
-                if relation == .definedBy || relation == .defines { planned1.definition.insert(term) }
+                if let known = planned1.related[term], known.quality >= quality { continue }
+                planned1.related[term] = QueryPlan.RelatedTerm(quality: quality, broader: relation == .broader,
+                                                               definition: relation == .definedBy || relation == .defines)
             }
             if resolver.postingCount(stem) > 0 {
                 terms.append(stem)
@@ -159,7 +163,7 @@ extension MatchIndex {
             }
             planned1.weight = log(1 + (topics + 1) / Double(max(df[i], 1)))
             for term in terms { candidates.append((term, planned1.weight)) }
-            for (term, quality) in planned1.related { relatedCandidates.append((term, planned1.weight * quality)) }
+            for (term, related) in planned1.related.entries { relatedCandidates.append((term, planned1.weight * related.quality)) }
             planned.append(planned1)
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
@@ -209,13 +213,15 @@ extension MatchIndex {
         return TopicAnalysis.isTypoCandidate(text) ? EditDistance.within(word, text, limit: limit) : nil
     }
 
-    /// The topic words related words of `query` meet, and the best quality among them.
-    private func relatedMatch(_ related: [Int32: Double], _ topic: TopicView, covered: UnsafeMutableBufferPointer<Bool>) -> Double? {
-        var best: Double?
+    /// The topic words related words of `query` meet (marked covered), the best quality among
+    /// them, and whether all of them are only broader terms, or only words of a definition.
+    private func relatedMatch(_ related: TermTable<QueryPlan.RelatedTerm>, _ topic: TopicView,
+                              covered: UnsafeMutableBufferPointer<Bool>) -> (quality: Double, broader: Bool, definition: Bool)? {
+        var best: (quality: Double, broader: Bool, definition: Bool)?
         for (j, stem) in topic.stems.enumerated() {
-            guard let q = related[stem] else { continue }
+            guard let r = related[stem] else { continue }
             covered[j] = true
-            best = max(best ?? 0, q)
+            best = (max(best?.quality ?? 0, r.quality), (best?.broader ?? true) && r.broader, (best?.definition ?? true) && r.definition)
         }
         return best
     }
@@ -267,12 +273,10 @@ extension MatchIndex {
                     covered[first] = true
                     covered[first + 1] = true
                 }
-            } else if !query.pointee.related.isEmpty, let q = relatedMatch(query.pointee.related, topic, covered: covered) {
-                quality[i] = q
-                for stem in topic.stems where query.pointee.related[stem] != nil {
-                    if !query.pointee.broader.contains(stem) { broaderOnly = false }
-                    if !query.pointee.definition.contains(stem) { definitionOnly = false }
-                }
+            } else if !query.pointee.related.isEmpty, let met = relatedMatch(query.pointee.related, topic, covered: covered) {
+                quality[i] = met.quality
+                if !met.broader { broaderOnly = false }
+                if !met.definition { definitionOnly = false }
             } else if query.pointee.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
                     let surface = topic.surfaces[topic.surfaces.startIndex + j]
