@@ -64,9 +64,10 @@ let package = Package(
         ]),
         .executableTarget(name: "liaison", dependencies: [
             "LiaisonApp",
+            "LiaisonCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // scripts/fuzz: libFuzzer targets for the parsers and the detector (see Fuzz/README).
+        // scripts/fuzz: libFuzzer targets for the parsers and the detector (see Fuzz/README.md).
         // The library holds the targets, so the test suite replays the regression inputs.
         .target(name: "LiaisonFuzzTargets", dependencies: [
             "LiaisonCore", "LiaisonStore", "LiaisonIRCProtocol", "LiaisonConfig",

@@ -1,1 +1,4 @@
-public enum LiaisonCoreVersion { public static let string = "0.1.0" }
+/// Liaison's version: `liaison version`, the IRC CTCP VERSION reply, the package.
+public enum LiaisonVersion {
+    public static let string = "0.1.0"
+}

@@ -168,7 +168,7 @@ extension SQLiteTransaction {
             SELECT i.expert, COALESCE(p.display_name, i.expert) AS name, COUNT(*) AS n, COUNT(i.thanked_at) AS t
             FROM introduction i LEFT JOIN person p ON p.identity = i.expert
             GROUP BY i.expert ORDER BY n DESC, t DESC, i.expert LIMIT ?
-            """, [topGivers]).map { (identity: $0.identity("expert"), displayName: $0["name"], introductions: $0["n"], thanked: $0["t"]) }
+            """, [topGivers]).map { Stats.Giver(identity: $0.identity("expert"), displayName: $0["name"], introductions: $0["n"], thanked: $0["t"]) }
         return s
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LiaisonApp
+import LiaisonCore
 
 /// The `liaison` command line (SPEC §8). Thin: the work is in LiaisonApp.
 @main

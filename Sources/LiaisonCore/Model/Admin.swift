@@ -79,12 +79,22 @@ public struct Stats: Sendable, Equatable {
     public var introductions = 0
     public var thanks = 0
     /// Experts by introductions given, with how many were thanked.
-    public var topGivers: [(identity: Identity, displayName: String, introductions: Int, thanked: Int)] = []
+    public var topGivers: [Giver] = []
+
+    /// One of `topGivers`.
+    public struct Giver: Sendable, Equatable {
+        public var identity: Identity
+        public var displayName: String
+        public var introductions: Int
+        public var thanked: Int
+
+        public init(identity: Identity, displayName: String, introductions: Int, thanked: Int) {
+            self.identity = identity
+            self.displayName = displayName
+            self.introductions = introductions
+            self.thanked = thanked
+        }
+    }
 
     public init() {}
-
-    public static func == (a: Stats, b: Stats) -> Bool {
-        a.members == b.members && a.topics == b.topics && a.requests == b.requests && a.offers == b.offers
-            && a.introductions == b.introductions && a.thanks == b.thanks
-    }
 }
