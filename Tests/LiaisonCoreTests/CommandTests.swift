@@ -177,6 +177,26 @@ import Testing
         #expect(try h.say("bob", "who knows about rust?").first?.hasPrefix("bob: Request #1: nobody who knows about rust") == true)
     }
 
+    /// A ban ends the banned expert's pending offers as every other withdrawal does: marked
+    /// withdrawn when it happened, and the request goes on to the next member.
+    @Test func aBanWithdrawsTheExpertsOffersAndTheRequestGoesOn() throws {
+        let h = try Harness { $0.offersPerRequest = 1 }
+        try h.member("alice", "rust")
+        try h.member("carol", "rust")
+        try h.say("bob", "ask rust")
+        let first = try h.store.transaction { tx in try tx.offers(requestID: 1) }
+        let expert = try #require(first.first?.expert)
+        h.now = h.now.addingTimeInterval(60)
+        let out = try h.say("admin", "admin ban \(expert.raw) spam")
+        let offers = try h.store.transaction { tx in try tx.offers(requestID: 1) }
+        let ended = try #require(offers.first { $0.expert == expert })
+        #expect(ended.status == .withdrawn)
+        #expect(ended.answeredAt == h.now)
+        let other = expert.id == "alice" ? "carol" : "alice"
+        #expect(offers.contains { $0.expert.id == other && $0.status == .pending })
+        #expect(!out.to(other).isEmpty, "the next member is asked: \(out)")
+    }
+
     @Test func auditNamesTheSubjectAndScrubsItOnForget() throws {
         let h = try Harness()
         try h.say("alice", "optin")

@@ -87,10 +87,8 @@ enum AdminCommands {
         for request in try ctx.tx.requests(of: member, status: .open) {
             try ctx.broker.cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: ctx.tx, now: ctx.now)
         }
-        for var offer in try ctx.tx.offers(expert: member, status: .pending) {
-            offer.status = .withdrawn
-            try ctx.tx.saveOffer(offer)
-            if let request = try ctx.tx.request(offer.requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }
+        for requestID in try ctx.broker.withdrawOffers(to: member, tx: ctx.tx, now: ctx.now) {
+            if let request = try ctx.tx.request(requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }
         }
         try record(ctx, "ban {subject}\(reason.map { " (reason: \($0))" } ?? "")", subject: id)
         try ctx.reply("Banned \(id.raw): they can neither ask nor receive offers.")

@@ -138,6 +138,21 @@ extension Broker {
         }
     }
 
+    /// Withdraws every pending offer to an expert (a ban, `forget`, `admin remove`): the one
+    /// place an expert's offers end without their answer. Nothing is sent to the expert, who
+    /// is leaving or banned. Returns the requests whose offers ended, to refill once the
+    /// expert is gone.
+    func withdrawOffers(to expert: Identity, tx: any StoreTransaction, now: Date) throws -> [Int64] {
+        var touched: [Int64] = []
+        for var offer in try tx.offers(expert: expert, status: .pending) {
+            offer.status = .withdrawn
+            offer.answeredAt = now
+            try tx.saveOffer(offer)
+            if !touched.contains(offer.requestID) { touched.append(offer.requestID) }
+        }
+        return touched
+    }
+
     /// When no offer of an open request is pending any more, ask the next-best members; when
     /// none are left, tell the requester once and keep the request standing (SPEC §3.3).
     func refill(_ request: Request, tx: any StoreTransaction, now: Date) throws {

@@ -106,12 +106,7 @@ extension Broker {
         for request in try tx.requests(of: id, status: .open) {
             try cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: tx, now: now)
         }
-        var touched: [Int64] = []
-        for var offer in try tx.offers(expert: id, status: .pending) {
-            offer.status = .withdrawn
-            try tx.saveOffer(offer)
-            touched.append(offer.requestID)
-        }
+        let touched = try withdrawOffers(to: id, tx: tx, now: now)
         let linked = try tx.linkedIdentities(of: id)
         try tx.forget(id)
         for alias in linked { try tx.forget(alias) }
