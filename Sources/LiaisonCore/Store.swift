@@ -150,6 +150,12 @@ public protocol StoreTransaction {
     func openRequest(of requester: Identity, key: String) throws -> Request?
     func openRequestCount(of requester: Identity) throws -> Int
     func requests(status: RequestStatus) throws -> [Request]
+    /// Open requests with an id above `id`, in id order.
+    func openRequests(after id: Int64) throws -> [Request]
+    /// Those of `ids` that exist, in id order, in one read.
+    func requests(ids: [Int64]) throws -> [Request]
+    /// The largest request id there is (0: none yet).
+    func lastRequestID() throws -> Int64
     func requestCount(of requester: Identity, since: Date) throws -> Int
 
     // Offers

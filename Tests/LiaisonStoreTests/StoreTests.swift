@@ -363,6 +363,30 @@ func mode(_ path: String) throws -> Int {
         for id in ids { if let value = try read(id) { out[id] = value } }
         return out
     }
+
+    /// The reads standing requests are found with: open ones after an id, some by id, the last id.
+    @Test func requestsByIdAndTheOpenOnesAfterAnId() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        try store.transaction { tx in
+            #expect(try tx.lastRequestID() == 0)
+            #expect(try tx.openRequests(after: 0).isEmpty && tx.requests(ids: [1, 2]).isEmpty)
+            var made: [Request] = []
+            for i in 0..<5 {
+                made.append(try tx.createRequest(Request(id: 0, requester: .console("r\(i)"), topic: "t\(i)", key: "t\(i)",
+                                                         originalText: "ask t\(i)", channel: nil, status: .open,
+                                                         createdAt: t0, expiresAt: t0 + 86_400)))
+            }
+            made[3].status = .cancelled
+            try tx.saveRequest(made[3])
+            #expect(try tx.lastRequestID() == made[4].id)
+            #expect(try tx.openRequests(after: made[1].id).map(\.id) == [made[2].id, made[4].id])
+            #expect(try tx.openRequests(after: 0) == (try tx.requests(status: .open)))
+            #expect(try tx.requests(ids: [made[4].id, made[0].id, 999, made[3].id]) == [made[0], made[3], made[4]],
+                    "in id order, unknown ids left out")
+            #expect(try tx.requests(ids: [made[2].id]) == [try #require(try tx.request(made[2].id))])
+        }
+    }
 }
 
 private extension Collection {
