@@ -36,6 +36,8 @@ and the ratios of Liaison to the others. InspIRCd runs the floor, Liaison and So
 
 Usage: .venv/bin/python scripts/bench-irc.py [--requests N] [--rounds R] [--requesters C]
            [--members M] [--member-asks A] [--no-inspircd] [--no-burst] [--binary PATH]
+           [--only compare|pileup|members ...]
+--only runs just the named parts on ngIRCd (repeat it for more), InspIRCd only with compare.
 The binary defaults to $LIAISON_BIN, else .build/release/liaison. Sopel and Limnoria are
 installed from PyPI into this Python's environment when missing.
 """
@@ -529,13 +531,18 @@ def main():
     ap.add_argument("--member-asks", type=int, default=200, help="matching and non-matching asks each")
     ap.add_argument("--no-inspircd", action="store_true", help="ngIRCd figures only")
     ap.add_argument("--no-burst", action="store_true")
+    ap.add_argument("--only", action="append", choices=["compare", "pileup", "members"],
+                    help="run only this part on ngIRCd (repeatable; InspIRCd only with compare)")
     ap.add_argument("--binary", default=os.environ.get("LIAISON_BIN", str(ROOT / ".build" / "release" / "liaison")))
     args = ap.parse_args()
     conftest.BINARY = binary = Path(args.binary).absolute()  # what conftest.Bot starts
     if not binary.is_file():
         sys.exit(f"no liaison binary at {binary} (--binary PATH or LIAISON_BIN)")
-    sopel = ensure("sopel", "sopel>=8,<9", major=8)
-    limnoria = ensure("limnoria", "limnoria")
+    parts = set(args.only or ["compare", "pileup", "members"])
+    if "compare" not in parts:
+        args.no_inspircd = True
+    sopel = ensure("sopel", "sopel>=8,<9", major=8) if "compare" in parts else "(not run)"
+    limnoria = ensure("limnoria", "limnoria") if "compare" in parts else "(not run)"
     note(f"liaison {binary}; sopel {sopel}; limnoria {limnoria}; {args.requests} requests per bot in "
          f"{args.rounds} rounds over {args.requesters} requesters")
     emit("machine_load_1min_at_start", float(Path("/proc/loadavg").read_text().split()[0]), "load", 2)
@@ -553,9 +560,12 @@ def main():
         targets = [floor_target("#bench-floor"), liaison_target("#bench-liaison"),
                    sopel_target("#bench-sopel"), limnoria_target("#bench-limnoria")]
         clients = connect(port, "req", args.requesters, [t.channel for t in targets])
-        compare("ngircd", targets, clients, args, work, port, identity="nick")
-        pileup("ngircd", port, args.requests)
-        members("ngircd", port, clients, args.member_asks, args.members)
+        if "compare" in parts:
+            compare("ngircd", targets, clients, args, work, port, identity="nick")
+        if "pileup" in parts:
+            pileup("ngircd", port, args.requests)
+        if "members" in parts:
+            members("ngircd", port, clients, args.member_asks, args.members)
         for c in clients:
             c.close()
 

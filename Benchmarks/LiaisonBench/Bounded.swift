@@ -14,8 +14,8 @@ import LiaisonTestSupport
 //                                 then both forget themselves
 //   churn_N_rss_start / _end      process RSS before the first cycle and after the last
 
-/// Drives a broker as console users: one line in, the outbox drained.
-private final class Console {
+/// Drives a broker as console users: one line in, the outbox drained (Standing.swift too).
+final class Console {
     let store: SQLiteStore
     let broker: Broker
     var now = Date()

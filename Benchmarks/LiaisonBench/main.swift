@@ -8,6 +8,7 @@ import LiaisonTestSupport
 //   LiaisonBench scale N DATA_DIR          directory of N topics: state file, build, RSS, latency
 //   LiaisonBench bot N BINARY DATA_DIR     the liaison process at N topics: start-up, throughput
 //   LiaisonBench bounded N DATA_DIR        `topics` at N topics; 1,000 add/forget/ask cycles (Bounded.swift)
+//   LiaisonBench standing N DATA_DIR       `expertise add` with N (and 100) open requests standing (Standing.swift)
 // Generated data uses a fixed seed; timings are wall-clock on this machine.
 // For profiling `scale`: LIAISON_BENCH_KEEP=DIR reuses the generated state file kept there,
 // LIAISON_BENCH_SLOWEST=1 also prints the slowest queries, LIAISON_BENCH_QUERY=TEXT runs one query only.
@@ -299,11 +300,14 @@ case "scale":
 case "bounded":
     let n = args.count > 2 ? Int(args[2]) ?? 100_000 : 100_000
     do { try bounded(n, dataDir) } catch { print("bounded_error 1 \(error)") }
+case "standing":
+    let n = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
+    do { try standing(n, args.count > 3 ? args[3] : "Benchmarks/data") } catch { print("standing_error 1 \(error)") }
 case "bot":
     // bot N BINARY [DATA_DIR]
     let n = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
     let binary = args.count > 3 ? args[3] : ".build/release/liaison"
     do { try bot(n, binary: binary, args.count > 4 ? args[4] : "Benchmarks/data") } catch { print("bot_error 1 \(error)") }
 default:
-    print("usage: LiaisonBench quality [DATA_DIR] | scale N [DATA_DIR] | bounded N [DATA_DIR] | bot N BINARY [DATA_DIR]")
+    print("usage: LiaisonBench quality [DATA_DIR] | scale N [DATA_DIR] | bounded N [DATA_DIR] | standing N [DATA_DIR] | bot N BINARY [DATA_DIR]")
 }

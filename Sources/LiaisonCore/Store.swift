@@ -44,6 +44,54 @@ extension StoreTransaction {
     }
 }
 
+/// The batched reads one id at a time: what they must return, for a store that has nothing
+/// faster (SQLite reads each kind in one query).
+extension StoreTransaction {
+    public func channels(of ids: [Identity]) throws -> [Identity: Set<String>] {
+        try Self.each(ids) { try channels(of: $0).nilIfEmpty }
+    }
+
+    public func members(of ids: [Identity]) throws -> [Identity: Identity] {
+        try Self.each(ids) { try member(of: $0) }
+    }
+
+    public func linkedIdentities(of members: [Identity]) throws -> [Identity: [Identity]] {
+        try Self.each(members) { try linkedIdentities(of: $0).nilIfEmpty }
+    }
+
+    public func offerCounts(experts: [Identity], since: Date) throws -> [Identity: Int] {
+        try Self.each(experts) { try offerCount(expert: $0, since: since).nilIfZero }
+    }
+
+    public func thanksCounts(experts: [Identity]) throws -> [Identity: Int] {
+        try Self.each(experts) { try thanksCount(expert: $0).nilIfZero }
+    }
+
+    public func blockers(among blockers: [Identity], blocking blocked: Identity) throws -> Set<Identity> {
+        Set(try blockers.filter { try isBlocked(blocker: $0, blocked: blocked) })
+    }
+
+    public func banned(among ids: [Identity]) throws -> Set<Identity> {
+        Set(try ids.filter { try isBanned($0) })
+    }
+
+    private static func each<V>(_ ids: [Identity], _ read: (Identity) throws -> V?) throws -> [Identity: V] {
+        var out: [Identity: V] = [:]
+        for id in ids where out[id] == nil {
+            if let value = try read(id) { out[id] = value }
+        }
+        return out
+    }
+}
+
+private extension Collection {
+    var nilIfEmpty: Self? { isEmpty ? nil : self }
+}
+
+private extension Int {
+    var nilIfZero: Int? { self == 0 ? nil : self }
+}
+
 /// The operations available inside one transaction.
 public protocol StoreTransaction {
     // People and members
@@ -58,6 +106,10 @@ public protocol StoreTransaction {
     func member(of id: Identity) throws -> Identity?
     /// The identities linked to `member` (not `member` itself).
     func linkedIdentities(of member: Identity) throws -> [Identity]
+    /// `member(of:)` of each of `ids` in one read; those not linked are left out.
+    func members(of ids: [Identity]) throws -> [Identity: Identity]
+    /// `linkedIdentities(of:)` of each of `members` in one read; those with none are left out.
+    func linkedIdentities(of members: [Identity]) throws -> [Identity: [Identity]]
     func link(_ id: Identity, to member: Identity, at: Date) throws
     func unlink(_ id: Identity) throws
     func repointLinks(from old: Identity, to new: Identity) throws
@@ -85,6 +137,8 @@ public protocol StoreTransaction {
     // Channel membership (who is in which channel, for common ground and asks-from)
     func recordChannelMember(_ id: Identity, channel: String) throws
     func channels(of id: Identity) throws -> Set<String>
+    /// `channels(of:)` of each of `ids` in one read; those in no channel are left out.
+    func channels(of ids: [Identity]) throws -> [Identity: Set<String>]
 
     // Requests
     func createRequest(_ request: Request) throws -> Request
@@ -96,6 +150,12 @@ public protocol StoreTransaction {
     func openRequest(of requester: Identity, key: String) throws -> Request?
     func openRequestCount(of requester: Identity) throws -> Int
     func requests(status: RequestStatus) throws -> [Request]
+    /// Open requests with an id above `id`, in id order.
+    func openRequests(after id: Int64) throws -> [Request]
+    /// Those of `ids` that exist, in id order, in one read.
+    func requests(ids: [Int64]) throws -> [Request]
+    /// The largest request id there is (0: none yet).
+    func lastRequestID() throws -> Int64
     func requestCount(of requester: Identity, since: Date) throws -> Int
 
     // Offers
@@ -105,6 +165,8 @@ public protocol StoreTransaction {
     func offers(requestID: Int64) throws -> [Offer]
     func offers(expert: Identity, status: OfferStatus?) throws -> [Offer]
     func offerCount(expert: Identity, since: Date) throws -> Int
+    /// `offerCount(expert:since:)` of each of `experts` in one read; those with none are left out.
+    func offerCounts(experts: [Identity], since: Date) throws -> [Identity: Int]
 
     // Introductions
     func createIntroduction(_ intro: Introduction) throws -> Introduction
@@ -112,11 +174,15 @@ public protocol StoreTransaction {
     func introductions(involving id: Identity) throws -> [Introduction]
     func saveIntroduction(_ intro: Introduction) throws
     func thanksCount(expert: Identity) throws -> Int
+    /// `thanksCount(expert:)` of each of `experts` in one read; those with none are left out.
+    func thanksCounts(experts: [Identity]) throws -> [Identity: Int]
 
     // Blocks: the blocked identity is kept only as a keyed digest (see the store).
     func addBlock(blocker: Identity, blocked: Identity, requestID: Int64, at: Date) throws -> Bool
     func removeBlock(blocker: Identity, blocked: Identity) throws -> Bool
     func isBlocked(blocker: Identity, blocked: Identity) throws -> Bool
+    /// Those of `blockers` for whom `isBlocked(blocker:blocked:)` holds, in one read.
+    func blockers(among blockers: [Identity], blocking blocked: Identity) throws -> Set<Identity>
     /// Request ids the blocker blocked through, for `prefs`.
     func blockRequestIDs(blocker: Identity) throws -> [Int64]
 
@@ -125,6 +191,8 @@ public protocol StoreTransaction {
     func unban(_ id: Identity) throws -> Bool
     func bans() throws -> [Ban]
     func isBanned(_ id: Identity) throws -> Bool
+    /// Those of `ids` for whom `isBanned` holds, in one read (an ask checks up to 200).
+    func banned(among ids: [Identity]) throws -> Set<Identity>
     func setAlias(_ alias: Alias) throws
     func removeAlias(_ alias: String) throws -> Bool
     func aliases() throws -> [Alias]

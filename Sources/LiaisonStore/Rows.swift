@@ -37,6 +37,22 @@ extension Person {
     }
 }
 
+extension Person {
+    /// The columns `init(columnsRow:)` reads, in its order.
+    static let columns = "identity, display_name, opted_in, away_until, asks_from, max_offers, note, first_seen"
+
+    /// As `init(row:)`, from a row of `columns`, by position.
+    init(columnsRow row: Row) {
+        self.init(identity: Identity(stored: row[0] as String? ?? ""), displayName: DisplayText(row[1] ?? "").value,
+                  firstSeen: Date(stored: row[7] as Double? ?? 0))
+        optedIn = (row[2] as Int?).map { $0 == 1 }
+        awayUntil = (row[3] as Double?).map(Date.init(stored:))
+        asksFrom = AsksFrom(rawValue: row[4] ?? "") ?? .anyone
+        maxOffersPerWeek = row[5]
+        note = row[6]
+    }
+}
+
 extension Topic {
     init(row: Row) {
         self.init(id: row["id"], identity: row.identity("identity"), text: row["text"], key: row["key"],

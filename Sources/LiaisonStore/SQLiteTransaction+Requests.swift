@@ -46,6 +46,20 @@ extension SQLiteTransaction {
         try rows("SELECT * FROM request WHERE status = ? ORDER BY id", [status.rawValue]).map(Request.init(row:))
     }
 
+    func openRequests(after id: Int64) throws -> [Request] {
+        try rows("SELECT * FROM request WHERE id > ? AND status = 'open' ORDER BY id", [id]).map(Request.init(row:))
+    }
+
+    func requests(ids: [Int64]) throws -> [Request] {
+        guard !ids.isEmpty else { return [] }
+        return try rows("SELECT * FROM request WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [Self.jsonArray(ids)])
+            .map(Request.init(row:))
+    }
+
+    func lastRequestID() throws -> Int64 {
+        try Int64.fetchOneCached(db, sql: "SELECT MAX(id) FROM request") ?? 0
+    }
+
     func requestCount(of requester: Identity, since: Date) throws -> Int {
         try int("SELECT COUNT(*) FROM request WHERE requester = ? AND created_at > ?", [requester.raw, since.stored])
     }

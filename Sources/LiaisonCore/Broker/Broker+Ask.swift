@@ -92,17 +92,18 @@ extension Broker {
                                   people: &people)
     }
 
-    /// The same, for `hits` already searched; each member read is kept in `people`.
+    /// The same, for `hits` already searched; each member read is kept in `people`. The
+    /// bans of all of them are one read.
     func membersKnowing(_ topic: String, besides requester: Identity, tx: any StoreTransaction, hits: [MatchHit],
                         people: inout [Identity: Person]) throws -> Int {
-        var members = Set<Identity>()
-        for hit in hits where hit.member != requester && !members.contains(hit.member) {
+        var optedIn: [Identity] = []
+        var seen = Set<Identity>()
+        for hit in hits where hit.member != requester && seen.insert(hit.member).inserted {
             guard let person = try people[hit.member] ?? tx.person(hit.member) else { continue }
             people[hit.member] = person
-            guard person.optedIn == true, try !tx.isBanned(hit.member) else { continue }
-            members.insert(hit.member)
+            if person.optedIn == true { optedIn.append(hit.member) }
         }
-        return members.count
+        return optedIn.count - (try tx.banned(among: optedIn)).count
     }
 
     func allowChannelReply(network: String, channel: String, now: Date) -> Bool {
@@ -118,24 +119,35 @@ extension Broker {
     }
 
     /// Eligible members for the request, best first (SPEC §4, §5). Members already offered
-    /// this request are left out.
+    /// this request are left out. What eligibility and ranking read of the store is read for
+    /// all candidates at once (`CandidateFacts`): an ask costs about the same with 1 candidate
+    /// or 200.
     func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date,
                           hits: [MatchHit]? = nil, people: [Identity: Person] = [:]) throws -> [Identity] {
         let offered = Set(try tx.offers(requestID: request.id).map(\.expert))
         // A banned requester gets no offers; checked once here, not once per candidate.
         if try tx.isBanned(request.requester) { return [] }
         let requesterChannels = try channels(of: request.requester, tx: tx)
-        var scored: [(Identity, Double)] = []
         // The best-matching members are checked for eligibility, not the whole directory:
         // at a million topics a common word matches tens of thousands.
-        for hit in hits ?? index.search(request.topic, limit: Self.candidatesChecked) where !offered.contains(hit.member) {
-            var recent = 0
-            guard let expert = try people[hit.member] ?? tx.person(hit.member),
-                  try isEligible(expert, for: request.requester, requesterChannels: requesterChannels, tx: tx, now: now,
-                                 requesterChecked: true, offersThisWeek: &recent)
+        let hits = (hits ?? index.search(request.topic, limit: Self.candidatesChecked)).filter { !offered.contains($0.member) }
+        var experts: [(hit: MatchHit, person: Person)] = []
+        var missing: [Identity] = []
+        for hit in hits where people[hit.member] == nil { missing.append(hit.member) }
+        let read = try tx.people(missing)
+        for hit in hits {
+            guard let expert = people[hit.member] ?? read[hit.member] else { continue }
+            experts.append((hit, expert))
+        }
+        let facts = try CandidateFacts(experts.map(\.person), for: request.requester, broker: self, tx: tx, now: now)
+        var scored: [(Identity, Double)] = []
+        for (hit, expert) in experts {
+            guard facts.isEligible(expert, for: request.requester, requesterChannels: requesterChannels,
+                                   requesterBanned: false, now: now, broker: self)
             else { continue }
-            let shares = !requesterChannels.isDisjoint(with: try channels(of: expert.identity, tx: tx))
-            let thanks = try tx.thanksCount(expert: expert.identity)
+            let recent = facts.offersThisWeek[expert.identity] ?? 0
+            let shares = !requesterChannels.isDisjoint(with: facts.channels[expert.identity] ?? [])
+            let thanks = facts.thanks[expert.identity] ?? 0
             // Relevance dominates; load, common channels and thanks break near-ties.
             let load: Double = 0.08 * Double(recent)
             let bonus: Double = (shares ? 0.1 : 0) + 0.05 * Double(min(thanks, 4))
@@ -148,27 +160,9 @@ extension Broker {
     /// Everything SPEC §4 requires before an offer.
     func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
                     tx: any StoreTransaction, now: Date) throws -> Bool {
-        var count = 0
-        return try isEligible(expert, for: requester, requesterChannels: requesterChannels, tx: tx, now: now,
-                              requesterChecked: false, offersThisWeek: &count)
-    }
-
-    /// `requesterChecked`: the caller has checked the requester's ban already.
-    /// `offersThisWeek`: the expert's offers of the last 7 days, when it got that far.
-    func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
-                    tx: any StoreTransaction, now: Date, requesterChecked: Bool, offersThisWeek: inout Int) throws -> Bool {
-        guard expert.identity != requester, expert.optedIn == true, !expert.isAway(at: now) else { return false }
-        switch expert.asksFrom {
-        case .nobody: return false
-        case .channels:
-            guard !requesterChannels.isDisjoint(with: try channels(of: expert.identity, tx: tx)) else { return false }
-        case .anyone: break
-        }
-        if try tx.isBanned(expert.identity) || (!requesterChecked && tx.isBanned(requester)) { return false }
-        if try tx.isBlocked(blocker: expert.identity, blocked: requester) { return false }
-        let limit = expert.maxOffersPerWeek ?? settings.maxOffersPerWeek
-        offersThisWeek = try tx.offerCount(expert: expert.identity, since: now.addingTimeInterval(-7 * 86_400))
-        return offersThisWeek < limit
+        let facts = try CandidateFacts([expert], for: requester, broker: self, tx: tx, now: now)
+        return facts.isEligible(expert, for: requester, requesterChannels: requesterChannels,
+                                requesterBanned: try tx.isBanned(requester), now: now, broker: self)
     }
 
     /// SPEC §3.2: the private question to one expert.
@@ -226,5 +220,44 @@ extension Broker {
         if mutual > 0 { parts.append("you have \(Text.plural(mutual, "earlier introduction")) in common") }
         // Nothing known in common is said by saying nothing.
         return parts.isEmpty ? "" : "Common ground: \(Text.list(parts))."
+    }
+}
+
+/// What eligibility (SPEC §4) and ranking read of the store for a set of candidates, one
+/// query per kind for all of them; only for those the person rows alone do not rule out.
+struct CandidateFacts {
+    /// Each one's channels as `Broker.channels(of:tx:)` gives them.
+    var channels: [Identity: Set<String>] = [:]
+    var banned: Set<Identity> = []
+    /// Those who blocked the requester.
+    var blockers: Set<Identity> = []
+    /// Offers of the last 7 days, and thanks ever (absent: none).
+    var offersThisWeek: [Identity: Int] = [:]
+    var thanks: [Identity: Int] = [:]
+
+    init(_ experts: [Person], for requester: Identity, broker: Broker, tx: any StoreTransaction, now: Date) throws {
+        // Repeats are harmless to the reads below.
+        let ids = experts.filter { Self.mayBeEligible($0, for: requester, now: now) }.map(\.identity)
+        guard !ids.isEmpty else { return }
+        channels = try broker.channels(of: ids, tx: tx)
+        banned = try tx.banned(among: ids)
+        blockers = try tx.blockers(among: ids, blocking: requester)
+        offersThisWeek = try tx.offerCounts(experts: ids, since: now.addingTimeInterval(-7 * 86_400))
+        thanks = try tx.thanksCounts(experts: ids)
+    }
+
+    /// What the person row alone decides.
+    static func mayBeEligible(_ expert: Person, for requester: Identity, now: Date) -> Bool {
+        expert.identity != requester && expert.optedIn == true && !expert.isAway(at: now) && expert.asksFrom != .nobody
+    }
+
+    func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>, requesterBanned: Bool,
+                    now: Date, broker: Broker) -> Bool {
+        guard Self.mayBeEligible(expert, for: requester, now: now) else { return false }
+        let id = expert.identity
+        if expert.asksFrom == .channels, requesterChannels.isDisjoint(with: channels[id] ?? []) { return false }
+        if banned.contains(id) || requesterBanned || blockers.contains(id) { return false }
+        let limit = expert.maxOffersPerWeek ?? broker.settings.maxOffersPerWeek
+        return (offersThisWeek[id] ?? 0) < limit
     }
 }

@@ -42,6 +42,33 @@ extension Broker {
         return all
     }
 
+    /// `channels(of:tx:)` of each of `ids`, in three reads for all of them (links, linked
+    /// identities, stored channels); those in no channel are left out.
+    func channels(of ids: [Identity], tx: any StoreTransaction) throws -> [Identity: Set<String>] {
+        guard !ids.isEmpty else { return [:] }
+        let memberOf = try tx.members(of: ids)
+        // Repeats are harmless to the reads below.
+        let members = memberOf.isEmpty ? ids : ids.map { memberOf[$0] ?? $0 }
+        let linked = try tx.linkedIdentities(of: members)
+        var identities = members
+        if !linked.isEmpty { for member in members { identities += linked[member] ?? [] } }
+        let stored = try tx.channels(of: identities)
+        var out: [Identity: Set<String>] = [:]
+        for id in ids where out[id] == nil {
+            let member = memberOf[id] ?? id
+            // Most candidates are in no remembered channel and linked to nothing.
+            if linked[member] == nil, stored[member] == nil, liveChannels[member] == nil { continue }
+            var all = Set<String>()
+            for identity in [member] + (linked[member] ?? []) {
+                for channel in (stored[identity] ?? []).union(liveChannels[identity] ?? []) {
+                    all.insert("\(identity.network) \(channel)")
+                }
+            }
+            if !all.isEmpty { out[id] = all }
+        }
+        return out
+    }
+
     /// An identity bound to a connection is gone: its open requests end quietly.
     public func identityEnded(_ id: Identity, now: Date) {
         perform(replyTo: nil, now: now) { tx in

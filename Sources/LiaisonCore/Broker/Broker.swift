@@ -46,6 +46,11 @@ public final class Broker {
     /// The command running in the current transaction, so a refusal is answered where it would be.
     /// Cleared when the transaction ends (it holds the broker, so it must not outlive it).
     var currentContext: CommandContext?
+    /// Open requests by the words that could match them, for `offerStandingRequests`; built
+    /// from the store when first needed (nil: not built, or dropped).
+    var standing: StandingRequests?
+    /// The running transaction read `standing` (which may then hold what it rolls back).
+    var standingTouched = false
 
     /// `lexicon`: the bot passes `.systemWhenLoaded` so that start-up never waits for WordNet;
     /// the default waits for it, so that tests match the same way from the first line.
@@ -59,6 +64,7 @@ public final class Broker {
     }
 
     public func rebuildIndex() throws {
+        standing = nil   // built again from the store when next needed
         index.reserveCapacity(try store.topicCount())
         try store.forEachTopic { topic in
             index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
@@ -92,6 +98,7 @@ public final class Broker {
         pendingIndexChanges = []
         pendingEvents = []
         currentContext = nil
+        standingTouched = false
         defer { currentContext = nil }
         do {
             try store.transaction { tx in try body(tx) }
@@ -101,6 +108,8 @@ public final class Broker {
         } catch {
             pendingIndexChanges = []
             pendingEvents = []
+            // What it read of requests may be rolled back with it (a request's id reused).
+            if standingTouched { standing = nil }
             let sentence: String
             if let userError = error as? UserFacingError {
                 sentence = userError.sentence

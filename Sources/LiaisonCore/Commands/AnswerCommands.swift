@@ -195,7 +195,9 @@ extension Broker {
         let texts = try topics ?? tx.topics(of: member).map(\.text)
         guard !texts.isEmpty else { return }
         let analyses = texts.map(TopicAnalysis.init)
-        for var request in try tx.requests(status: .open) where request.expiresAt > now {
+        // Only the open requests that could match are read (`StandingRequests`), in id order
+        // as before: the same ones pass the checks below as if every open request were read.
+        for var request in try standingRequests(matching: analyses, tx: tx, now: now) {
             guard analyses.contains(where: { index.mayMatch(query: request.topic, topic: $0) }),
                   texts.contains(where: { index.relevance(query: request.topic, topic: $0) > 0 }) else { continue }
             let offers = try tx.offers(requestID: request.id)
@@ -210,5 +212,37 @@ extension Broker {
                 try tx.saveRequest(request)
             }
         }
+    }
+
+    /// The open, unexpired requests whose query may match one of `topics`
+    /// (`MatchIndex.mayMatch`), in id order: every one of them, and perhaps some that do not.
+    func standingRequests(matching topics: [TopicAnalysis], tx: any StoreTransaction, now: Date) throws -> [Request] {
+        _ = index.lexicon   // read first: its arrival changes every query's reach
+        standingTouched = true
+        let generation = index.reachGeneration
+        var fresh = false
+        var standing: StandingRequests
+        if let kept = self.standing, kept.generation == generation, !kept.isDueForRebuild {
+            standing = kept
+        } else {
+            standing = StandingRequests(generation: generation)
+            fresh = true
+        }
+        self.standing = nil   // `standing` is the only reference while it changes: no copy
+        let last = try tx.lastRequestID()
+        if last > standing.through {
+            // Many requests ask about the same few topics: each text's reach is computed once.
+            var reaches: [String: QueryReach] = [:]
+            for request in try tx.openRequests(after: standing.through) {
+                let reach = reaches[request.topic] ?? index.uncachedReach(request.topic)
+                reaches[request.topic] = reach
+                standing.enter(request.id, reach: reach)
+            }
+            standing.caughtUp(through: last)
+        }
+        if fresh { standing.built() }
+        let ids = standing.candidates(for: topics)
+        self.standing = standing
+        return try tx.requests(ids: ids.sorted()).filter { $0.status == .open && $0.expiresAt > now }
     }
 }

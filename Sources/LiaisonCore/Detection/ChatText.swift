@@ -11,6 +11,7 @@ public enum ChatText {
     /// Tab, line feed, carriage return, vertical tab and form feed count as whitespace
     /// rather than being dropped, so the words on either side of them stay apart.
     public static func plain(_ text: String) -> String {
+        if isPlainAlready(text) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var pendingSpace = false
@@ -37,6 +38,18 @@ public enum ChatText {
             }
         }
         return String(out)
+    }
+
+    /// Printable ASCII with single spaces between words only: what `plain` gives back
+    /// unchanged (most nicks and names), known without building it again (an ask reads up
+    /// to a thousand people's names).
+    private static func isPlainAlready(_ text: String) -> Bool {
+        var previous: UInt8 = 0x20   // a leading space is dropped: not plain already
+        for byte in text.utf8 {
+            guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+            previous = byte
+        }
+        return previous != 0x20 || text.isEmpty
     }
 
     /// Skips the colour arguments after \u{03} (1-2 decimal digits, optional ",1-2") or

@@ -33,6 +33,20 @@ extension MatchIndex {
         // Read first: the lexicon arriving (read in the background) empties the cache.
         let lexicon = self.lexicon
         if let known = reachCache[query] { return known }
+        let reach = uncachedReach(query, lexicon: lexicon)
+        if reachCache.count >= Self.maxReachCache { reachCache.removeAll() }
+        reachCache[query] = reach
+        return reach
+    }
+
+    /// `reach(_:)` without the cache (the standing-request index computes each open
+    /// request's once, and would only push the recent queries out). It holds while
+    /// `reachGeneration` stays the same.
+    func uncachedReach(_ query: String) -> QueryReach {
+        uncachedReach(query, lexicon: lexicon)
+    }
+
+    private func uncachedReach(_ query: String, lexicon: Lexicon?) -> QueryReach {
         let words = TopicText.words(query)
         var reach = QueryReach()
         for variant in [words] + aliasRewrites(words).map(\.0) {
@@ -45,8 +59,6 @@ extension MatchIndex {
                 }
             }
         }
-        if reachCache.count >= Self.maxReachCache { reachCache.removeAll() }
-        reachCache[query] = reach
         return reach
     }
 }

@@ -77,8 +77,11 @@ public final class MatchIndex {
     }
 
     private(set) var aliases: [Alias] = []
-    /// `reach(_:)` of recent queries; it depends on the aliases only.
+    /// `reach(_:)` of recent queries; it depends on the aliases and the lexicon only.
     var reachCache: [String: QueryReach] = [:]
+    /// Counts the changes of what `reach(_:)` depends on (the aliases, the lexicon arriving):
+    /// a reach computed earlier holds while this stays the same.
+    private(set) var reachGeneration = 0
 
     /// Where WordNet comes from: a given lexicon (or none), or the system one once its
     /// background read is done (`Lexicon.loadInBackground`).
@@ -101,6 +104,7 @@ public final class MatchIndex {
         // What was computed without expansion is stale now.
         lexiconSeen = ready
         reachCache.removeAll()
+        reachGeneration += 1
         expansionCache.removeAll()
         expansionGeneration = -1
         return ready
@@ -290,6 +294,7 @@ public final class MatchIndex {
     /// either side has no terms is ignored.
     public func setAliases(_ aliases: [(alias: String, topic: String)]) {
         reachCache.removeAll()
+        reachGeneration += 1
         self.aliases = aliases.compactMap { pair in
             let alias = TopicText.words(pair.alias), topic = TopicText.words(pair.topic)
             guard !alias.isEmpty, !topic.isEmpty, alias.map(\.stem) != topic.map(\.stem) else { return nil }

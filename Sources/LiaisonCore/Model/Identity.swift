@@ -31,10 +31,15 @@ public struct Identity: Hashable, Sendable, Comparable, CustomStringConvertible,
     }
 
     /// The stored and displayed form, `NETWORK:ID`.
-    public var raw: String { "\(network):\(id)" }
+    public var raw: String { network + ":" + id }
     public var description: String { raw }
 
-    public static func < (a: Identity, b: Identity) -> Bool { a.raw < b.raw }
+    /// The order of `raw`. Within one network (the common case: sorting an ask's thousand
+    /// candidates) that is the order of the ids, compared without building `raw` twice per
+    /// comparison: both share the prefix "NETWORK:".
+    public static func < (a: Identity, b: Identity) -> Bool {
+        a.network == b.network ? a.id < b.id : a.raw < b.raw
+    }
 }
 
 /// Network names: `console`, or the NAME of an `[irc.NAME]` / `[matrix.NAME]` section.

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import LiaisonCore
+import LiaisonTestSupport
+
+/// Standing requests (SPEC §3.6) are found through an index of open requests by their
+/// words (issue 13), not by reading every open request: the same requests must be offered.
+@Suite struct StandingRequestTests {
+    init() { _ = Lexicon.system }
+
+    /// A member's new topic reaches the requests that match it, whether they were asked
+    /// before or after the index was first built, through typos and aliases added later,
+    /// and never an unrelated, cancelled or expired one.
+    @Test func newTopicsAreOfferedTheMatchingOpenRequestsOnly() throws {
+        let h = try Harness { $0.requestTTL = 10 * 86_400 }
+        let rust = try #require(requestID(in: try h.say("bob", "ask rust programming")))
+        try h.say("alice", "optin")
+        #expect(try h.say("alice", "expertise add gardening").to("alice").mentioning("accept").isEmpty,
+                "an unrelated topic is offered nothing")
+        // Asked after the index was built.
+        let kube = try #require(requestID(in: try h.say("carl", "ask kubernetes networking")))
+        let tax = try #require(requestID(in: try h.say("dora", "ask tax law")))
+        try h.say("dave", "optin")
+        let typo = try h.say("dave", "expertise add kubernetess")
+        #expect(typo.to("dave").mentioning("accept \(kube)").count == 1, "a typo of a request's word")
+        #expect(typo.to("dave").mentioning("accept \(rust)").isEmpty && typo.to("dave").mentioning("accept \(tax)").isEmpty)
+        // An alias added after the index was built counts from then on.
+        try h.say("admin", "admin alias container orchestration = kubernetes")
+        try h.say("erin", "optin")
+        #expect(try h.say("erin", "expertise add container orchestration").to("erin").mentioning("accept \(kube)").count == 1)
+        // Cancelled: no longer offered.
+        try h.say("carl", "cancel \(kube)")
+        try h.say("fay", "optin")
+        #expect(try h.say("fay", "expertise add kubernetes").to("fay").mentioning("accept").isEmpty)
+        // Expired (its time passed, not yet swept): not offered.
+        try h.say("gus", "optin")
+        h.now = h.now.addingTimeInterval(11 * 86_400)
+        #expect(try h.say("gus", "expertise add tax law").to("gus").mentioning("accept").isEmpty)
+    }
+
+    /// After a restart (a new broker on the same state file), the open requests are found again.
+    @Test func openRequestsAreFoundAfterARestart() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-standing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        var id = 0
+        do {
+            let h = try Harness(path: path)
+            id = try #require(requestID(in: try h.say("bob", "ask sourdough baking")))
+        }
+        let h = try Harness(path: path)
+        try h.say("alice", "optin")
+        #expect(try h.say("alice", "expertise add sourdough baking").to("alice").mentioning("accept \(id)").count == 1)
+    }
+
+    /// The index gives every open request `mayMatch` lets through, for every labelled query
+    /// asked as a request against the directory's topics and typos of the queries, as the
+    /// requests, the aliases and the index itself change.
+    @Test func theIndexMissesNoRequestThatMayMatch() throws {
+        let directory = try QualityTests.load("matching-directory.json", as: QualityTests.Directory.self)
+        let queries = try QualityTests.load("matching-queries.json", as: [QualityTests.Query].self).map(\.query)
+        let h = try Harness()
+        let broker = h.broker
+        func ask(_ topics: ArraySlice<String>, from start: Int) throws {
+            try h.store.transaction { tx in
+                for (i, topic) in topics.enumerated() {
+                    _ = try tx.createRequest(Request(id: 0, requester: .console("q\(start + i)"), topic: topic,
+                                                     key: TopicText.key(topic), originalText: topic, channel: nil,
+                                                     status: .open, createdAt: h.now, expiresAt: h.now.addingTimeInterval(86_400)))
+                }
+            }
+        }
+        /// A typo: the longest word of the text with its second letter dropped.
+        func typo(_ text: String) -> String {
+            let words = text.split(separator: " ").map(String.init)
+            guard let longest = words.max(by: { $0.count < $1.count }), longest.count >= 5 else { return text }
+            var letters = Array(longest)
+            letters.remove(at: 1)
+            return words.map { $0 == longest ? String(letters) : $0 }.joined(separator: " ")
+        }
+        let topics = directory.entries.enumerated().filter { $0.offset % 25 == 0 }.map(\.element.topic)
+            + queries.enumerated().filter { $0.offset % 6 == 0 }.map { typo($0.element) }
+        var expected = 0
+        func check() throws {
+            try h.store.transaction { tx in
+                let open = try tx.requests(status: .open)
+                for topic in topics {
+                    let analysis = TopicAnalysis(topic)
+                    let found = try broker.standingRequests(matching: [analysis], tx: tx, now: h.now)
+                    #expect(found.map(\.id) == found.map(\.id).sorted())
+                    #expect(found.allSatisfy { $0.status == .open && $0.expiresAt > h.now })
+                    let ids = Set(found.map(\.id))
+                    for request in open where broker.index.mayMatch(query: request.topic, topic: analysis) {
+                        expected += 1
+                        #expect(ids.contains(request.id), "\(request.topic) / \(topic)")
+                    }
+                }
+            }
+        }
+        try ask(queries.prefix(200), from: 0)
+        try check()
+        // More requests after the index was built; some cancelled; aliases set.
+        try ask(queries.dropFirst(200), from: 200)
+        try h.store.transaction { tx in
+            for var request in try tx.requests(status: .open) where request.id % 5 == 0 {
+                request.status = .cancelled
+                try tx.saveRequest(request)
+            }
+        }
+        broker.index.setAliases(directory.aliases.map { (alias: $0.alias, topic: $0.topic) })
+        try check()
+        print("standing index: \(topics.count) topics, \(expected) request/topic pairs that may match")
+        #expect(expected > 1_000)
+    }
+}
