@@ -46,13 +46,22 @@ extension MatchIndex {
         uncachedReach(query, lexicon: lexicon)
     }
 
+    /// The stems of the words `lexicon` relates to `word`, remembered per word.
+    private func relatedStems(_ word: String, _ lexicon: Lexicon) -> [String] {
+        if let known = relatedStemCache[word] { return known }
+        let stems = Array(Set(lexicon.related(word).map { EnglishStemmer.stem($0.word) }))
+        if relatedStemCache.count >= Self.maxReachCache { relatedStemCache.removeAll() }
+        relatedStemCache[word] = stems
+        return stems
+    }
+
     private func uncachedReach(_ query: String, lexicon: Lexicon?) -> QueryReach {
         let words = TopicText.words(query)
         var reach = QueryReach()
         for variant in [words] + aliasRewrites(words).map(\.0) {
             for (i, word) in variant.enumerated() {
                 reach.exact.insert(word.stem)
-                for (related, _) in lexicon?.related(word.surface) ?? [] { reach.exact.insert(EnglishStemmer.stem(related)) }
+                if let lexicon { reach.exact.formUnion(relatedStems(word.surface, lexicon)) }
                 if i + 1 < variant.count { reach.exact.insert(TopicAnalysis.compoundKey(word, variant[i + 1])) }
                 for form in Set([word.stem, word.surface]) where TopicAnalysis.isTypoCandidate(form) {
                     reach.typos.append((form, EditDistance.allowance(forLength: form.count)))

@@ -82,6 +82,10 @@ public final class MatchIndex {
     /// Counts the changes of what `reach(_:)` depends on (the aliases, the lexicon arriving):
     /// a reach computed earlier holds while this stays the same.
     private(set) var reachGeneration = 0
+    /// Per query word (folded): the stems of every word WordNet relates to it. A word's
+    /// definitions can relate it to hundreds of words, each stemmed; a standing request's
+    /// reach is made of these, and its words recur ("subject", "number").
+    var relatedStemCache: [String: [String]] = [:]
 
     /// Where WordNet comes from: a given lexicon (or none), or the system one once its
     /// background read is done (`Lexicon.loadInBackground`).
@@ -104,6 +108,7 @@ public final class MatchIndex {
         // What was computed without expansion is stale now.
         lexiconSeen = ready
         reachCache.removeAll()
+        relatedStemCache.removeAll()
         reachGeneration += 1
         expansionCache.removeAll()
         expansionGeneration = -1
