@@ -184,6 +184,30 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
             index.insert(topicID: Int64(id), member: .console(name), text: "Rust")
         }
         #expect(names(index.search("rust")) == ["adam", "mike", "zoe"])
+        // A limit keeps the first of that order.
+        #expect(names(index.search("rust", limit: 2)) == ["adam", "mike"])
+    }
+
+    /// An ask ranks every matching member, not a best few: with 300 members who match as
+    /// well, the load spreads to the ones alphabetically last too.
+    @Test func anAskRanksEveryMatchingMemberSoTheLoadSpreads() throws {
+        let h = try Harness { $0.offersPerRequest = 1 }
+        for i in 0..<300 { try h.member(String(format: "m%03d", i), "rust") }
+        // Each of the first 299 members has had an offer this week (of carol's request); the
+        // last one has had none.
+        try h.say("carol", "ask rust")
+        let all = h.broker.index.search("rust").map(\.member)
+        #expect(all.count == 300)
+        try h.store.transaction { tx in
+            let offered = Set(try tx.offers(requestID: 1).map(\.expert))
+            for member in all.dropLast() where !offered.contains(member) {
+                try tx.createOffer(Offer(requestID: 1, expert: member, status: .declined,
+                                         createdAt: h.now, expiresAt: h.now.addingTimeInterval(3600)))
+            }
+        }
+        let out = try h.say("bob", "ask rust")
+        #expect(out.first?.contains("300 members") == true, "\(out.first ?? "")")
+        #expect(!out.to("m299").isEmpty, "the least-loaded member, last by name, is asked: \(out.map { String($0.prefix(60)) })")
     }
 
     @Test func insertReplacesAndRemoveForgets() {

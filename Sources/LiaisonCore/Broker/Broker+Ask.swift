@@ -1,9 +1,6 @@
 import Foundation
 
 extension Broker {
-    /// How many of the best-matching members are checked for eligibility per request.
-    static let candidatesChecked = 200
-
     /// SPEC §3.1: record the request, reply with a count (never names), and send the offers.
     func ask(topic rawTopic: String, original: String, ctx: CommandContext, natural: Bool) throws {
         let tx = ctx.tx
@@ -38,7 +35,7 @@ extension Broker {
                             originalText: Text.quote(original, limit: 400), channel: channel, status: .open,
                             createdAt: ctx.now, expiresAt: ctx.now.addingTimeInterval(settings.requestTTL))
         // One search and one read of each member serve both the count and the ranking.
-        let hits = index.search(draft.topic, limit: Self.candidatesChecked)
+        let hits = index.search(draft.topic)
         var people = try tx.people(hits.map(\.member))
         // The count people see is the directory's (as `topics` counts), never this
         // requester's eligible members: a block, an asks-from or a decline must not show in it.
@@ -88,7 +85,7 @@ extension Broker {
     /// less the requester themselves.
     func membersKnowing(_ topic: String, besides requester: Identity, tx: any StoreTransaction) throws -> Int {
         var people: [Identity: Person] = [:]
-        return try membersKnowing(topic, besides: requester, tx: tx, hits: index.search(topic, limit: Self.candidatesChecked),
+        return try membersKnowing(topic, besides: requester, tx: tx, hits: index.search(topic),
                                   people: &people)
     }
 
@@ -128,9 +125,10 @@ extension Broker {
         // A banned requester gets no offers; checked once here, not once per candidate.
         if try tx.isBanned(request.requester) { return [] }
         let requesterChannels = try channels(of: request.requester, tx: tx)
-        // The best-matching members are checked for eligibility, not the whole directory:
-        // at a million topics a common word matches tens of thousands.
-        let hits = (hits ?? index.search(request.topic, limit: Self.candidatesChecked)).filter { !offered.contains($0.member) }
+        // Every matching member is ranked, not only the best-matching few: among many who
+        // match as well, the load must spread over all of them, and the count people see is
+        // all of them. The index bounds a search (`MatchIndex.maxCandidates` topics scored).
+        let hits = (hits ?? index.search(request.topic)).filter { !offered.contains($0.member) }
         var experts: [(hit: MatchHit, person: Person)] = []
         var missing: [Identity] = []
         for hit in hits where people[hit.member] == nil { missing.append(hit.member) }

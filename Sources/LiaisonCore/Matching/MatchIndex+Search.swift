@@ -11,19 +11,19 @@ extension MatchIndex {
 
     /// One hit per member (their best topic), sorted by relevance descending, then member;
     /// at most `limit`. A query without terms ("the", "what is it") has no hits.
-    public func search(_ query: String, limit: Int = 1_000) -> [MatchHit] {
+    public func search(_ query: String, limit: Int = .max) -> [MatchHit] {
         var resolver = TermResolver(index: self)
         guard let plan = plan(query, &resolver) else { return [] }
         var seen = Set<Int32>()
         var best: [Int32: (slot: Int32, relevance: Double)] = [:]
         let own = plan.candidateTerms.count
-        var limit = Self.maxCandidates
+        var scored = Self.maxCandidates
         withTopicWords { words in
           outer: for (n, term) in (plan.candidateTerms + plan.relatedTerms).enumerated() {
             // Related words reach further (broader terms are common): their own, smaller bound.
-            if n == own { limit = min(Self.maxCandidates, seen.count + Self.maxRelatedCandidates) }
+            if n == own { scored = min(Self.maxCandidates, seen.count + Self.maxRelatedCandidates) }
             for slot in postings[Int(term)] where seen.insert(slot).inserted {
-                if seen.count > limit { break outer }
+                if seen.count > scored { break outer }
                 let relevance = score(plan, words.view(Int(slot)), resolver)
                 guard relevance > 0 else { continue }
                 let member = slotMember[Int(slot)]
