@@ -98,6 +98,8 @@ actor Engine {
             return
         case .invalid:
             FileHandle.standardError.write(Data("console: line \(lineNumber): expected \"NAME: TEXT\" or \"NAME #CHANNEL: TEXT\"\n".utf8))
+        case .tooLong(let bytes):
+            FileHandle.standardError.write(Data("console: line \(lineNumber): the line is \(bytes) bytes long; it can be at most \(ConsoleLine.maxBytes)\n".utf8))
         case .botsOwnName:
             FileHandle.standardError.write(Data("console: line \(lineNumber): \(botName) is my own name; type as yourself, like \"alice: help\", or in a channel \"alice #general: \(botName): help\"\n".utf8))
         case .message(let name, let channel, let text):

@@ -79,6 +79,8 @@ import Testing
         #expect(errors.map { $0.prefix(16) } == ["console: line 2:", "console: line 5:", "console: line 6:", "console: line 7:",
                                                  "console: line 8:", "console: line 9:", "console: line 10"])
         #expect(errors.first == "console: line 2: expected \"NAME: TEXT\" or \"NAME #CHANNEL: TEXT\"")
+        // An over-long line is told so, not that it lacks a name.
+        #expect(errors.contains("console: line 9: the line is 4008 bytes long; it can be at most 4000"), "\(errors)")
         // NAME is compared case-insensitively: ALICE is alice, addressed as last typed.
         #expect(result.lines.to("alice").count == 1, "\(result.stdout)")
         #expect(result.lines.to("ALICE").containing("added go").count == 1)

@@ -6,6 +6,8 @@ public enum ConsoleLine: Equatable, Sendable {
     case message(name: String, channel: String?, text: String)
     /// Does not fit the grammar: one sentence on stderr, nothing changes.
     case invalid
+    /// Longer than `maxBytes` (its length in bytes): one sentence on stderr, nothing changes.
+    case tooLong(bytes: Int)
     /// `BOTNAME: ...`: someone typed as the bot (as the README's `liaison: ask` reads); the
     /// sentence says what to type instead. Nothing changes.
     case botsOwnName
@@ -18,7 +20,8 @@ public enum ConsoleLine: Equatable, Sendable {
         if bytes.last == 0x0D { bytes = bytes.dropLast() }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .ignored }
         if bytes.first == UInt8(ascii: "#") { return .ignored }
-        guard bytes.count <= maxBytes, let line = String(validating: bytes, as: UTF8.self) else { return .invalid }
+        guard bytes.count <= maxBytes else { return .tooLong(bytes: bytes.count) }
+        guard let line = String(validating: bytes, as: UTF8.self) else { return .invalid }
         guard let colon = line.firstIndex(of: ":") else { return .invalid }
         let header = line[..<colon]
         var text = line[line.index(after: colon)...]
