@@ -79,7 +79,10 @@ let package = Package(
         .executableTarget(name: "LiaisonBench", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonTestSupport"],
                          path: "Benchmarks/LiaisonBench"),
         // Broker tests run on the real SQLite store, never a mock.
-        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonTestSupport"]),
+        .testTarget(name: "LiaisonCoreTests", dependencies: [
+            // The IRC and Matrix network profiles, for the sentences that name people across networks.
+            "LiaisonCore", "LiaisonStore", "LiaisonTestSupport", "LiaisonIRC", "LiaisonMatrix",
+        ]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
         .testTarget(name: "LiaisonIRCTests", dependencies: [
             "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", "LiaisonTestSupport", .product(name: "NIOCore", package: "swift-nio"),

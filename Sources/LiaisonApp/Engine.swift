@@ -51,12 +51,8 @@ actor Engine {
                             lexicon: .systemWhenLoaded)
         broker.observe = { metrics.record($0) }
         health.stateOpen = true
-        broker.roomNetworks = Set(config.matrix.map(\.name))
-        broker.nickIdentityNetworks = Set(config.irc.filter { $0.identity == .nick }.map(\.name))
-        for irc in config.irc {
-            // The IRC default until the server says otherwise in ISUPPORT.
-            broker.setCanonicalizer(network: irc.name) { IRCCasemapping.rfc1459.fold($0) }
-        }
+        for irc in config.irc { broker.register(.irc(network: irc.name, nickIdentity: irc.identity == .nick)) }
+        for matrix in config.matrix { broker.register(.matrix(network: matrix.name)) }
         let path = config.filePath
         var configuredChannels = Set(config.irc.flatMap { irc in irc.channels.map { "\(irc.name) \($0.lowercased())" } })
         let log = logger

@@ -7,10 +7,10 @@ public protocol ChatHost: Sendable {
     func membership(_ identity: Identity, channels: Set<String>) async
     /// The network's connection was lost: its live membership is unknown until it returns.
     func networkReset(_ network: String) async
-    /// The network is up and caught up (IRC: registered, its channels asked for; Matrix: a
-    /// sync handled), or its connection was lost (`up` false). Told again on every change.
+    /// The network is up and caught up (registered, its channels asked
+    /// for, or a first sync handled), or its connection was lost (`up` false). Told again on every change.
     func connectionChanged(network: String, up: Bool) async
-    /// An identity bound to a connection (an IRC user without an account) is gone.
+    /// An identity bound to a connection (a nick without an account) is gone.
     func identityEnded(_ identity: Identity) async
     /// The bot was kicked: it stays out until an admin says `admin join`.
     func kicked(network: String, channel: String) async
@@ -33,7 +33,7 @@ public protocol ChatHost: Sendable {
     /// Transport state kept in the state file (tokens, sync position, rooms), committed at once.
     func networkState(network: String, key: String) async -> String?
     func setNetworkState(network: String, key: String, value: String?) async -> Bool
-    /// How the network folds identity IDs (IRC: the server's CASEMAPPING), once known.
+    /// How the network folds identity IDs (the server's case rules), once known.
     func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) async
 }
 

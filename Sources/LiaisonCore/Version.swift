@@ -1,4 +1,4 @@
-/// Liaison's version: `liaison version`, the IRC CTCP VERSION reply, the package.
+/// Liaison's version: `liaison version`, the transports' version replies, the package.
 public enum LiaisonVersion {
     public static let string = "0.1.0"
 }

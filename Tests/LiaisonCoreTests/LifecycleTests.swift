@@ -214,7 +214,9 @@ import Testing
 
     @Test func onARoomNetworkTheIntroductionGetsARoomOfItsOwn() throws {
         let h = try Harness()
-        h.broker.roomNetworks = ["console"]
+        var roomy = NetworkProfile.console
+        roomy.roomPerIntroduction = true
+        h.broker.register(roomy)
         try h.member("alice", "rust")
         try h.say("bob", "ask rust")
         try h.say("alice", "accept 1")

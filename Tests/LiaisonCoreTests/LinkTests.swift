@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import LiaisonCore
 import LiaisonStore
+import LiaisonIRC
+import LiaisonMatrix
 
 /// Issue 7: one member across networks. A broker with an IRC network (libera), a Matrix
 /// network (mx) and the console, on a real state file. Lines are "NETWORK:ID: TEXT".
@@ -15,8 +17,9 @@ final class Networks {
         settings.admins = admins
         store = try SQLiteStore(path: ":memory:")
         broker = try Broker(settings: settings, store: store, networks: ["console", "libera", "mx", "nicknet"])
-        broker.roomNetworks = ["mx"]
-        broker.nickIdentityNetworks = ["nicknet"]
+        broker.register(.irc(network: "libera", nickIdentity: false))
+        broker.register(.matrix(network: "mx"))
+        broker.register(.irc(network: "nicknet", nickIdentity: true))
     }
 
     @discardableResult
@@ -128,6 +131,9 @@ func linkCode(in reply: String) throws -> String {
         let n = try Networks()
         #expect(try n.say("libera:alice", "link mx", verified: false).joined().contains("cannot be spoofed"))
         #expect(try n.say("nicknet:alice", "link mx").joined().contains("cannot be spoofed"))
+        // The refusal names what can be linked on the networks this bot serves; a nick network adds nothing.
+        #expect(try n.say("nicknet:bob", "link libera").joined()
+            .contains("Only an identity that cannot be spoofed can be linked: a services account on IRC or a Matrix user ID."))
         #expect(try n.link("libera:root", "mx:@root:hs").joined().contains("Linked"))
         #expect(try n.say("mx:@root:hs", "admin stats").joined().contains("only for Liaison's admins"))
         #expect(try n.say("libera:root", "admin stats").joined().contains("Members:"))

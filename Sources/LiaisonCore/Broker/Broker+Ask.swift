@@ -185,22 +185,15 @@ extension Broker {
                                    expiresAt: offer.expiresAt, offerOf: request.id), at: now)
     }
 
-    /// A person as others on any network should read them (issue 7): "carol on IRC (libera)",
-    /// "Sarah (@sarah:example.org) on Matrix" (the user ID lets clients make a mention),
-    /// "carol (console)".
+    /// A person as others on any network should read them (issue 7), in their network's
+    /// words (`NetworkProfile.person`): "carol (console)".
     func handle(_ name: String, network: String, id: String) -> String {
-        if network == NetworkName.console { return "\(name) (console)" }
-        if roomNetworks.contains(network) || (id.hasPrefix("@") && id.contains(":")) {
-            return name == id ? "\(id) on Matrix" : "\(name) (\(id)) on Matrix"
-        }
-        return "\(name) on IRC (\(network))"
+        profile(network).person(name, id)
     }
 
     /// How to write to someone on another network than yours.
     func howToReach(_ name: String, _ id: Identity) -> String {
-        if roomNetworks.contains(id.network) { return "start a chat with \(id.id) on Matrix" }
-        if id.network == NetworkName.console { return "find \(name) at the console" }
-        return "send \"/msg \(name)\" on IRC (\(id.network))"
+        profile(id.network).reach(name, id.id)
     }
 
     /// Channels both are in, and earlier introductions in common (SPEC §3.2, §3.4).

@@ -1,15 +1,27 @@
 import Foundation
 
 extension Broker {
-    /// A transport says how its network folds identity IDs (IRC casemapping).
+    /// A transport describes a network it serves, before its first message.
+    public func register(_ profile: NetworkProfile) {
+        profiles[profile.network] = profile
+    }
+
+    /// The network's profile; one no transport described is named by its network alone.
+    public func profile(_ network: String) -> NetworkProfile {
+        profiles[network] ?? .unknown(network)
+    }
+
+    /// A transport learned how its server folds identity IDs (its case rules).
     public func setCanonicalizer(network: String, _ fold: @escaping @Sendable (String) -> String) {
-        canonicalizers[network] = fold
+        var profile = profile(network)
+        profile.fold = fold
+        profiles[network] = profile
     }
 
     /// The identity as the network's transport spells it.
     public func canonical(_ id: Identity) -> Identity {
-        guard let fold = canonicalizers[id.network] else { return id }
-        return Identity(network: id.network, id: fold(id.id))
+        guard let profile = profiles[id.network] else { return id }
+        return Identity(network: id.network, id: profile.fold(id.id))
     }
 
     /// Admins are compared after folding both sides the network's way, so `[Boss]` in bot.conf
@@ -19,7 +31,7 @@ extension Broker {
         return settings.admins.contains { canonical($0) == me }
     }
 
-    /// Live channel membership reported by a transport (IRC, Matrix); the console's is stored.
+    /// Live channel membership reported by a transport; the console's is stored.
     public func setLiveChannels(_ identity: Identity, _ channels: Set<String>) {
         liveChannels[identity] = channels.isEmpty ? nil : Set(channels.map { $0.lowercased() })
     }

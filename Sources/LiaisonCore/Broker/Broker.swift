@@ -27,13 +27,9 @@ public final class Broker {
     var pendingEvents: [BrokerEvent] = []
     /// `forget` asked, waiting for `forget confirm` (in memory on purpose: a restart cancels it).
     var forgetRequested: [Identity: Date] = [:]
-    /// How each network spells an identity canonically (IRC: the server's CASEMAPPING),
-    /// applied to identities typed by admins and to the admin list before comparing.
-    var canonicalizers: [String: @Sendable (String) -> String] = [:]
-    /// Networks where an introduction gets a room of its own (Matrix).
-    public var roomNetworks: Set<String> = []
-    /// IRC networks with `identity = nick`: their identities can be spoofed, so never linked.
-    public var nickIdentityNetworks: Set<String> = []
+    /// How each network names people, is reached, folds its identities and whether they can
+    /// be spoofed, as its transport describes it (`register(_:)`); the console's is built in.
+    var profiles: [String: NetworkProfile] = [NetworkName.console: .console]
     /// `link CODE` attempts per identity in the last ten minutes (in memory).
     var linkAttempts: [Identity: [Date]] = [:]
     /// Channels people are in right now on live networks, as transports report them.

@@ -94,7 +94,7 @@ extension Broker {
         } else {
             toExpert += " You are on different networks: they'll write to you, or \(howToReach(requester?.displayName ?? request.requester.id, request.requester)). Thank you for helping!"
         }
-        if request.requester.network == expert.network, roomNetworks.contains(expert.network) {
+        if request.requester.network == expert.network, profile(expert.network).roomPerIntroduction {
             // A room of their own with both, the introduction posted there, and a note in each DM.
             var inRoom = "Introduction #\(request.id) (\(request.topic)): \(requesterName), meet \(expertName), who knows about it and said yes. \(requesterName) asked \(place): \(Text.quotedEnd(request.originalText))\(also)"
             if let note = expertPerson?.note { inRoom += " \(expertPerson?.displayName ?? "Their") note: \(Text.quotedEnd(note))" }

@@ -48,11 +48,15 @@ extension Broker {
         return upper.count == 8 && upper.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
     }
 
-    /// Only identities that cannot be spoofed may link: not a nick on an `identity = nick`
-    /// network, not a nick without its account.
+    /// Only identities that cannot be spoofed may link: none on a network whose profile says
+    /// its identities can be spoofed, and no unverified one (a name without its account).
     func requireLinkable(_ ctx: CommandContext) throws {
-        guard ctx.message.verified, !nickIdentityNetworks.contains(ctx.message.network) else {
-            throw Refusal("Only an identity that cannot be spoofed can be linked: a services account on IRC, a Matrix user ID.")
+        guard ctx.message.verified, !profile(ctx.message.network).spoofable else {
+            let kinds = networks.compactMap { profile($0).linkableIdentity }.reduce(into: [String]()) { kinds, kind in
+                if !kinds.contains(kind) { kinds.append(kind) }
+            }
+            let list = kinds.isEmpty ? "" : ": " + kinds.joined(separator: " or ")
+            throw Refusal("Only an identity that cannot be spoofed can be linked\(list).")
         }
     }
 

@@ -8,11 +8,11 @@ struct TopicsListing {
 }
 
 extension CommandCatalog {
-    /// `topics` is open to anyone, IRC users without an account included, so it must stay
+    /// `topics` is open to anyone, people without a verified identity included, so it must stay
     /// cheap and short however large the directory is. One aggregate store query (not one
     /// per topic) computes it, and its reply is reused while no topic was added or removed
     /// and nobody opted in or out; a ban shows within `topicsListingTTL`. The reply lists the
-    /// most-listed topics that fit in about two IRC lines, then how many were left out and
+    /// most-listed topics that fit in about two chat lines, then how many were left out and
     /// that "ask TOPIC" searches them all: a chat line, not a dump of the directory.
     static let topicsShown = 25
     static let topicsReplyBudget = 600

@@ -1,6 +1,6 @@
 /// Chat text as people read it, without the formatting codes that clients insert.
 public enum ChatText {
-    /// Removes IRC formatting (\u{02} bold, \u{03} colour with optional "NN" or "NN,NN"
+    /// Removes inline formatting codes (\u{02} bold, \u{03} colour with optional "NN" or "NN,NN"
     /// digits, \u{04} hex colour with 6 hex digits and optional ",RRGGBB", \u{0F} reset,
     /// \u{11} monospace, \u{16} reverse, \u{1D} italic, \u{1E} strikethrough, \u{1F}
     /// underline) and every other C0 control character, DEL and C1 control, and the

@@ -24,7 +24,7 @@
 public enum RequestDetector {
     /// The topic when `line` is a natural-language request of SPEC §2, else nil.
     /// `addressed`: the line was addressed to the bot (then it need not end with "?").
-    /// Case-insensitive, tolerant of punctuation, IRC formatting, *emphasis*, `/me` text
+    /// Case-insensitive, tolerant of punctuation, formatting codes, *emphasis*, `/me` text
     /// and leading greetings. The topic is cut at the first sentence end and stripped of
     /// leading "about"/articles and trailing fillers ("here", "please", "thanks"); more
     /// than 12 words is no request.

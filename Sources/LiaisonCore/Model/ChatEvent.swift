@@ -23,15 +23,16 @@ public struct IncomingMessage: Sendable {
     }
     /// `/me` (CTCP ACTION or `m.emote`).
     public var isAction: Bool
-    /// False for an IRC user without a services account: they may ask, not opt in.
+    /// False for a sender the network did not vouch for (a nick without its account): they
+    /// may ask, not opt in.
     public var verified: Bool
     /// The bot's current nick on this network, for addressing (`liaison: ask x`).
     public var botNick: String
-    /// The transport says the message mentions the bot (Matrix `m.mentions`).
+    /// The transport says the message mentions the bot (its own mention markup).
     public var mentionsBot: Bool
     /// `questions` (natural language too) or `commands` only, from the network's `listen`.
     public var listensToQuestions: Bool
-    /// The network's id for the message (Matrix event ID): it is handled at most once.
+    /// The network's id for the message (an event ID): it is handled at most once.
     public var eventID: String?
 
     public init(sender: Identity, displayName: String, place: Place, text: String, isAction: Bool = false,

@@ -1,5 +1,5 @@
 /// Text that came from a user (a nick, a display name, a room or channel name), cleaned
-/// once where it enters the core: no control characters (C0, DEL, C1), no IRC formatting
+/// once where it enters the core: no control characters (C0, DEL, C1), no formatting codes
 /// or CTCP markers, no bidirectional overrides, no line breaks, whitespace collapsed, and at
 /// most `limit` characters. Only the bot's own message templates may contain line breaks,
 /// so nothing a user typed can become a second line, a CTCP request or formatting on the wire.

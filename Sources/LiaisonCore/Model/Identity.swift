@@ -1,7 +1,7 @@
 /// A person on one network: `NETWORK:ID` (SPEC §1).
 ///
-/// The transport canonicalises `id` before building an identity (IRC casemapping of the
-/// account, lower-cased console names), so equality here is plain string equality.
+/// The transport canonicalises `id` before building an identity (the server's case rules
+/// for an account, lower-cased console names), so equality here is plain string equality.
 public struct Identity: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public let network: String
     public let id: String

@@ -16,7 +16,8 @@ public enum Target: Hashable, Sendable {
 /// What the outbox carries: a message, or a channel join / part for the transport.
 public enum OutboxKind: String, Sendable, Codable {
     case message, join, part
-    /// An introduction between `target` and `other` in a room of their own (Matrix).
+    /// An introduction between `target` and `other` in a room of their own
+    /// (`NetworkProfile.roomPerIntroduction`).
     case introduction
 }
 
@@ -31,8 +32,8 @@ public struct OutboxEntry: Sendable, Equatable {
     /// Random, set when the row is written: with `id` it names the message uniquely even
     /// after a backup is restored and ids are handed out again (idempotency keys).
     public var token: String
-    /// When a transport last wrote it without seeing it confirmed (an IRC line before its
-    /// echo): it may have arrived although it is still here.
+    /// When a transport last wrote it without seeing it confirmed (a line before the server
+    /// echoed it): it may have arrived although it is still here.
     public var writtenAt: Date?
 
     public init(id: Int64, kind: OutboxKind, target: Target, text: String, other: Identity? = nil, token: String = "",
@@ -47,7 +48,7 @@ public struct OutboxEntry: Sendable, Equatable {
     }
 
     /// A key no other message of this state file has had, for a transport's idempotent send
-    /// (a Matrix transaction id): the id alone repeats after a backup is restored.
+    /// (a transaction id): the id alone repeats after a backup is restored.
     public var deliveryKey: String { token.isEmpty ? "\(id)" : "\(id)-\(token)" }
 }
 
