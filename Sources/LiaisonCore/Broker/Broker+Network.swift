@@ -85,7 +85,7 @@ extension Broker {
     public func identityEnded(_ id: Identity, now: Date) {
         perform(replyTo: nil, now: now) { tx in
             for request in try tx.requests(of: id, status: .open) {
-                try self.cancel(request, note: "Offer #\(request.id) was withdrawn: the requester left. No need to answer.", tx: tx, now: now)
+                try self.cancel(request, .requesterLeft, tx: tx, now: now)
             }
         }
     }
@@ -99,8 +99,7 @@ extension Broker {
             // Only the requester's own redaction (from any identity of theirs) withdraws it.
             guard let request = try tx.request(sourceEvent: eventID), request.status == .open,
                   request.requester == (try tx.member(of: by) ?? by) else { return }
-            try self.cancel(request, note: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer.",
-                            tx: tx, now: now)
+            try self.cancel(request, .requestDeleted, tx: tx, now: now)
         }
     }
 

@@ -6,19 +6,13 @@ extension Broker {
     /// picks up what came due while the bot was down.
     func processDue(tx: any StoreTransaction, now: Date) throws {
         for request in try tx.expiredRequests(at: now) {
-            try expire(request, tx: tx, now: now)
+            try run(request, tx: tx, now: now) { $0.expire(now: now) }
         }
         var touched: [Int64] = []
-        for var offer in try tx.expiredOffers(at: now) {
-            offer.status = .expired
-            try tx.saveOffer(offer)
+        for offer in try tx.expiredOffers(at: now) {
+            guard let request = try tx.request(offer.requestID) else { continue }
+            try run(request, tx: tx, now: now) { $0.lapse(offerTo: offer.expert) }
             touched.append(offer.requestID)
-            // An offer that never reached its expert lapses quietly: there is nothing to answer.
-            guard try !tx.unsentOffer(requestID: offer.requestID, expert: offer.expert) else { continue }
-            let request = try tx.request(offer.requestID)
-            try tx.enqueue(.message, to: .person(offer.expert),
-                           text: "Offer #\(offer.requestID) (\(request?.topic ?? "a request")) lapsed without an answer; nothing more to do.",
-                           about: Set([request?.requester].compactMap { $0 }), at: now)
         }
         _ = try tx.dropExpiredOutbox(at: now)
         for id in Set(touched).sorted() {
@@ -48,19 +42,5 @@ extension Broker {
                 try offerStandingRequests(to: person.identity, tx: tx, now: now)
             }
         }
-    }
-
-    /// `request_ttl` passed: close it, withdraw what is pending, tell the requester privately.
-    func expire(_ request: Request, tx: any StoreTransaction, now: Date) throws {
-        var request = request
-        request.status = .expired
-        try tx.saveRequest(request)
-        try withdrawPending(request, note: "Offer #\(request.id) (\(request.topic)) expired with the request; no need to answer.",
-                            tx: tx, now: now)
-        let intros = try tx.introductions(requestID: request.id).count
-        let text = intros == 0
-            ? "Request #\(request.id) (\(request.topic)) expired without an introduction. Ask again any time."
-            : "Request #\(request.id) (\(request.topic)) is now closed, with \(Text.plural(intros, "introduction"))."
-        try tx.enqueue(.message, to: .person(request.requester), text: text, at: now)
     }
 }

@@ -8,4 +8,7 @@ public protocol UserFacingError: Error {
 public struct Refusal: UserFacingError, Equatable {
     public let sentence: String
     public init(_ sentence: String) { self.sentence = sentence }
+
+    /// To a banned person, whatever they tried.
+    public static let banned = Refusal("Sorry, you can't use Liaison: an admin has banned you.")
 }

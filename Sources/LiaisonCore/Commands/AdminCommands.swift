@@ -85,7 +85,7 @@ enum AdminCommands {
         // their open requests and offers to them.
         let member = try ctx.tx.member(of: id) ?? id
         for request in try ctx.tx.requests(of: member, status: .open) {
-            try ctx.broker.cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: ctx.tx, now: ctx.now)
+            try ctx.broker.cancel(request, .removed, tx: ctx.tx, now: ctx.now)
         }
         for requestID in try ctx.broker.withdrawOffers(to: member, tx: ctx.tx, now: ctx.now) {
             if let request = try ctx.tx.request(requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }

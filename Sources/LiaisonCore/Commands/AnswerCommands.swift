@@ -34,41 +34,17 @@ extension Broker {
     /// SPEC §3.3: an expert answers an offer.
     func answer(_ id: Int64, accept: Bool, ctx: CommandContext) throws {
         let tx = ctx.tx
-        guard var offer = try tx.offer(requestID: id, expert: ctx.sender), var request = try tx.request(id) else {
-            throw Refusal("You have no offer #\(id) to answer.")
-        }
-        guard offer.status == .pending else {
-            let said: String = switch offer.status {
-            case .accepted: "you already accepted it"
-            case .declined: "you already declined it"
-            case .expired: "it lapsed"
-            case .withdrawn: "it was withdrawn"
-            case .pending: "it is pending"
-            }
-            throw Refusal("Offer #\(id) can't be answered any more: \(said).")
-        }
-        if accept {
-            try ctx.requireNotBanned()
-            // Nobody is introduced to a banned person, whichever identity the ban names.
-            guard try !tx.isBanned(request.requester) else {
-                throw Refusal("Offer #\(id) can't be answered any more: it was withdrawn.")
-            }
-        }
-        offer.answeredAt = ctx.now
-        offer.status = accept ? .accepted : .declined
-        try tx.saveOffer(offer)
-        guard accept else {
-            try ctx.reply("Declined offer #\(id). \(try tx.person(request.requester)?.displayName ?? "The requester") won't be told.",
-                          about: [request.requester])
-            try refill(request, tx: tx, now: ctx.now)
-            return
-        }
-        note(.acceptance)
-        try introduce(&request, expert: ctx.sender, tx: tx, now: ctx.now)
+        guard let request = try tx.request(id) else { throw RequestLifecycle.noOffer(id) }
+        // Bans matter only to a yes.
+        let facts = accept
+            ? RequestLifecycle.AnswerFacts(expertBanned: try tx.isBanned(ctx.sender), requesterBanned: try tx.isBanned(request.requester))
+            : RequestLifecycle.AnswerFacts()
+        let effects = try run(request, tx: tx, now: ctx.now, ctx: ctx) { try $0.answer(by: ctx.sender, accept: accept, facts: facts, now: ctx.now) }
+        if accept, effects.contains(.introduce(expert: ctx.sender)) { note(.acceptance) }
     }
 
     /// SPEC §3.4: both people get a message naming each other.
-    func introduce(_ request: inout Request, expert: Identity, tx: any StoreTransaction, now: Date) throws {
+    func introduce(_ request: Request, expert: Identity, tx: any StoreTransaction, now: Date) throws {
         // Common ground as it was before this introduction.
         let ground = try commonGround(request.requester, expert, tx: tx)
         _ = try tx.createIntroduction(Introduction(id: 0, requestID: request.id, requester: request.requester,
@@ -106,51 +82,6 @@ extension Broker {
             try tx.enqueue(.message, to: .person(expert), text: toExpert, about: [request.requester], at: now)
             try tx.enqueue(.message, to: .person(request.requester), text: toRequester, about: [expert], at: now)
         }
-        if request.followupAt == nil { request.followupAt = now.addingTimeInterval(settings.followupAfter) }
-        if try tx.introductions(requestID: request.id).count >= settings.introsPerRequest {
-            request.status = .fulfilled
-            try tx.saveRequest(request)
-            try withdrawPending(request, note: "Offer #\(request.id) (\(request.topic)) is no longer needed: someone else said yes. Thanks anyway!",
-                                tx: tx, now: now)
-        } else {
-            try tx.saveRequest(request)
-        }
-    }
-
-    /// Cancels an open request and withdraws its pending offers, telling each expert `note`.
-    func cancel(_ request: Request, note: String, tx: any StoreTransaction, now: Date) throws {
-        var request = request
-        request.status = .cancelled
-        try tx.saveRequest(request)
-        try withdrawPending(request, note: note, tx: tx, now: now)
-    }
-
-    /// Withdraws every pending offer of the request, telling each expert in one short line.
-    func withdrawPending(_ request: Request, note: String, tx: any StoreTransaction, now: Date) throws {
-        for var offer in try tx.offers(requestID: request.id) where offer.status == .pending {
-            offer.status = .withdrawn
-            offer.answeredAt = now
-            try tx.saveOffer(offer)
-            // A message that lost its point before it could be delivered is not delivered:
-            // an expert who never saw the offer gets neither it nor its withdrawal.
-            guard try !tx.unsentOffer(requestID: request.id, expert: offer.expert) else { continue }
-            try tx.enqueue(.message, to: .person(offer.expert), text: note, about: [request.requester], at: now)
-        }
-    }
-
-    /// Withdraws every pending offer to an expert (a ban, `forget`, `admin remove`): the one
-    /// place an expert's offers end without their answer. Nothing is sent to the expert, who
-    /// is leaving or banned. Returns the requests whose offers ended, to refill once the
-    /// expert is gone.
-    func withdrawOffers(to expert: Identity, tx: any StoreTransaction, now: Date) throws -> [Int64] {
-        var touched: [Int64] = []
-        for var offer in try tx.offers(expert: expert, status: .pending) {
-            offer.status = .withdrawn
-            offer.answeredAt = now
-            try tx.saveOffer(offer)
-            if !touched.contains(offer.requestID) { touched.append(offer.requestID) }
-        }
-        return touched
     }
 
     /// When no offer of an open request is pending any more, ask the next-best members; when

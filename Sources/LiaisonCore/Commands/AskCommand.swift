@@ -43,15 +43,13 @@ extension CommandCatalog {
 
     static let cancel = ChatCommand("cancel", usage: "cancel ID", summary: "cancel your request ID") { args, ctx in
         let id = try ctx.requestID(args, usage: "cancel ID")
-        guard var request = try ctx.tx.request(id), request.requester == ctx.sender else {
+        guard let request = try ctx.tx.request(id), request.requester == ctx.sender else {
             throw Refusal("You have no request #\(id).")
         }
         guard request.status == .open else {
             throw Refusal("Request #\(id) is already \(request.status.rawValue).")
         }
-        request.followupAt = nil
-        try ctx.broker.cancel(request, note: "Request #\(id) (\(request.topic)) was cancelled; no need to answer.",
-                              tx: ctx.tx, now: ctx.now)
+        try ctx.broker.cancel(request, .cancelled, tx: ctx.tx, now: ctx.now)
         try ctx.reply("Cancelled request #\(id) (\(request.topic)).")
     }
 }

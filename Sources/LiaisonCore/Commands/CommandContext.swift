@@ -66,7 +66,7 @@ public final class CommandContext {
     }
 
     func requireNotBanned() throws {
-        if try tx.isBanned(sender) { throw Refusal("Sorry, you can't use Liaison: an admin has banned you.") }
+        if try tx.isBanned(sender) { throw Refusal.banned }
     }
 
     /// A request id as typed: a decimal integer.

@@ -104,7 +104,7 @@ extension Broker {
     /// `forget` and `admin remove`: end what the identity had under way, then delete every row.
     func erase(_ id: Identity, tx: any StoreTransaction, now: Date) throws {
         for request in try tx.requests(of: id, status: .open) {
-            try cancel(request, note: "Offer #\(request.id) was withdrawn; no need to answer.", tx: tx, now: now)
+            try cancel(request, .removed, tx: tx, now: now)
         }
         let touched = try withdrawOffers(to: id, tx: tx, now: now)
         let linked = try tx.linkedIdentities(of: id)

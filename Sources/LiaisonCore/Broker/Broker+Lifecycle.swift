@@ -1,0 +1,89 @@
+import Foundation
+
+extension Broker {
+    var lifecycleRules: RequestLifecycle.Rules {
+        RequestLifecycle.Rules(introductionsPerRequest: settings.introsPerRequest, followupAfter: settings.followupAfter)
+    }
+
+    /// The request as its state machine, read from the store.
+    func lifecycle(of request: Request, tx: any StoreTransaction) throws -> RequestLifecycle {
+        RequestLifecycle(request: request, offers: try tx.offers(requestID: request.id),
+                         introductions: try tx.introductions(requestID: request.id).count, rules: lifecycleRules)
+    }
+
+    /// Runs one lifecycle event on `request`: saves what it changed, then carries out its
+    /// effects in order, in the running transaction. A refusal changes nothing.
+    @discardableResult
+    func run(_ request: Request, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
+             _ event: (inout RequestLifecycle) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
+        let before = try lifecycle(of: request, tx: tx)
+        var after = before
+        let effects = try event(&after)
+        if after.request != before.request { try tx.saveRequest(after.request) }
+        for offer in after.changedOffers(since: before) { try tx.saveOffer(offer) }
+        for effect in effects { try carryOut(effect, of: after.request, tx: tx, now: now, ctx: ctx) }
+        return effects
+    }
+
+    /// One effect, in words for whoever reads it (SPEC §3.3-§3.5).
+    private func carryOut(_ effect: LifecycleEffect, of request: Request, tx: any StoreTransaction, now: Date,
+                          ctx: CommandContext?) throws {
+        switch effect {
+        case .introduce(let expert):
+            try introduce(request, expert: expert, tx: tx, now: now)
+        case .declined(let offer):
+            try ctx?.reply("Declined offer #\(offer.requestID). \(try tx.person(request.requester)?.displayName ?? "The requester") won't be told.",
+                           about: [request.requester])
+        case .withdrawn(let offer, let reason):
+            guard let note = Self.withdrawalNote(reason, request) else { return }
+            // A message that lost its point before it could be delivered is not delivered:
+            // an expert who never saw the offer gets neither it nor its withdrawal.
+            guard try !tx.unsentOffer(requestID: request.id, expert: offer.expert) else { return }
+            try tx.enqueue(.message, to: .person(offer.expert), text: note, about: [request.requester], at: now)
+        case .lapsed(let offer):
+            // An offer that never reached its expert lapses quietly: there is nothing to answer.
+            guard try !tx.unsentOffer(requestID: request.id, expert: offer.expert) else { return }
+            try tx.enqueue(.message, to: .person(offer.expert),
+                           text: "Offer #\(request.id) (\(request.topic)) lapsed without an answer; nothing more to do.",
+                           about: [request.requester], at: now)
+        case .refill:
+            try refill(request, tx: tx, now: now)
+        case .closed(let introductions):
+            let text = introductions == 0
+                ? "Request #\(request.id) (\(request.topic)) expired without an introduction. Ask again any time."
+                : "Request #\(request.id) (\(request.topic)) is now closed, with \(Text.plural(introductions, "introduction"))."
+            try tx.enqueue(.message, to: .person(request.requester), text: text, at: now)
+        }
+    }
+
+    /// What an expert is told when their offer ends for `reason` (nil: nothing).
+    static func withdrawalNote(_ reason: WithdrawalReason, _ request: Request) -> String? {
+        switch reason {
+        case .cancelled: "Request #\(request.id) (\(request.topic)) was cancelled; no need to answer."
+        case .requesterLeft: "Offer #\(request.id) was withdrawn: the requester left. No need to answer."
+        case .requestDeleted: "Offer #\(request.id) (\(request.topic)) was withdrawn: the request was deleted. No need to answer."
+        case .removed: "Offer #\(request.id) was withdrawn; no need to answer."
+        case .fulfilled: "Offer #\(request.id) (\(request.topic)) is no longer needed: someone else said yes. Thanks anyway!"
+        case .expired: "Offer #\(request.id) (\(request.topic)) expired with the request; no need to answer."
+        case .expertGone: nil
+        }
+    }
+
+    /// Ends a request early (`cancel`, a ban, `forget`, the requester gone), withdrawing
+    /// its pending offers.
+    func cancel(_ request: Request, _ reason: WithdrawalReason, tx: any StoreTransaction, now: Date) throws {
+        try run(request, tx: tx, now: now) { $0.cancel(reason, now: now) }
+    }
+
+    /// Ends every pending offer to an expert who is banned, forgotten or removed, telling
+    /// them nothing. Returns the requests whose offers ended, to refill once the expert is gone.
+    func withdrawOffers(to expert: Identity, tx: any StoreTransaction, now: Date) throws -> [Int64] {
+        var touched: [Int64] = []
+        for offer in try tx.offers(expert: expert, status: .pending) where !touched.contains(offer.requestID) {
+            guard let request = try tx.request(offer.requestID) else { continue }
+            try run(request, tx: tx, now: now) { $0.expertGone(expert, now: now) }
+            touched.append(offer.requestID)
+        }
+        return touched
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// One request and its offers as a state machine (SPEC §3.3-§3.5): each event is one method
+/// that changes the state and returns the effects, in order. It reads nothing and writes
+/// nothing: the broker loads it from the store, applies the effects and saves what changed,
+/// all in one transaction. Time comes in with each event, so tests drive it with any clock.
+///
+/// A request is `open` until it is fulfilled, cancelled or expired; an offer is `pending`
+/// until its expert answers, it lapses or it is withdrawn. Ended states never change again.
+public struct RequestLifecycle: Sendable, Equatable {
+    public struct Rules: Sendable, Equatable {
+        /// Introductions that fulfil a request (`intros_per_request`).
+        public var introductionsPerRequest: Int
+        /// How long after the first introduction the requester is asked whether it helped.
+        public var followupAfter: TimeInterval
+
+        public init(introductionsPerRequest: Int, followupAfter: TimeInterval) {
+            self.introductionsPerRequest = introductionsPerRequest
+            self.followupAfter = followupAfter
+        }
+    }
+
+    /// What can be true of an answer that the request's own state does not show.
+    public struct AnswerFacts: Sendable, Equatable {
+        /// The expert who answers is banned.
+        public var expertBanned = false
+        /// The requester is banned (whichever identity of theirs the ban names).
+        public var requesterBanned = false
+
+        public init(expertBanned: Bool = false, requesterBanned: Bool = false) {
+            self.expertBanned = expertBanned
+            self.requesterBanned = requesterBanned
+        }
+    }
+
+    public private(set) var request: Request
+    /// Every offer of the request, in the order they were made.
+    public private(set) var offers: [Offer]
+    /// Introductions made on it so far.
+    public private(set) var introductions: Int
+    public let rules: Rules
+
+    public init(request: Request, offers: [Offer], introductions: Int, rules: Rules) {
+        self.request = request
+        self.offers = offers
+        self.introductions = introductions
+        self.rules = rules
+    }
+
+    public var pendingOffers: [Offer] { offers.filter { $0.status == .pending } }
+
+    /// The expert answers their offer. Refused, with the state unchanged, when they have no
+    /// offer on it, it was already settled, or either person is banned.
+    public mutating func answer(by expert: Identity, accept: Bool, facts: AnswerFacts = AnswerFacts(),
+                                now: Date) throws -> [LifecycleEffect] {
+        guard let i = offers.firstIndex(where: { $0.expert == expert }) else { throw Self.noOffer(request.id) }
+        guard offers[i].status == .pending else {
+            let said: String = switch offers[i].status {
+            case .accepted: "you already accepted it"
+            case .declined: "you already declined it"
+            case .expired: "it lapsed"
+            case .withdrawn: "it was withdrawn"
+            case .pending: "it is pending"
+            }
+            throw Refusal("Offer #\(request.id) can't be answered any more: \(said).")
+        }
+        if accept {
+            if facts.expertBanned { throw Refusal.banned }
+            // Nobody is introduced to a banned person, and the banned person is not told why.
+            if facts.requesterBanned { throw Refusal("Offer #\(request.id) can't be answered any more: it was withdrawn.") }
+        }
+        offers[i].answeredAt = now
+        offers[i].status = accept ? .accepted : .declined
+        guard accept else { return [.declined(offers[i]), .refill] }
+        introductions += 1
+        var effects: [LifecycleEffect] = [.introduce(expert: expert)]
+        if request.followupAt == nil { request.followupAt = now.addingTimeInterval(rules.followupAfter) }
+        if introductions >= rules.introductionsPerRequest, request.status == .open {
+            request.status = .fulfilled
+            effects += withdrawPending(.fulfilled, now: now)
+        }
+        return effects
+    }
+
+    /// The request ends before it is fulfilled; its pending offers are withdrawn. A requester
+    /// who cancels is not asked later whether an introduction helped.
+    public mutating func cancel(_ reason: WithdrawalReason, now: Date) -> [LifecycleEffect] {
+        guard request.status == .open else { return [] }
+        request.status = .cancelled
+        if reason == .cancelled { request.followupAt = nil }
+        return withdrawPending(reason, now: now)
+    }
+
+    /// `request_ttl` passed: pending offers are withdrawn and the requester hears how it ended.
+    public mutating func expire(now: Date) -> [LifecycleEffect] {
+        guard request.status == .open else { return [] }
+        request.status = .expired
+        return withdrawPending(.expired, now: now) + [.closed(introductions: introductions)]
+    }
+
+    /// The expert's offer ran out its time unanswered.
+    public mutating func lapse(offerTo expert: Identity) -> [LifecycleEffect] {
+        guard let i = offers.firstIndex(where: { $0.expert == expert && $0.status == .pending }) else { return [] }
+        offers[i].status = .expired
+        return [.lapsed(offers[i])]
+    }
+
+    /// The expert is banned, forgotten or removed: their offer ends and nothing is said to
+    /// them; the request needs someone else once they are gone.
+    public mutating func expertGone(_ expert: Identity, now: Date) -> [LifecycleEffect] {
+        guard let i = offers.firstIndex(where: { $0.expert == expert && $0.status == .pending }) else { return [] }
+        offers[i].status = .withdrawn
+        offers[i].answeredAt = now
+        return [.withdrawn(offers[i], .expertGone)]
+    }
+
+    /// The one place pending offers end without their expert's answer.
+    private mutating func withdrawPending(_ reason: WithdrawalReason, now: Date) -> [LifecycleEffect] {
+        var effects: [LifecycleEffect] = []
+        for i in offers.indices where offers[i].status == .pending {
+            offers[i].status = .withdrawn
+            offers[i].answeredAt = now
+            effects.append(.withdrawn(offers[i], reason))
+        }
+        return effects
+    }
+
+    public static func noOffer(_ id: Int64) -> Refusal { Refusal("You have no offer #\(id) to answer.") }
+
+    /// The offers that differ from `before`'s, to save.
+    public func changedOffers(since before: RequestLifecycle) -> [Offer] {
+        zip(offers, before.offers).compactMap { now, then in now == then ? nil : now }
+    }
+}

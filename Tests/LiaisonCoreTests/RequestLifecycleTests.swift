@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import LiaisonCore
+
+/// The request lifecycle as a state machine: one event in, the new state and its effects out,
+/// with no store, no transport and a clock the test moves.
+struct RequestLifecycleTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let bob = Identity.console("bob")
+    let alice = Identity.console("alice")
+    let carol = Identity.console("carol")
+    let dave = Identity.console("dave")
+
+    func lifecycle(introductionsPerRequest: Int = 1, offersTo experts: [Identity]? = nil,
+                   introductions: Int = 0) -> RequestLifecycle {
+        let request = Request(id: 7, requester: bob, topic: "rust", key: "rust", originalText: "ask rust", channel: "#dev",
+                              status: .open, createdAt: t0, expiresAt: t0.addingTimeInterval(7 * 86_400))
+        let offers = (experts ?? [alice, carol]).map {
+            Offer(requestID: 7, expert: $0, status: .pending, createdAt: t0, expiresAt: t0.addingTimeInterval(86_400))
+        }
+        return RequestLifecycle(request: request, offers: offers, introductions: introductions,
+                                rules: .init(introductionsPerRequest: introductionsPerRequest, followupAfter: 3 * 86_400))
+    }
+
+    func offer(_ l: RequestLifecycle, _ expert: Identity) -> Offer? { l.offers.first { $0.expert == expert } }
+
+    @Test func aYesIntroducesFulfilsAndWithdrawsTheOtherOffers() throws {
+        var l = lifecycle()
+        let now = t0.addingTimeInterval(60)
+        let effects = try l.answer(by: alice, accept: true, now: now)
+        var withdrawnCarol = try #require(offer(lifecycle(), carol))
+        withdrawnCarol.status = .withdrawn
+        withdrawnCarol.answeredAt = now
+        #expect(effects == [.introduce(expert: alice), .withdrawn(withdrawnCarol, .fulfilled)])
+        #expect(l.request.status == .fulfilled && l.introductions == 1)
+        #expect(l.request.followupAt == now.addingTimeInterval(3 * 86_400))
+        #expect(offer(l, alice)?.status == .accepted && offer(l, alice)?.answeredAt == now)
+        #expect(l.changedOffers(since: lifecycle()).map(\.expert) == [alice, carol])
+    }
+
+    @Test func aYesShortOfTheIntroductionsWantedLeavesTheRequestOpen() throws {
+        var l = lifecycle(introductionsPerRequest: 2)
+        #expect(try l.answer(by: alice, accept: true, now: t0) == [.introduce(expert: alice)])
+        #expect(l.request.status == .open && offer(l, carol)?.status == .pending)
+        // The follow-up is set by the first introduction and not moved by the second.
+        let followup = l.request.followupAt
+        #expect(try l.answer(by: carol, accept: true, now: t0.addingTimeInterval(3600)) == [.introduce(expert: carol)])
+        #expect(l.request.status == .fulfilled && l.request.followupAt == followup)
+    }
+
+    @Test func aNoIsQuietAndAsksForTheNextMember() throws {
+        var l = lifecycle()
+        let effects = try l.answer(by: alice, accept: false, now: t0)
+        let declined = try #require(offer(l, alice))
+        #expect(effects == [.declined(declined), .refill])
+        #expect(declined.status == .declined && l.request.status == .open && offer(l, carol)?.status == .pending)
+    }
+
+    @Test func anAnswerThatCannotBeGivenIsRefusedAndChangesNothing() throws {
+        var l = lifecycle()
+        _ = try l.answer(by: alice, accept: false, now: t0)
+        let settled = l
+        #expect(throws: Refusal("Offer #7 can't be answered any more: you already declined it.")) {
+            try l.answer(by: alice, accept: true, now: t0)
+        }
+        #expect(throws: RequestLifecycle.noOffer(7)) { try l.answer(by: dave, accept: true, now: t0) }
+        #expect(throws: Refusal.banned) {
+            try l.answer(by: carol, accept: true, facts: .init(expertBanned: true), now: t0)
+        }
+        #expect(throws: Refusal("Offer #7 can't be answered any more: it was withdrawn.")) {
+            try l.answer(by: carol, accept: true, facts: .init(requesterBanned: true), now: t0)
+        }
+        #expect(l == settled)
+        // A banned requester's expert may still say no.
+        #expect(try l.answer(by: carol, accept: false, facts: .init(requesterBanned: true), now: t0).count == 2)
+    }
+
+    @Test func expiryWithdrawsWhatIsPendingAndTellsTheRequesterOnce() throws {
+        var l = lifecycle(introductionsPerRequest: 2)
+        _ = try l.answer(by: alice, accept: true, now: t0)
+        let end = t0.addingTimeInterval(7 * 86_400)
+        let effects = l.expire(now: end)
+        #expect(effects.count == 2 && effects.last == .closed(introductions: 1))
+        #expect(offer(l, carol)?.status == .withdrawn && offer(l, alice)?.status == .accepted)
+        #expect(l.request.status == .expired)
+        #expect(l.expire(now: end).isEmpty && l.cancel(.cancelled, now: end).isEmpty, "an ended request stays ended")
+    }
+
+    @Test func aLapseEndsOnlyAPendingOffer() throws {
+        var l = lifecycle()
+        let effects = l.lapse(offerTo: alice)
+        #expect(effects == [.lapsed(try #require(offer(l, alice)))] && offer(l, alice)?.status == .expired)
+        #expect(offer(l, alice)?.answeredAt == nil, "nobody answered")
+        #expect(l.lapse(offerTo: alice).isEmpty)
+        _ = try l.answer(by: carol, accept: true, now: t0)
+        #expect(l.lapse(offerTo: carol).isEmpty && offer(l, carol)?.status == .accepted)
+    }
+
+    @Test func cancellingEndsTheRequestAndOnlyTheRequestersOwnCancelDropsTheFollowUp() throws {
+        var l = lifecycle(introductionsPerRequest: 2)
+        _ = try l.answer(by: alice, accept: true, now: t0)
+        var removed = l
+        let effects = l.cancel(.cancelled, now: t0)
+        let withdrawn = effects.compactMap { effect -> Identity? in
+            if case .withdrawn(let offer, .cancelled) = effect { return offer.expert }
+            return nil
+        }
+        #expect(withdrawn == [carol] && effects.count == 1)
+        #expect(l.request.status == .cancelled && l.request.followupAt == nil)
+        _ = removed.cancel(.removed, now: t0)
+        #expect(removed.request.status == .cancelled && removed.request.followupAt != nil)
+    }
+
+    @Test func anExpertWhoIsGoneLosesTheirOfferSilently() {
+        var l = lifecycle()
+        let effects = l.expertGone(alice, now: t0)
+        #expect(effects.count == 1 && offer(l, alice)?.status == .withdrawn && offer(l, alice)?.answeredAt == t0)
+        #expect(Broker.withdrawalNote(.expertGone, l.request) == nil, "nothing is said to them")
+        #expect(l.request.status == .open && offer(l, carol)?.status == .pending)
+        #expect(l.expertGone(dave, now: t0).isEmpty)
+    }
+}
