@@ -119,4 +119,42 @@ struct RequestLifecycleTests {
         #expect(l.request.status == .open && offer(l, carol)?.status == .pending)
         #expect(l.expertGone(dave, now: t0).isEmpty)
     }
+
+    @Test func aRefillAsksTheNextBestUpToTheLimitOnlyWhenNothingIsPending() throws {
+        var l = lifecycle(offersTo: [alice])
+        #expect(l.refill(candidates: [carol], now: t0).isEmpty, "alice's offer is still pending")
+        _ = try l.answer(by: alice, accept: false, now: t0)
+        let now = t0.addingTimeInterval(600)
+        let erin = Identity.console("erin")
+        let effects = l.refill(candidates: [carol, dave, erin, Identity.console("frank")], now: now)
+        #expect(effects.count == 3, "offers_per_request is 3")
+        let made = effects.compactMap { effect -> Offer? in
+            if case .offer(let offer) = effect { return offer }
+            return nil
+        }
+        #expect(made.map(\.expert) == [carol, dave, erin])
+        #expect(made.allSatisfy { $0.status == .pending && $0.createdAt == now && $0.expiresAt == now.addingTimeInterval(86_400) })
+        #expect(l.pendingOffers == made && !l.needsRefill)
+    }
+
+    @Test func nobodyLeftIsToldOnceAndOnlyWhenTheOffersWouldHaveLapsedAnyway() throws {
+        var l = lifecycle(offersTo: [alice])
+        _ = try l.answer(by: alice, accept: false, now: t0.addingTimeInterval(60))
+        // Alice's offer would have lapsed a day after it was made: the notice waits for that.
+        #expect(l.refill(candidates: [], now: t0.addingTimeInterval(60)).isEmpty)
+        #expect(l.request.nobodyDueAt == t0.addingTimeInterval(86_400) && !l.request.nobodyNotified)
+        #expect(l.refill(candidates: [], now: t0.addingTimeInterval(86_400)) == [.nobodyAvailable])
+        #expect(l.request.nobodyNotified && l.request.nobodyDueAt == nil)
+        #expect(l.refill(candidates: [], now: t0.addingTimeInterval(90_000)).isEmpty, "said once")
+        // Someone new turns up: asked, and a later "nobody" may be said again.
+        #expect(l.refill(candidates: [carol], now: t0.addingTimeInterval(90_000)).count == 1)
+        #expect(!l.request.nobodyNotified)
+    }
+
+    @Test func withAnIntroductionMadeNobodyLeftIsNotSaid() throws {
+        var l = lifecycle(introductionsPerRequest: 2, offersTo: [alice])
+        _ = try l.answer(by: alice, accept: true, now: t0)
+        #expect(l.refill(candidates: [], now: t0.addingTimeInterval(86_400)).isEmpty)
+        #expect(l.request.nobodyNotified)
+    }
 }

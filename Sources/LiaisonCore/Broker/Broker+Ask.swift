@@ -166,8 +166,14 @@ extension Broker {
     /// SPEC §3.2: the private question to one expert.
     /// `again`: the expert had this offer before (they blocked, then unblocked): it is made anew.
     func makeOffer(_ request: Request, to expert: Identity, tx: any StoreTransaction, now: Date, again: Bool = false) throws {
-        let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
-                          expiresAt: now.addingTimeInterval(settings.offerTTL))
+        try makeOffer(request, Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
+                                     expiresAt: now.addingTimeInterval(settings.offerTTL)),
+                      tx: tx, now: now, again: again)
+    }
+
+    /// The same, for an offer already made up (by the request's lifecycle).
+    func makeOffer(_ request: Request, _ offer: Offer, tx: any StoreTransaction, now: Date, again: Bool = false) throws {
+        let expert = offer.expert
         if again { try tx.saveOffer(offer) } else { try tx.createOffer(offer) }
         note(.offer)
         let requester = try tx.person(request.requester)

@@ -2,7 +2,8 @@ import Foundation
 
 extension Broker {
     var lifecycleRules: RequestLifecycle.Rules {
-        RequestLifecycle.Rules(introductionsPerRequest: settings.introsPerRequest, followupAfter: settings.followupAfter)
+        RequestLifecycle.Rules(introductionsPerRequest: settings.introsPerRequest, followupAfter: settings.followupAfter,
+                               offersPerRequest: settings.offersPerRequest, offerTTL: settings.offerTTL)
     }
 
     /// The request as its state machine, read from the store.
@@ -16,7 +17,13 @@ extension Broker {
     @discardableResult
     func run(_ request: Request, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
              _ event: (inout RequestLifecycle) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
-        let before = try lifecycle(of: request, tx: tx)
+        try run(try lifecycle(of: request, tx: tx), tx: tx, now: now, ctx: ctx, event)
+    }
+
+    /// The same, on a lifecycle already read in this transaction.
+    @discardableResult
+    func run(_ before: RequestLifecycle, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
+             _ event: (inout RequestLifecycle) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
         var after = before
         let effects = try event(&after)
         if after.request != before.request { try tx.saveRequest(after.request) }
@@ -29,6 +36,12 @@ extension Broker {
     private func carryOut(_ effect: LifecycleEffect, of request: Request, tx: any StoreTransaction, now: Date,
                           ctx: CommandContext?) throws {
         switch effect {
+        case .offer(let offer):
+            try makeOffer(request, offer, tx: tx, now: now)
+        case .nobodyAvailable:
+            try tx.enqueue(.message, to: .person(request.requester),
+                           text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.",
+                           at: now)
         case .introduce(let expert):
             try introduce(request, expert: expert, tx: tx, now: now)
         case .declined(let offer):
@@ -67,6 +80,17 @@ extension Broker {
         case .expired: "Offer #\(request.id) (\(request.topic)) expired with the request; no need to answer."
         case .expertGone: nil
         }
+    }
+
+    /// When no offer of an open request is pending any more, ask the next-best members; when
+    /// none are left, tell the requester once and keep the request standing (SPEC §3.3).
+    func refill(_ request: Request, tx: any StoreTransaction, now: Date) throws {
+        guard let current = try tx.request(request.id) else { return }
+        let lifecycle = try lifecycle(of: current, tx: tx)
+        // Ranking reads the store for every candidate: only when someone is to be asked.
+        guard lifecycle.needsRefill else { return }
+        let ranked = try rankedCandidates(for: current, tx: tx, now: now)
+        try run(lifecycle, tx: tx, now: now) { $0.refill(candidates: ranked, now: now) }
     }
 
     /// Ends a request early (`cancel`, a ban, `forget`, the requester gone), withdrawing

@@ -84,41 +84,6 @@ extension Broker {
         }
     }
 
-    /// When no offer of an open request is pending any more, ask the next-best members; when
-    /// none are left, tell the requester once and keep the request standing (SPEC §3.3).
-    func refill(_ request: Request, tx: any StoreTransaction, now: Date) throws {
-        guard var request = try tx.request(request.id), request.status == .open else { return }
-        let offers = try tx.offers(requestID: request.id)
-        guard !offers.contains(where: { $0.status == .pending }) else { return }
-        let next = try rankedCandidates(for: request, tx: tx, now: now).prefix(settings.offersPerRequest)
-        for expert in next { try makeOffer(request, to: expert, tx: tx, now: now) }
-        if next.isEmpty {
-            guard !request.nobodyNotified else { return }
-            // Declines and blocks are quiet in time too: the notice comes when the offers
-            // would have lapsed anyway, never at the moment someone said no.
-            let lapse = offers.map(\.expiresAt).max() ?? now
-            if lapse > now {
-                if request.nobodyDueAt == nil {
-                    request.nobodyDueAt = lapse
-                    try tx.saveRequest(request)
-                }
-                return
-            }
-            request.nobodyNotified = true
-            request.nobodyDueAt = nil
-            try tx.saveRequest(request)
-            let made = try tx.introductions(requestID: request.id).count
-            guard made == 0 else { return }
-            try tx.enqueue(.message, to: .person(request.requester),
-                           text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.",
-                           at: now)
-        } else if request.nobodyNotified || request.nobodyDueAt != nil {
-            request.nobodyNotified = false
-            request.nobodyDueAt = nil
-            try tx.saveRequest(request)
-        }
-    }
-
     /// SPEC §3.6: a member who opts in, comes back or adds a topic gets the offers of open
     /// requests that match, while fewer than `offers_per_request` offers are pending.
     func offerStandingRequests(to member: Identity, tx: any StoreTransaction, now: Date, topics: [String]? = nil) throws {

@@ -4,6 +4,10 @@ import Foundation
 /// it happens. Effects name domain messages, not sentences: the broker renders each one in
 /// the words of the reader's network and queues it in the same transaction (SPEC §4).
 public enum LifecycleEffect: Sendable, Equatable {
+    /// A new offer to an expert: the private question of SPEC §3.2.
+    case offer(Offer)
+    /// Nobody (more) can be asked: the requester is told once, and the request stands.
+    case nobodyAvailable
     /// The requester and this expert are introduced (SPEC §3.4).
     case introduce(expert: Identity)
     /// The expert declined: they are told the requester won't know.

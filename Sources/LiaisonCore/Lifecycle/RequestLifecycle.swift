@@ -13,10 +13,17 @@ public struct RequestLifecycle: Sendable, Equatable {
         public var introductionsPerRequest: Int
         /// How long after the first introduction the requester is asked whether it helped.
         public var followupAfter: TimeInterval
+        /// Offers pending at once (`offers_per_request`).
+        public var offersPerRequest: Int
+        /// How long an offer waits for its answer (`offer_ttl`).
+        public var offerTTL: TimeInterval
 
-        public init(introductionsPerRequest: Int, followupAfter: TimeInterval) {
+        public init(introductionsPerRequest: Int, followupAfter: TimeInterval, offersPerRequest: Int = 3,
+                    offerTTL: TimeInterval = 86_400) {
             self.introductionsPerRequest = introductionsPerRequest
             self.followupAfter = followupAfter
+            self.offersPerRequest = offersPerRequest
+            self.offerTTL = offerTTL
         }
     }
 
@@ -114,6 +121,38 @@ public struct RequestLifecycle: Sendable, Equatable {
         return [.withdrawn(offers[i], .expertGone)]
     }
 
+    /// An open request with no offer pending asks for members (SPEC §3.3).
+    public var needsRefill: Bool { request.status == .open && !offers.contains { $0.status == .pending } }
+
+    /// No offer is pending any more: the next-best `candidates` (ranked, eligible, never
+    /// asked on this request) are offered it. When none are left the requester is told once
+    /// that nobody was available, at the moment the offers would have lapsed anyway, so a
+    /// decline or a block never shows in the timing of that notice; with an introduction
+    /// made, nothing is said.
+    public mutating func refill(candidates: [Identity], now: Date) -> [LifecycleEffect] {
+        guard needsRefill else { return [] }
+        let next = candidates.prefix(rules.offersPerRequest)
+        guard next.isEmpty else {
+            request.nobodyNotified = false
+            request.nobodyDueAt = nil
+            return next.map { expert in
+                let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
+                                  expiresAt: now.addingTimeInterval(rules.offerTTL))
+                offers.append(offer)
+                return .offer(offer)
+            }
+        }
+        guard !request.nobodyNotified else { return [] }
+        let lapse = offers.map(\.expiresAt).max() ?? now
+        if lapse > now {
+            if request.nobodyDueAt == nil { request.nobodyDueAt = lapse }
+            return []
+        }
+        request.nobodyNotified = true
+        request.nobodyDueAt = nil
+        return introductions == 0 ? [.nobodyAvailable] : []
+    }
+
     /// The one place pending offers end without their expert's answer.
     private mutating func withdrawPending(_ reason: WithdrawalReason, now: Date) -> [LifecycleEffect] {
         var effects: [LifecycleEffect] = []
@@ -127,7 +166,7 @@ public struct RequestLifecycle: Sendable, Equatable {
 
     public static func noOffer(_ id: Int64) -> Refusal { Refusal("You have no offer #\(id) to answer.") }
 
-    /// The offers that differ from `before`'s, to save.
+    /// The offers that differ from `before`'s, to save (new ones come as `.offer` effects).
     public func changedOffers(since before: RequestLifecycle) -> [Offer] {
         zip(offers, before.offers).compactMap { now, then in now == then ? nil : now }
     }
