@@ -157,4 +157,19 @@ struct RequestLifecycleTests {
         #expect(l.refill(candidates: [], now: t0.addingTimeInterval(86_400)).isEmpty)
         #expect(l.request.nobodyNotified)
     }
+
+    @Test func theFollowUpAsksOnceAndNotWhenEveryIntroductionWasThanked() throws {
+        var l = lifecycle(introductionsPerRequest: 2)
+        _ = try l.answer(by: alice, accept: true, now: t0)
+        _ = try l.answer(by: carol, accept: true, now: t0)
+        var made = [alice, carol].enumerated().map { i, expert in
+            Introduction(id: Int64(i + 1), requestID: 7, requester: bob, expert: expert, topic: "rust", createdAt: t0)
+        }
+        var thanked = l
+        #expect(l.followupDue(made) == [.remind(experts: [alice, carol])] && l.request.followupAt == nil)
+        #expect(l.followupDue(made).isEmpty, "asked once")
+        made[0].thankedAt = t0
+        made[1].thankedAt = t0
+        #expect(thanked.followupDue(made).isEmpty && thanked.request.followupAt == nil)
+    }
 }

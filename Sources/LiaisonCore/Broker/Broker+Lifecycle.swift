@@ -61,6 +61,12 @@ extension Broker {
                            about: [request.requester], at: now)
         case .refill:
             try refill(request, tx: tx, now: now)
+        case .remind(let experts):
+            var names: [String] = []
+            for expert in experts { names.append(try tx.person(expert)?.displayName ?? expert.id) }
+            try tx.enqueue(.message, to: .person(request.requester),
+                           text: "Did the introduction to \(Text.list(names)) on #\(request.id) (\(request.topic)) help? If it did, \"thanks \(request.id)\" passes your thanks on.",
+                           about: Set(experts), at: now)
         case .closed(let introductions):
             let text = introductions == 0
                 ? "Request #\(request.id) (\(request.topic)) expired without an introduction. Ask again any time."

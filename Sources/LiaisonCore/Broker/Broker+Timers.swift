@@ -23,16 +23,9 @@ extension Broker {
             try tx.saveRequest(request)
             try refill(request, tx: tx, now: now)
         }
-        for var request in try tx.dueFollowups(at: now) {
-            request.followupAt = nil
-            try tx.saveRequest(request)
-            let intros = try tx.introductions(requestID: request.id)
-            guard !intros.isEmpty, intros.contains(where: { $0.thankedAt == nil }) else { continue }
-            var names: [String] = []
-            for intro in intros { names.append(try tx.person(intro.expert)?.displayName ?? intro.expert.id) }
-            try tx.enqueue(.message, to: .person(request.requester),
-                           text: "Did the introduction to \(Text.list(names)) on #\(request.id) (\(request.topic)) help? If it did, \"thanks \(request.id)\" passes your thanks on.",
-                           about: Set(intros.map(\.expert)), at: now)
+        for request in try tx.dueFollowups(at: now) {
+            let made = try tx.introductions(requestID: request.id)
+            try run(request, tx: tx, now: now) { $0.followupDue(made) }
         }
         for var person in try tx.awayEnded(at: now) {
             person.awayUntil = nil

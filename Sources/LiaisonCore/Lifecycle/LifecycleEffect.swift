@@ -18,6 +18,8 @@ public enum LifecycleEffect: Sendable, Equatable {
     case lapsed(Offer)
     /// The request needs its next-best members asked, or the requester told nobody is left.
     case refill
+    /// The requester is asked whether the introductions to these experts helped.
+    case remind(experts: [Identity])
     /// The request ran out its time; the requester hears how it ended.
     case closed(introductions: Int)
 }

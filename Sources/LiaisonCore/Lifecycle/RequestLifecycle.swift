@@ -112,6 +112,15 @@ public struct RequestLifecycle: Sendable, Equatable {
         return [.lapsed(offers[i])]
     }
 
+    /// The follow-up time came: the requester is asked once whether the introductions made
+    /// on it helped, unless every one of them was thanked already.
+    public mutating func followupDue(_ made: [Introduction]) -> [LifecycleEffect] {
+        guard request.followupAt != nil else { return [] }
+        request.followupAt = nil
+        guard made.contains(where: { $0.thankedAt == nil }) else { return [] }
+        return [.remind(experts: made.map(\.expert))]
+    }
+
     /// The expert is banned, forgotten or removed: their offer ends and nothing is said to
     /// them; the request needs someone else once they are gone.
     public mutating func expertGone(_ expert: Identity, now: Date) -> [LifecycleEffect] {
