@@ -172,4 +172,23 @@ struct RequestLifecycleTests {
         made[1].thankedAt = t0
         #expect(thanked.followupDue(made).isEmpty && thanked.request.followupAt == nil)
     }
+
+    @Test func aNewRequestIsConfirmedFirstThenOffered() throws {
+        var l = lifecycle(offersTo: [])
+        let effects = l.open(candidates: [alice, carol, dave, Identity.console("erin")], knowing: 5, now: t0)
+        #expect(effects.first == .opened(knowing: 5) && effects.count == 4, "the reply, then three offers")
+        #expect(l.pendingOffers.map(\.expert) == [alice, carol, dave])
+        #expect(!l.request.nobodyNotified && l.request.nobodyDueAt == nil)
+
+        // Members know about it but none may be asked: the count is the same, and the
+        // notice that nobody was available waits for when offers would have lapsed.
+        var blocked = lifecycle(offersTo: [])
+        #expect(blocked.open(candidates: [], knowing: 2, now: t0) == [.opened(knowing: 2)])
+        #expect(blocked.request.nobodyDueAt == t0.addingTimeInterval(86_400) && !blocked.request.nobodyNotified)
+
+        // Nobody knows about it: said at once, and not again.
+        var unknown = lifecycle(offersTo: [])
+        #expect(unknown.open(candidates: [], knowing: 0, now: t0) == [.opened(knowing: 0)])
+        #expect(unknown.request.nobodyNotified && unknown.refill(candidates: [], now: t0.addingTimeInterval(86_400)).isEmpty)
+    }
 }

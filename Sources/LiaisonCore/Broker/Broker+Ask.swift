@@ -56,29 +56,12 @@ extension Broker {
             throw Refusal("You have made \(settings.maxRequestsPerDay) requests in the last 24 hours, the daily limit; try again tomorrow.")
         }
         try ctx.ensurePerson()
-        var request = try tx.createRequest(draft)
+        let request = try tx.createRequest(draft)
         note(.request)
         if let eventID = ctx.message.eventID { try tx.setSourceEvent(requestID: request.id, eventID: eventID) }
-        let chosen = Array(candidates.prefix(settings.offersPerRequest))
-        if knowing == 0 {
-            request.nobodyNotified = true
-            try tx.saveRequest(request)
-            try ctx.reply("Request #\(request.id): nobody who knows about \(topic) is available right now. I'll keep it open until \(Text.date(request.expiresAt)) and ask anyone who turns up.")
-        } else {
-            if chosen.isEmpty {
-                // Members know about it but none can be asked by this requester (blocks,
-                // asks-from, limits): said only when offers would have lapsed anyway.
-                request.nobodyDueAt = ctx.now.addingTimeInterval(settings.offerTTL)
-                try tx.saveRequest(request)
-            }
-            let asking = knowing <= settings.offersPerRequest ? "I'm asking privately"
-                : "I'm asking \(settings.offersPerRequest) of them privately"
-            try ctx.reply("Request #\(request.id): \(Text.plural(knowing, "member")) \(knowing == 1 ? "knows" : "know") about \(topic); \(asking) and will introduce you when one says yes.")
-        }
-        // The reply where it was asked comes first, then the private offers.
-        for expert in chosen {
-            try makeOffer(request, to: expert, tx: tx, now: ctx.now)
-        }
+        // A new request has no offers or introductions to read.
+        let new = RequestLifecycle(request: request, offers: [], introductions: 0, rules: lifecycleRules)
+        try run(new, tx: tx, now: ctx.now, ctx: ctx) { $0.open(candidates: candidates, knowing: knowing, now: ctx.now) }
     }
 
     /// Opted-in, unbanned members whose topics match, whoever asks (what `topics` counts),

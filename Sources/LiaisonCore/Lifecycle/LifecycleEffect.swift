@@ -4,6 +4,9 @@ import Foundation
 /// it happens. Effects name domain messages, not sentences: the broker renders each one in
 /// the words of the reader's network and queues it in the same transaction (SPEC §4).
 public enum LifecycleEffect: Sendable, Equatable {
+    /// A new request is confirmed to the requester where they asked, with how many members
+    /// know about it (the directory's count, never who may be asked).
+    case opened(knowing: Int)
     /// A new offer to an expert: the private question of SPEC §3.2.
     case offer(Offer)
     /// Nobody (more) can be asked: the requester is told once, and the request stands.

@@ -130,6 +130,28 @@ public struct RequestLifecycle: Sendable, Equatable {
         return [.withdrawn(offers[i], .expertGone)]
     }
 
+    /// A request just recorded: `knowing` members know about it, `candidates` are the best
+    /// of them this requester may ask. The requester hears first, then the offers go. When
+    /// nobody knows about it they are told so at once; when some do but none may be asked
+    /// (blocks, asks-from, limits), that is said only when offers would have lapsed anyway.
+    public mutating func open(candidates: [Identity], knowing: Int, now: Date) -> [LifecycleEffect] {
+        guard request.status == .open, offers.isEmpty else { return [] }
+        let chosen = knowing == 0 ? [] : candidates.prefix(rules.offersPerRequest)
+        if knowing == 0 {
+            request.nobodyNotified = true
+        } else if chosen.isEmpty {
+            request.nobodyDueAt = now.addingTimeInterval(rules.offerTTL)
+        }
+        return [.opened(knowing: knowing)] + chosen.map { offer(to: $0, now: now) }
+    }
+
+    private mutating func offer(to expert: Identity, now: Date) -> LifecycleEffect {
+        let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
+                          expiresAt: now.addingTimeInterval(rules.offerTTL))
+        offers.append(offer)
+        return .offer(offer)
+    }
+
     /// An open request with no offer pending asks for members (SPEC §3.3).
     public var needsRefill: Bool { request.status == .open && !offers.contains { $0.status == .pending } }
 
@@ -144,12 +166,7 @@ public struct RequestLifecycle: Sendable, Equatable {
         guard next.isEmpty else {
             request.nobodyNotified = false
             request.nobodyDueAt = nil
-            return next.map { expert in
-                let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
-                                  expiresAt: now.addingTimeInterval(rules.offerTTL))
-                offers.append(offer)
-                return .offer(offer)
-            }
+            return next.map { offer(to: $0, now: now) }
         }
         guard !request.nobodyNotified else { return [] }
         let lapse = offers.map(\.expiresAt).max() ?? now
