@@ -35,7 +35,7 @@ struct RequestLifecycleTests {
         #expect(l.request.status == .fulfilled && l.introductions == 1)
         #expect(l.request.followupAt == now.addingTimeInterval(3 * 86_400))
         #expect(offer(l, alice)?.status == .accepted && offer(l, alice)?.answeredAt == now)
-        #expect(l.changedOffers(since: lifecycle()).map(\.expert) == [alice, carol])
+        #expect(l.changedOffers(since: lifecycle()).changed.map(\.expert) == [alice, carol])
     }
 
     @Test func aYesShortOfTheIntroductionsWantedLeavesTheRequestOpen() throws {
@@ -190,5 +190,24 @@ struct RequestLifecycleTests {
         var unknown = lifecycle(offersTo: [])
         #expect(unknown.open(candidates: [], knowing: 0, now: t0) == [.opened(knowing: 0)])
         #expect(unknown.request.nobodyNotified && unknown.refill(candidates: [], now: t0.addingTimeInterval(86_400)).isEmpty)
+    }
+
+    @Test func aMemberWhoTurnsUpIsOfferedOnceAndADeclineIsRenewedOnlyOnUnblock() throws {
+        var l = lifecycle(offersTo: [alice])
+        _ = try l.answer(by: alice, accept: false, now: t0)
+        _ = l.refill(candidates: [], now: t0.addingTimeInterval(86_400))
+        #expect(l.request.nobodyNotified)
+        let before = l
+        #expect(l.offer(to: alice, now: t0).isEmpty, "a decline is not asked again by turning up")
+        let effects = l.offer(to: carol, now: t0.addingTimeInterval(90_000))
+        #expect(effects.count == 1 && offer(l, carol)?.status == .pending && !l.request.nobodyNotified)
+        #expect(l.changedOffers(since: before).made.map(\.expert) == [carol])
+        #expect(l.offer(to: carol, now: t0).isEmpty, "one offer per member")
+        // Unblocking the requester renews alice's declined offer in place.
+        let renewed = l.offer(to: alice, renewingDecline: true, now: t0.addingTimeInterval(100_000))
+        #expect(renewed == [.offer(try #require(offer(l, alice)))] && offer(l, alice)?.status == .pending)
+        #expect(offer(l, alice)?.answeredAt == nil && offer(l, alice)?.expiresAt == t0.addingTimeInterval(186_400))
+        #expect(l.changedOffers(since: before).changed.map(\.expert) == [alice])
+        #expect(l.offer(to: dave, renewingDecline: true, now: t0).isEmpty, "nothing to renew")
     }
 }

@@ -146,18 +146,9 @@ extension Broker {
                                 requesterBanned: try tx.isBanned(requester), now: now, broker: self)
     }
 
-    /// SPEC §3.2: the private question to one expert.
-    /// `again`: the expert had this offer before (they blocked, then unblocked): it is made anew.
-    func makeOffer(_ request: Request, to expert: Identity, tx: any StoreTransaction, now: Date, again: Bool = false) throws {
-        try makeOffer(request, Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
-                                     expiresAt: now.addingTimeInterval(settings.offerTTL)),
-                      tx: tx, now: now, again: again)
-    }
-
-    /// The same, for an offer already made up (by the request's lifecycle).
-    func makeOffer(_ request: Request, _ offer: Offer, tx: any StoreTransaction, now: Date, again: Bool = false) throws {
+    /// SPEC §3.2: the private question to one expert, whose offer row its lifecycle wrote.
+    func sendOffer(_ request: Request, _ offer: Offer, tx: any StoreTransaction, now: Date) throws {
         let expert = offer.expert
-        if again { try tx.saveOffer(offer) } else { try tx.createOffer(offer) }
         note(.offer)
         let requester = try tx.person(request.requester)
         let who = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)

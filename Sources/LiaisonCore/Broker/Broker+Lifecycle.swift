@@ -27,7 +27,9 @@ extension Broker {
         var after = before
         let effects = try event(&after)
         if after.request != before.request { try tx.saveRequest(after.request) }
-        for offer in after.changedOffers(since: before) { try tx.saveOffer(offer) }
+        let offers = after.changedOffers(since: before)
+        for offer in offers.changed { try tx.saveOffer(offer) }
+        for offer in offers.made { try tx.createOffer(offer) }
         for effect in effects { try carryOut(effect, of: after.request, tx: tx, now: now, ctx: ctx) }
         return effects
     }
@@ -46,7 +48,7 @@ extension Broker {
                 try ctx.reply("Request #\(request.id): \(Text.plural(knowing, "member")) \(knowing == 1 ? "knows" : "know") about \(request.topic); \(asking) and will introduce you when one says yes.")
             }
         case .offer(let offer):
-            try makeOffer(request, offer, tx: tx, now: now)
+            try sendOffer(request, offer, tx: tx, now: now)
         case .nobodyAvailable:
             try tx.enqueue(.message, to: .person(request.requester),
                            text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.",

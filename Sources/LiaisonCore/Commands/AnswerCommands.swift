@@ -93,7 +93,7 @@ extension Broker {
         let analyses = texts.map(TopicAnalysis.init)
         // Only the open requests that could match are read (`StandingRequests`), in id order
         // as before: the same ones pass the checks below as if every open request were read.
-        for var request in try standingRequests(matching: analyses, tx: tx, now: now) {
+        for request in try standingRequests(matching: analyses, tx: tx, now: now) {
             guard analyses.contains(where: { index.mayMatch(query: request.topic, topic: $0) }),
                   texts.contains(where: { index.relevance(query: request.topic, topic: $0) > 0 }) else { continue }
             let offers = try tx.offers(requestID: request.id)
@@ -102,11 +102,9 @@ extension Broker {
                   try isEligible(person, for: request.requester, requesterChannels: channels(of: request.requester, tx: tx),
                                  tx: tx, now: now)
             else { continue }
-            try makeOffer(request, to: member, tx: tx, now: now)
-            if request.nobodyNotified {
-                request.nobodyNotified = false
-                try tx.saveRequest(request)
-            }
+            let lifecycle = RequestLifecycle(request: request, offers: offers,
+                                             introductions: try tx.introductions(requestID: request.id).count, rules: lifecycleRules)
+            try run(lifecycle, tx: tx, now: now) { $0.offer(to: member, now: now) }
         }
     }
 

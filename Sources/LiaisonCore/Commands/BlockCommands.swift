@@ -31,12 +31,11 @@ extension CommandCatalog {
         }
         try ctx.reply("Unblocked the requester of #\(id).")
         // As `back` does: the open request comes to you again, and others of theirs that you match.
+        // Its lifecycle renews only a declined offer, while there is room for one.
         if request.status == .open, request.expiresAt > ctx.now, let person = try ctx.tx.person(ctx.sender),
-           try ctx.tx.offer(requestID: id, expert: ctx.sender)?.status == .declined,
-           try ctx.tx.offers(requestID: id).filter({ $0.status == .pending }).count < ctx.settings.offersPerRequest,
            try ctx.broker.isEligible(person, for: request.requester,
                                      requesterChannels: ctx.broker.channels(of: request.requester, tx: ctx.tx), tx: ctx.tx, now: ctx.now) {
-            try ctx.broker.makeOffer(request, to: ctx.sender, tx: ctx.tx, now: ctx.now, again: true)
+            try ctx.broker.run(request, tx: ctx.tx, now: ctx.now) { $0.offer(to: ctx.sender, renewingDecline: true, now: ctx.now) }
         }
         try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
     }

@@ -145,6 +145,28 @@ public struct RequestLifecycle: Sendable, Equatable {
         return [.opened(knowing: knowing)] + chosen.map { offer(to: $0, now: now) }
     }
 
+    /// A member who became available (opted in, back from away, a new topic) and may be
+    /// asked is offered the open request while fewer than `offers_per_request` offers are
+    /// pending, if they never had an offer on it. `renewingDecline`: they declined it, then
+    /// unblocked its requester, so their offer is made again.
+    public mutating func offer(to expert: Identity, renewingDecline: Bool = false, now: Date) -> [LifecycleEffect] {
+        guard request.status == .open, pendingOffers.count < rules.offersPerRequest else { return [] }
+        let effect: LifecycleEffect
+        if let i = offers.firstIndex(where: { $0.expert == expert }) {
+            guard renewingDecline, offers[i].status == .declined else { return [] }
+            offers[i].status = .pending
+            offers[i].expiresAt = now.addingTimeInterval(rules.offerTTL)
+            offers[i].answeredAt = nil
+            effect = .offer(offers[i])
+        } else {
+            guard !renewingDecline else { return [] }
+            effect = offer(to: expert, now: now)
+        }
+        // Someone new was asked: if they too cannot help, the requester may hear it again.
+        request.nobodyNotified = false
+        return [effect]
+    }
+
     private mutating func offer(to expert: Identity, now: Date) -> LifecycleEffect {
         let offer = Offer(requestID: request.id, expert: expert, status: .pending, createdAt: now,
                           expiresAt: now.addingTimeInterval(rules.offerTTL))
@@ -192,8 +214,9 @@ public struct RequestLifecycle: Sendable, Equatable {
 
     public static func noOffer(_ id: Int64) -> Refusal { Refusal("You have no offer #\(id) to answer.") }
 
-    /// The offers that differ from `before`'s, to save (new ones come as `.offer` effects).
-    public func changedOffers(since before: RequestLifecycle) -> [Offer] {
-        zip(offers, before.offers).compactMap { now, then in now == then ? nil : now }
+    /// The offers that differ from `before`'s, to save, and those made since, to create.
+    public func changedOffers(since before: RequestLifecycle) -> (changed: [Offer], made: [Offer]) {
+        (zip(offers, before.offers).compactMap { now, then in now == then ? nil : now },
+         Array(offers.dropFirst(before.offers.count)))
     }
 }
