@@ -18,7 +18,7 @@ extension Broker {
             if natural { return }
             throw Refusal("\"\(Text.quote(topic, limit: 60))\" has no words I can match; name the subject, like \"ask tax law\".")
         }
-        if try tx.isBanned(ctx.sender) {
+        if try tx.isBanned(ctx.member) {
             if natural { return }
             // Refused privately: a ban is between the person and the admins.
             ctx.replyPrivately = true
@@ -26,12 +26,12 @@ extension Broker {
         }
         // Only the one request with this key is read, and the others counted: an ask costs
         // the same with 10 open requests or 1,000.
-        if let existing = try tx.openRequest(of: ctx.sender, key: key) {
+        if let existing = try tx.openRequest(of: ctx.member, key: key) {
             try ctx.reply("You already asked about \(existing.topic): request #\(existing.id) is still open (\"cancel \(existing.id)\" to drop it).")
             return
         }
         let channel: String? = if case .channel(let name) = ctx.message.place { name } else { nil }
-        let draft = Request(id: 0, requester: ctx.sender, topic: topic, key: key,
+        let draft = Request(id: 0, requester: ctx.member, topic: topic, key: key,
                             originalText: Text.quote(original, limit: 400), channel: channel, status: .open,
                             createdAt: ctx.now, expiresAt: ctx.now.addingTimeInterval(settings.requestTTL))
         // One search and one read of each member serve both the count and the ranking.
@@ -39,7 +39,7 @@ extension Broker {
         var people = try tx.people(hits.map(\.member))
         // The count people see is the directory's (as `topics` counts), never this
         // requester's eligible members: a block, an asks-from or a decline must not show in it.
-        let knowing = try membersKnowing(draft.topic, besides: ctx.sender, tx: tx, hits: hits, people: &people)
+        let knowing = try membersKnowing(draft.topic, besides: ctx.member, tx: tx, hits: hits, people: &people)
         let candidates = try rankedCandidates(for: draft, tx: tx, now: ctx.now, hits: hits, people: people)
         if natural && knowing == 0 { return }
         if natural, let channel {
@@ -48,11 +48,11 @@ extension Broker {
                 ctx.replyPrivately = true
             }
         }
-        if try tx.openRequestCount(of: ctx.sender) >= settings.maxOpenRequests {
+        if try tx.openRequestCount(of: ctx.member) >= settings.maxOpenRequests {
             ctx.replyPrivately = true
             throw Refusal("You already have \(settings.maxOpenRequests) open requests; cancel one first (\"requests\" lists them).")
         }
-        if try tx.requestCount(of: ctx.sender, since: ctx.now.addingTimeInterval(-86_400)) >= settings.maxRequestsPerDay {
+        if try tx.requestCount(of: ctx.member, since: ctx.now.addingTimeInterval(-86_400)) >= settings.maxRequestsPerDay {
             throw Refusal("You have made \(settings.maxRequestsPerDay) requests in the last 24 hours, the daily limit; try again tomorrow.")
         }
         try ctx.ensurePerson()

@@ -54,10 +54,10 @@ extension Broker {
         let quiet = try tx.channelSetting(network: message.network, channel: channel)?.quiet ?? false
         guard addressed || (message.listensToQuestions && !quiet) else { return }
         if let topic = RequestDetector.detect(body, addressed: addressed) {
-            let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
+            let ctx = try commandContext(for: message, tx: tx, now: now)
             try ask(topic: topic, original: text, ctx: ctx, natural: true)
         } else if addressed {
-            let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
+            let ctx = try commandContext(for: message, tx: tx, now: now)
             ctx.replyPrivately = true
             try ctx.reply("Try \"\(settings.prefix)help\" for what I can do, or ask \"\(message.botNick): who knows about TOPIC?\".")
         }
@@ -90,7 +90,7 @@ extension Broker {
             name = trimmed.lowercased()
             args = ""
         }
-        let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
+        let ctx = try commandContext(for: message, tx: tx, now: now)
         guard let command = CommandCatalog.find(name) else {
             if let topic = RequestDetector.detect(trimmed, addressed: true) {
                 // A question to the bot is the `ask` it means, privately as in a channel.
@@ -141,5 +141,12 @@ extension Broker {
         log("warning: \(sender) sent more than \(settings.commandsPerMinute) commands in a minute; ignoring them for the rest of it")
         let wait = max(1, Int((60 - now.timeIntervalSince(budget.start)).rounded(.up)))
         throw Refusal("You're sending more than \(settings.commandsPerMinute) commands a minute; I'll read yours again in \(Text.plural(wait, "second")).")
+    }
+
+    /// The context a command of `message` runs in; a refusal is answered where it says.
+    func commandContext(for message: IncomingMessage, tx: any StoreTransaction, now: Date) throws -> CommandContext {
+        let ctx = try CommandContext(broker: self, tx: tx, now: now, message: message)
+        currentContext = ctx
+        return ctx
     }
 }

@@ -18,10 +18,10 @@ enum AdminCommands {
     }
 
     static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
-        try ctx.tx.appendAudit(actor: ctx.sender, action: action, subject: subject, at: ctx.now)
+        try ctx.tx.appendAudit(actor: ctx.member, action: action, subject: subject, at: ctx.now)
         // The stored action keeps "{subject}" so that a forget of the subject can blank it;
         // the log line names them.
-        ctx.broker.log("info: admin \(ctx.sender): \(action.replacingOccurrences(of: "{subject}", with: subject?.raw ?? "-"))")
+        ctx.broker.log("info: admin \(ctx.member): \(action.replacingOccurrences(of: "{subject}", with: subject?.raw ?? "-"))")
     }
 
     static func stats(_ args: String, _ ctx: CommandContext) throws {
@@ -76,10 +76,10 @@ enum AdminCommands {
         let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
         guard let first = parts.first else { throw Refusal("Usage: admin ban IDENTITY [REASON].") }
         let id = try identity(first, usage: "admin ban IDENTITY [REASON]", ctx)
-        guard id != ctx.sender else { throw Refusal("You can't ban yourself.") }
+        guard id != ctx.member else { throw Refusal("You can't ban yourself.") }
         guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
-        try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.sender, createdAt: ctx.now))
+        try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.member, createdAt: ctx.now))
         ctx.broker.topicsListing = nil   // a banned member's topics no longer count
         // A ban ends what the member had under way, whichever of their identities it names:
         // their open requests and offers to them.

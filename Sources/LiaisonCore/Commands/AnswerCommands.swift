@@ -19,7 +19,7 @@ extension CommandCatalog {
 
     /// Bare yes / no answer an offer only when exactly one waits (SPEC §2).
     static func onlyOffer(_ ctx: CommandContext, word: String, command: String) throws -> Int64 {
-        let pending = try ctx.tx.offers(expert: ctx.sender, status: .pending)
+        let pending = try ctx.tx.offers(expert: ctx.member, status: .pending)
         switch pending.count {
         case 0: throw Refusal("There is no offer waiting for your answer, so \"\(word)\" has nothing to answer.")
         case 1: return pending[0].requestID
@@ -37,10 +37,10 @@ extension Broker {
         guard let request = try tx.request(id) else { throw RequestLifecycle.noOffer(id) }
         // Bans matter only to a yes.
         let facts = accept
-            ? RequestLifecycle.AnswerFacts(expertBanned: try tx.isBanned(ctx.sender), requesterBanned: try tx.isBanned(request.requester))
+            ? RequestLifecycle.AnswerFacts(expertBanned: try tx.isBanned(ctx.member), requesterBanned: try tx.isBanned(request.requester))
             : RequestLifecycle.AnswerFacts()
-        let effects = try run(request, tx: tx, now: ctx.now, ctx: ctx) { try $0.answer(by: ctx.sender, accept: accept, facts: facts, now: ctx.now) }
-        if accept, effects.contains(.introduce(expert: ctx.sender)) { note(.acceptance) }
+        let effects = try run(request, tx: tx, now: ctx.now, ctx: ctx) { try $0.answer(by: ctx.member, accept: accept, facts: facts, now: ctx.now) }
+        if accept, effects.contains(.introduce(expert: ctx.member)) { note(.acceptance) }
     }
 
     /// SPEC §3.4: both people get a message naming each other.

@@ -16,7 +16,7 @@ extension CommandCatalog {
         "requests", usage: "requests", summary: "your open requests, and the offers waiting for your answer"
     ) { _, ctx in
         var lines: [String] = []
-        let mine = try ctx.tx.requests(of: ctx.sender, status: .open)
+        let mine = try ctx.tx.requests(of: ctx.member, status: .open)
         for request in mine {
             let pending = try ctx.tx.offers(requestID: request.id).filter { $0.status == .pending }.count
             let intros = try ctx.tx.introductions(requestID: request.id).count
@@ -25,7 +25,7 @@ extension CommandCatalog {
             lines.append("#\(request.id) \(request.topic) (\(state); open until \(Text.date(request.expiresAt)))")
         }
         var offers: [String] = []
-        for offer in try ctx.tx.offers(expert: ctx.sender, status: .pending) {
+        for offer in try ctx.tx.offers(expert: ctx.member, status: .pending) {
             guard let request = try ctx.tx.request(offer.requestID) else { continue }
             let who = try ctx.tx.person(request.requester)?.displayName ?? "someone"
             offers.append("#\(request.id) from \(who): \(request.topic)")
@@ -43,7 +43,7 @@ extension CommandCatalog {
 
     static let cancel = ChatCommand("cancel", usage: "cancel ID", summary: "cancel your request ID") { args, ctx in
         let id = try ctx.requestID(args, usage: "cancel ID")
-        guard let request = try ctx.tx.request(id), request.requester == ctx.sender else {
+        guard let request = try ctx.tx.request(id), request.requester == ctx.member else {
             throw Refusal("You have no request #\(id).")
         }
         guard request.status == .open else {

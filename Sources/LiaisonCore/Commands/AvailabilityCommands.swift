@@ -33,7 +33,7 @@ extension CommandCatalog {
         me.awayUntil = nil
         try ctx.tx.savePerson(me)
         try ctx.reply(me.optedIn == true ? "Welcome back: offers resumed." : "Welcome back." + notMember(me))
-        try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
+        try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now)
     }
 
     static let prefs = ChatCommand(
@@ -119,7 +119,7 @@ extension CommandCatalog {
             ?? "max-offers: at most \(Text.plural(ctx.settings.maxOffersPerWeek, "offer")) a week (the default)"
         parts.append(limit)
         parts.append(me.note.map { "note \"\($0)\"" } ?? "no note")
-        let blocked = try ctx.tx.blockRequestIDs(blocker: ctx.sender)
+        let blocked = try ctx.tx.blockRequestIDs(blocker: ctx.member)
         if blocked.isEmpty {
             parts.append("nobody blocked")
         } else {

@@ -6,10 +6,10 @@ extension CommandCatalog {
     ) { args, ctx in
         let id = try ctx.requestID(args, usage: "block ID")
         // Only someone who was offered the request knows who asked it.
-        guard var offer = try ctx.tx.offer(requestID: id, expert: ctx.sender), let request = try ctx.tx.request(id) else {
+        guard var offer = try ctx.tx.offer(requestID: id, expert: ctx.member), let request = try ctx.tx.request(id) else {
             throw Refusal("You have no offer #\(id) to block.")
         }
-        guard try ctx.tx.addBlock(blocker: ctx.sender, blocked: request.requester, requestID: id, at: ctx.now) else {
+        guard try ctx.tx.addBlock(blocker: ctx.member, blocked: request.requester, requestID: id, at: ctx.now) else {
             throw Refusal("You already blocked the requester of #\(id).")
         }
         var text = "Blocked: you won't get offers from the requester of #\(id) again. They are not told."
@@ -25,19 +25,19 @@ extension CommandCatalog {
 
     static let unblock = ChatCommand("unblock", usage: "unblock ID", summary: "undo block ID") { args, ctx in
         let id = try ctx.requestID(args, usage: "unblock ID")
-        guard try ctx.tx.offer(requestID: id, expert: ctx.sender) != nil, let request = try ctx.tx.request(id),
-              try ctx.tx.removeBlock(blocker: ctx.sender, blocked: request.requester) else {
+        guard try ctx.tx.offer(requestID: id, expert: ctx.member) != nil, let request = try ctx.tx.request(id),
+              try ctx.tx.removeBlock(blocker: ctx.member, blocked: request.requester) else {
             throw Refusal("You have no block through #\(id).")
         }
         try ctx.reply("Unblocked the requester of #\(id).")
         // As `back` does: the open request comes to you again, and others of theirs that you match.
         // Its lifecycle renews only a declined offer, while there is room for one.
-        if request.status == .open, request.expiresAt > ctx.now, let person = try ctx.tx.person(ctx.sender),
+        if request.status == .open, request.expiresAt > ctx.now, let person = try ctx.tx.person(ctx.member),
            try ctx.broker.isEligible(person, for: request.requester,
                                      requesterChannels: ctx.broker.channels(of: request.requester, tx: ctx.tx), tx: ctx.tx, now: ctx.now) {
-            try ctx.broker.run(request, tx: ctx.tx, now: ctx.now) { $0.offer(to: ctx.sender, renewingDecline: true, now: ctx.now) }
+            try ctx.broker.run(request, tx: ctx.tx, now: ctx.now) { $0.offer(to: ctx.member, renewingDecline: true, now: ctx.now) }
         }
-        try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
+        try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now)
     }
 
     static let thanks = ChatCommand(
@@ -45,7 +45,7 @@ extension CommandCatalog {
     ) { args, ctx in
         let id = args.trimmingCharacters(in: .whitespaces).isEmpty ? try onlyIntroductionToThank(ctx)
             : try ctx.requestID(args, usage: "thanks ID")
-        guard let request = try ctx.tx.request(id), request.requester == ctx.sender else {
+        guard let request = try ctx.tx.request(id), request.requester == ctx.member else {
             throw Refusal("You have no request #\(id) with an introduction to thank for.")
         }
         let intros = try ctx.tx.introductions(requestID: id)
@@ -74,7 +74,7 @@ extension CommandCatalog {
     /// Bare `thanks`, like bare `yes`: the one request whose introduction is not thanked yet.
     static func onlyIntroductionToThank(_ ctx: CommandContext) throws -> Int64 {
         var open: [Int64] = []
-        for request in try ctx.tx.requests(of: ctx.sender, status: nil) {
+        for request in try ctx.tx.requests(of: ctx.member, status: nil) {
             if try ctx.tx.introductions(requestID: request.id).contains(where: { $0.thankedAt == nil }) { open.append(request.id) }
         }
         switch open.count {

@@ -19,7 +19,6 @@ public final class CommandContext {
         self.message = message
         self.member = try tx.member(of: message.sender) ?? message.sender
         self.replyPrivately = message.place == .direct
-        broker.currentContext = self
     }
 
     /// Where a refusal of this command goes: where a reply would.
@@ -30,7 +29,6 @@ public final class CommandContext {
         return .person(message.sender)
     }
 
-    var sender: Identity { member }
     var settings: BrokerSettings { broker.settings }
 
     /// Replies where the command was typed (in a channel, addressed by nick), or privately.
@@ -50,12 +48,12 @@ public final class CommandContext {
 
     /// The sender's person record; a new one (not yet saved) for someone the bot never stored.
     func me() throws -> Person {
-        try tx.person(sender) ?? Person(identity: sender, displayName: message.displayName, firstSeen: now)
+        try tx.person(member) ?? Person(identity: member, displayName: message.displayName, firstSeen: now)
     }
 
     /// Stores the sender (for their name in offers and introductions) when a change needs it.
     func ensurePerson() throws {
-        if try tx.person(sender) == nil { try tx.savePerson(try me()) }
+        if try tx.person(member) == nil { try tx.savePerson(try me()) }
     }
 
     /// Membership needs an identity that cannot be spoofed (SPEC §1).
@@ -66,7 +64,7 @@ public final class CommandContext {
     }
 
     func requireNotBanned() throws {
-        if try tx.isBanned(sender) { throw Refusal.banned }
+        if try tx.isBanned(member) { throw Refusal.banned }
     }
 
     /// A request id as typed: a decimal integer.

@@ -8,7 +8,7 @@ extension CommandCatalog {
         let words = args.split(separator: " ", maxSplits: 1).map(String.init)
         switch words.first?.lowercased() {
         case nil:
-            let topics = try ctx.tx.topics(of: ctx.sender)
+            let topics = try ctx.tx.topics(of: ctx.member)
             if topics.isEmpty {
                 try ctx.reply("You have no topics yet. Add some with \"expertise add TOPIC1, TOPIC2\".")
             } else {
@@ -53,14 +53,14 @@ extension CommandCatalog {
         var added: [String] = []
         var already: [String] = []
         for item in items {
-            if let topic = try ctx.tx.addTopic(ctx.sender, text: item, key: TopicText.key(item), analysis: TopicText.analysis(item)) {
+            if let topic = try ctx.tx.addTopic(ctx.member, text: item, key: TopicText.key(item), analysis: TopicText.analysis(item)) {
                 added.append(topic.text)
                 ctx.broker.indexChange { $0.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis) }
             } else {
                 already.append(item)
             }
         }
-        let count = try ctx.tx.topics(of: ctx.sender).count
+        let count = try ctx.tx.topics(of: ctx.member).count
         guard count <= maxTopicsPerMember else {
             throw Refusal("You can list at most \(maxTopicsPerMember) topics; remove some first.")
         }
@@ -71,7 +71,7 @@ extension CommandCatalog {
         }
         try ctx.reply(text)
         if !added.isEmpty {
-            try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now, topics: added)
+            try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now, topics: added)
         }
     }
 
@@ -79,7 +79,7 @@ extension CommandCatalog {
         let item = ChatText.plain(args)
         guard !item.isEmpty else { throw Refusal("Usage: expertise remove TOPIC.") }
         let key = TopicText.key(item)
-        let topics = try ctx.tx.topics(of: ctx.sender)
+        let topics = try ctx.tx.topics(of: ctx.member)
         guard let topic = topics.first(where: { $0.key == key && !key.isEmpty })
                 ?? topics.first(where: { $0.text.lowercased() == item.lowercased() }) else {
             let list = topics.isEmpty ? "you have none" : "yours are \(topics.map(\.text).joined(separator: ", "))"

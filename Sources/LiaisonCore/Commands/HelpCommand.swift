@@ -13,7 +13,7 @@ extension CommandCatalog {
             if !ctx.replyPrivately {
                 text += " Ask here with \"\(ctx.settings.prefix)ask TOPIC\" or \"who knows about TOPIC?\"; everything else works in a private message."
             }
-            if ctx.broker.isAdmin(ctx.sender) { text += " Admins: \"help admin\"." }
+            if ctx.broker.isAdmin(ctx.member) { text += " Admins: \"help admin\"." }
             try ctx.reply(text)
             return
         }

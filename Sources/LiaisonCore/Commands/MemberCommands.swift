@@ -11,7 +11,7 @@ extension CommandCatalog {
         me.optedIn = true
         try ctx.tx.savePerson(me)
         ctx.broker.topicsListing = nil   // their topics count now
-        let topics = try ctx.tx.topics(of: ctx.sender)
+        let topics = try ctx.tx.topics(of: ctx.member)
         if was == true {
             try ctx.reply("You are already opted in.")
         } else if topics.isEmpty {
@@ -19,7 +19,7 @@ extension CommandCatalog {
         } else {
             try ctx.reply("You're in: you may get introduction offers for \(Text.list(topics.map(\.text))).")
         }
-        try ctx.broker.offerStandingRequests(to: ctx.sender, tx: ctx.tx, now: ctx.now)
+        try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now)
     }
 
     static let optout = ChatCommand(

@@ -3,7 +3,7 @@ import Foundation
 extension CommandCatalog {
     static let mydata = ChatCommand("mydata", usage: "mydata", summary: "everything stored about you") { _, ctx in
         // A linked member is every identity of theirs.
-        let identities = [ctx.sender] + (try ctx.tx.linkedIdentities(of: ctx.sender))
+        let identities = [ctx.member] + (try ctx.tx.linkedIdentities(of: ctx.member))
         var rows: [(table: String, row: String)] = []
         for id in identities { rows += try ctx.tx.dataReferring(to: id) }
         guard !rows.isEmpty else {
@@ -17,7 +17,7 @@ extension CommandCatalog {
     /// without internal columns; every stored row is counted in one of the groups.
     static func describeData(_ identities: [Identity], rows: [(table: String, row: String)], _ ctx: CommandContext) throws -> String {
         let tx = ctx.tx
-        let me = ctx.sender
+        let me = ctx.member
         var lines = ["Everything I store about you (\(Text.plural(rows.count, "record"))):"]
         lines.append("Identities: \(identities.map(\.raw).joined(separator: ", ")).")
         if let person = try tx.person(me) {
@@ -74,25 +74,25 @@ extension CommandCatalog {
         switch arg {
         case "":
             // Refused at the first step, not after walking them through it.
-            if try ctx.tx.isBanned(ctx.sender) {
+            if try ctx.tx.isBanned(ctx.member) {
                 throw Refusal("A banned identity can't use forget; ask an admin.")
             }
-            let stored = try [ctx.sender] + ctx.tx.linkedIdentities(of: ctx.sender)
+            let stored = try [ctx.member] + ctx.tx.linkedIdentities(of: ctx.member)
             guard try stored.contains(where: { try !ctx.tx.dataReferring(to: $0).isEmpty }) else {
                 try ctx.reply("I store nothing about you, so there is nothing to forget.")
                 return
             }
-            ctx.broker.forgetRequested[ctx.sender] = ctx.now
+            ctx.broker.forgetRequested[ctx.member] = ctx.now
             try ctx.reply("This deletes your topics, preferences, requests, offers and introductions (they stay only as anonymous counts). Type \"forget confirm\" within 10 minutes to go ahead.")
         case "confirm":
-            guard let asked = ctx.broker.forgetRequested[ctx.sender], ctx.now.timeIntervalSince(asked) <= forgetWindow else {
+            guard let asked = ctx.broker.forgetRequested[ctx.member], ctx.now.timeIntervalSince(asked) <= forgetWindow else {
                 throw Refusal("Type \"forget\" first, then \"forget confirm\" within 10 minutes.")
             }
-            if try ctx.tx.isBanned(ctx.sender) {
+            if try ctx.tx.isBanned(ctx.member) {
                 throw Refusal("A banned identity can't use forget; ask an admin.")
             }
-            try ctx.broker.erase(ctx.sender, tx: ctx.tx, now: ctx.now)
-            ctx.broker.forgetRequested[ctx.sender] = nil
+            try ctx.broker.erase(ctx.member, tx: ctx.tx, now: ctx.now)
+            ctx.broker.forgetRequested[ctx.member] = nil
             try ctx.reply("Done: I no longer store anything about you.")
         default:
             throw Refusal("Usage: forget, then forget confirm.")
