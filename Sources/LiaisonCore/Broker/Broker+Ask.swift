@@ -1,25 +1,35 @@
 import Foundation
 
+/// How a request reached the bot, which decides how much it says back.
+enum AskOrigin {
+    /// `ask TOPIC`: every problem with it is answered in a sentence.
+    case command
+    /// A question heard in a channel (or said to the bot in words): the bot speaks only when
+    /// it has someone to offer. A topic too long is cut to its first words, one it cannot
+    /// match or a banned asker gets silence, and its channel replies are rationed per minute.
+    case heard
+}
+
 extension Broker {
     /// SPEC §3.1: record the request, reply with a count (never names), and send the offers.
-    func ask(topic rawTopic: String, original: String, ctx: CommandContext, natural: Bool) throws {
+    func ask(topic rawTopic: String, original: String, ctx: CommandContext, origin: AskOrigin) throws {
         let tx = ctx.tx
         var topic = Text.quote(rawTopic, limit: 10_000)
         if topic.count > TopicText.maxTopicLength {
             // A line heard in a channel is cut to its first words (no reply to argue about
             // it); an explicit ask is told the bound.
-            guard natural else {
+            guard origin == .heard else {
                 throw Refusal("That topic is \(topic.count) characters long; keep it to \(TopicText.maxTopicLength), like \"ask reverse mortgages\".")
             }
             topic = TopicText.clipped(topic)
         }
         let key = TopicText.key(topic)
         guard !key.isEmpty else {
-            if natural { return }
+            if origin == .heard { return }
             throw Refusal("\"\(Text.quote(topic, limit: 60))\" has no words I can match; name the subject, like \"ask tax law\".")
         }
         if try tx.isBanned(ctx.member) {
-            if natural { return }
+            if origin == .heard { return }
             // Refused privately: a ban is between the person and the admins.
             ctx.replyPrivately = true
             try ctx.requireNotBanned()
@@ -41,8 +51,8 @@ extension Broker {
         // requester's eligible members: a block, an asks-from or a decline must not show in it.
         let knowing = try membersKnowing(draft.topic, besides: ctx.member, tx: tx, hits: hits, people: &people)
         let candidates = try rankedCandidates(for: draft, tx: tx, now: ctx.now, hits: hits, people: people)
-        if natural && knowing == 0 { return }
-        if natural, let channel {
+        if origin == .heard && knowing == 0 { return }
+        if origin == .heard, let channel {
             // Channel noise control: past the per-minute budget, answer privately instead.
             if !allowChannelReply(network: ctx.message.network, channel: channel, now: ctx.now) {
                 ctx.replyPrivately = true

@@ -55,7 +55,7 @@ extension Broker {
         guard addressed || (message.listensToQuestions && !quiet) else { return }
         if let topic = RequestDetector.detect(body, addressed: addressed) {
             let ctx = try commandContext(for: message, tx: tx, now: now)
-            try ask(topic: topic, original: text, ctx: ctx, natural: true)
+            try ask(topic: topic, original: text, ctx: ctx, origin: .heard)
         } else if addressed {
             let ctx = try commandContext(for: message, tx: tx, now: now)
             ctx.replyPrivately = true
@@ -95,7 +95,7 @@ extension Broker {
             if let topic = RequestDetector.detect(trimmed, addressed: true) {
                 // A question to the bot is the `ask` it means, privately as in a channel.
                 if message.place == .direct {
-                    try ask(topic: topic, original: trimmed, ctx: ctx, natural: false)
+                    try ask(topic: topic, original: trimmed, ctx: ctx, origin: .command)
                     return
                 }
                 throw Refusal("To ask for an introduction, type \"\(settings.prefix)ask \(Text.quote(topic, limit: 80))\".")

@@ -9,7 +9,7 @@ extension CommandCatalog {
         guard !plain.isEmpty else {
             throw Refusal("Usage: ask TOPIC (for example: ask reverse mortgages).")
         }
-        try ctx.broker.ask(topic: RequestDetector.reduceTopic(plain), original: plain, ctx: ctx, natural: false)
+        try ctx.broker.ask(topic: RequestDetector.reduceTopic(plain), original: plain, ctx: ctx, origin: .command)
     }
 
     static let requests = ChatCommand(
