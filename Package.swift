@@ -95,3 +95,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Every target shows its edges (as Hummingbird does): existentials spelt `any`, a member used
+// only where its module is imported, and imports internal unless a public API needs them.
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

@@ -1,3 +1,4 @@
+import LiaisonConfig
 import Foundation
 import LiaisonCore
 

@@ -1,3 +1,6 @@
+import LiaisonMatrix
+import LiaisonConfig
+import Metrics
 import Foundation
 import LiaisonCore
 import LiaisonIRC

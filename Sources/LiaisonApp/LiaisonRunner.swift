@@ -1,3 +1,5 @@
+import LiaisonConfig
+import UnixSignals
 import Foundation
 import LiaisonCore
 import LiaisonIRC

@@ -1,5 +1,5 @@
-import Foundation
-import LiaisonCore
+public import Foundation
+public import LiaisonCore
 
 /// Everything bot.conf says, validated, with defaults filled in and paths made absolute
 /// (SPEC §6). Built by `ConfigLoader`; printed back by `effectiveSettings()`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the broker needs from persistence. LiaisonStore implements it on SQLite; a later
 /// store (PostgreSQL, several bot processes) implements the same protocol.

@@ -1,3 +1,5 @@
+import NIOHTTP1
+import Logging
 import Foundation
 import LiaisonCore
 

@@ -1,3 +1,6 @@
+import NIOCore
+import NIOHTTP1
+import Logging
 import Foundation
 import LiaisonCore
 

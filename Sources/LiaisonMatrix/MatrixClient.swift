@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import LiaisonCore
-import Logging
+public import LiaisonCore
+public import Logging
 import NIOCore
 import NIOHTTP1
 

@@ -1,4 +1,4 @@
-import LiaisonCore
+public import LiaisonCore
 
 extension NetworkProfile {
     /// A Matrix homeserver as the core speaks of it: "Sarah (@sarah:example.org) on Matrix"

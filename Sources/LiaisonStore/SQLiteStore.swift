@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import LiaisonCore
+public import LiaisonCore
 
 /// The state file: one SQLite database in WAL mode (SPEC §4, §6).
 public final class SQLiteStore: Store {

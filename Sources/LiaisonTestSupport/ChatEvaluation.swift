@@ -1,5 +1,5 @@
 import Foundation
-import LiaisonCore
+public import LiaisonCore
 
 /// The chat set in Benchmarks/data/chat (made by generate_chat_eval.py): requests as people
 /// type them in a channel or after `ask`, scored per tier and split, as QualityTests and

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The labelled sets in Benchmarks/data (made by generate_eval.py), as QualityTests and
 /// LiaisonBench read them.

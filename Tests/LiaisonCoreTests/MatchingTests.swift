@@ -1,3 +1,5 @@
+import LiaisonStore
+import Foundation
 import Testing
 @testable import LiaisonCore
 import LiaisonTestSupport

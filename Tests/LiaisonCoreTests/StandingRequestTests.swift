@@ -1,3 +1,4 @@
+import LiaisonStore
 import Foundation
 import Testing
 @testable import LiaisonCore

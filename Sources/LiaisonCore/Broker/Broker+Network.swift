@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Broker {
     /// A transport describes a network it serves, before its first message.

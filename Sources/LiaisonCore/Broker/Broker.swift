@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The introduction broker: turns one chat event (or the passing of time) into state changes
 /// and outgoing messages, committed together in one store transaction (SPEC §3, §4).

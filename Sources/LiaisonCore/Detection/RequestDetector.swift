@@ -1,3 +1,4 @@
+import Foundation
 /// Natural-language requests in a channel (SPEC §2): "who knows about X?".
 ///
 /// Decisions beyond the SPEC's list of forms:

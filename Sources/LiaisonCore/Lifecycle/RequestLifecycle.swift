@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One request and its offers as a state machine (SPEC §3.3-§3.5): each event is one method
 /// that changes the state and returns the effects, in order. It reads nothing and writes

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 #if os(Linux)
 /// glibc's malloc_trim (malloc.h, which the Glibc module leaves out).

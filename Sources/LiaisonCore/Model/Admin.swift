@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 public struct Ban: Sendable, Equatable, Codable {
     public var identity: Identity

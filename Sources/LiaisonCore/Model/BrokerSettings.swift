@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The `[bot]` and `[broker]` settings the broker acts on (SPEC §6). Reloadable.
 public struct BrokerSettings: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Durations as bot.conf and chat commands write them: `90s`, `30m`, `48h`, `7d`, `2w`.
 public enum DurationText {

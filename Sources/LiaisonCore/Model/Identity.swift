@@ -1,3 +1,4 @@
+import Foundation
 /// A person on one network: `NETWORK:ID` (SPEC §1).
 ///
 /// The transport canonicalises `id` before building an identity (the server's case rules

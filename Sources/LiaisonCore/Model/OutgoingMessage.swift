@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Whom an outgoing message is for. A person is resolved to a nick / DM room at send time.
 public enum Target: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Who may be offered to a member (`prefs asks-from`).
 public enum AsksFrom: String, Sendable, Codable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 public enum RequestStatus: String, Sendable, Codable {
     /// Looking for experts (also a standing request after every offer lapsed).

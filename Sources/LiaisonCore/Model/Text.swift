@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Small helpers for the sentences the bot writes.
 public enum Text {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Outgoing lines, paced by a token bucket (`flood_burst` lines at once, then one per
 /// `flood_interval`), with protocol lines (PONG, registration) ahead of everything and

@@ -1,6 +1,7 @@
+import LiaisonIRCProtocol
 import Foundation
-import LiaisonCore
-import Logging
+public import LiaisonCore
+public import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One `[irc.NAME]` network, with secrets already read (never logged).
 public struct IRCClientSettings: Sendable {

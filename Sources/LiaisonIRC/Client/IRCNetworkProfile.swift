@@ -1,4 +1,5 @@
-import LiaisonCore
+import LiaisonIRCProtocol
+public import LiaisonCore
 
 extension NetworkProfile {
     /// An IRC network as the core speaks of it: "carol on IRC (libera)", reached by /msg.

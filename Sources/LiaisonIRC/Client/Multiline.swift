@@ -1,3 +1,4 @@
+import LiaisonIRCProtocol
 /// IRCv3 `draft/multiline`: a message of several lines goes as one BATCH, so clients that
 /// support it show one message instead of several. Pure, so the framing is tested without
 /// sockets; clients without the capability get the same lines as separate messages from

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Splits the byte stream into lines: LF or CRLF (a lone CR before LF is dropped). A line
 /// longer than `maxLength` is discarded up to its end, so a hostile server cannot make us

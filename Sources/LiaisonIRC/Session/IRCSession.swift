@@ -1,3 +1,4 @@
+public import LiaisonIRCProtocol
 import Foundation
 
 /// How the bot authenticates to services.

@@ -1,4 +1,5 @@
-import Foundation
+public import LiaisonIRCProtocol
+public import Foundation
 
 /// Who is where on one IRC network, and which services account each nick is logged in to.
 /// Fed by JOIN (extended-join), PART, KICK, QUIT, NICK, ACCOUNT, AWAY, NAMES and WHOX.
