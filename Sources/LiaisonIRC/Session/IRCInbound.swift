@@ -76,8 +76,8 @@ struct IRCInbound: Sendable {
         actions += dispatch(message, from: source, now: now)
         // Any line from a nick (but its QUIT) shows it exists now: a connection-bound
         // identity that came back gets private replies again, and mail waiting for its
-        // account is read again.
-        if let nick = source?.nick, message.verb != .quit, !isMe(nick) { actions.append(seen(nick)) }
+        // account is read again. A server's own lines show no nick.
+        if let source, !source.isServer, message.verb != .quit, !isMe(source.nick) { actions.append(seen(source.nick)) }
         return actions
     }
 
