@@ -7,8 +7,10 @@ public struct IRCMessage: Sendable, Equatable {
     public var tags: [(key: String, value: String)]
     /// Where the message came from (`nick!user@host` or a server name), without the ':'.
     public var source: String?
-    /// The command or three-digit numeric as received; compare it case-insensitively.
-    public var command: String
+    /// The command or three-digit numeric as received; `verb` is its typed form.
+    public var command: String { didSet { verb = IRCCommand(command) } }
+    /// The command typed once (a known command, a numeric, or other): switch on this.
+    public private(set) var verb: IRCCommand
     /// The middle parameters and then the trailing one, without the ':' that marks it.
     public var params: [String]
 
@@ -18,6 +20,7 @@ public struct IRCMessage: Sendable, Equatable {
         self.tags = tags
         self.source = source
         self.command = command
+        verb = IRCCommand(command)
         self.params = params
     }
 

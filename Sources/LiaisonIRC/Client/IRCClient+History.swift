@@ -82,7 +82,7 @@ extension IRCClient {
 
     /// A line inside a history batch: never handled as live; the bot's own lines are noted.
     func historyLine(_ message: IRCMessage, in batch: OpenBatch) {
-        guard message.command.uppercased() == "PRIVMSG", message.params.count >= 2,
+        guard message.verb == .privmsg, message.params.count >= 2,
               let nick = message.source.map(IRCSource.parse)?.nick,
               isMe(nick) || users.fold(nick) == users.fold(session.desiredNick),
               let time = message.tag("time").flatMap(Self.serverTime) ?? batch.time else { return }

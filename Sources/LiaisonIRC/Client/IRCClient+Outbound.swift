@@ -29,7 +29,7 @@ extension IRCClient {
             if let bang = id.id.firstIndex(of: "!") {
                 // Bound to one connection: that nick with that user@host, or nobody.
                 let nick = String(id.id[..<bang])
-                if absent.contains(nick) { return .drop }
+                if inbound.absent.contains(nick) { return .drop }
                 guard let u = users.user(nick), u.user != nil else {
                     confirm(nick)
                     return .wait
@@ -89,7 +89,7 @@ extension IRCClient {
                 done.append(entry.id)
             case .part:
                 send(priority: IRCMessage(command: "PART", params: [channelName(entry.target), "Asked to leave by an admin"]))
-                users.botLeft(channelName(entry.target))
+                inbound.users.botLeft(channelName(entry.target))
                 done.append(entry.id)
             case .introduction:
                 // Only room-capable networks (Matrix) are given introduction rooms.
@@ -164,7 +164,7 @@ extension IRCClient {
         guard let entry = line.entry, session.has("echo-message") else { return false }
         var expected = false
         for text in line.wireLines {
-            guard let message = IRCMessage.parse(text), message.command == "PRIVMSG", message.params.count >= 2 else { continue }
+            guard let message = IRCMessage.parse(text), message.verb == .privmsg, message.params.count >= 2 else { continue }
             awaitingEcho.append((users.fold(message.params[0]), message.params[1], entry))
             expected = true
         }
@@ -205,20 +205,14 @@ extension IRCClient {
         // waits until the person writes to the bot or joins a shared channel.
         guard session.supportsWHOX else { return }
         let key = users.fold(nick)
-        guard !whoPending.contains(key) else { return }
-        whoPending.insert(key)
+        guard inbound.whoPending.insert(key).inserted else { return }
         send(priority: IRCMessage(command: "WHO", params: [nick, "%tuhnfa,153"]))
     }
 
     /// 401: the nick is gone. Its lines will never echo: they go back to the outbox, to be
     /// routed again (to the person's next nick, or dropped with their connection).
     func noSuchNick(_ nick: String) {
-        let key = users.fold(nick)
-        if users.user(nick)?.channels.isEmpty ?? true {
-            users.quit(nick)
-            absent.insert(key)
-        }
-        for entry in releaseLines(to: key) where inFlight[entry] != Self.delivered { inFlight[entry] = nil }
+        for entry in releaseLines(to: users.fold(nick)) where inFlight[entry] != Self.delivered { inFlight[entry] = nil }
     }
 
     /// 404: the channel refuses our lines (moderated, banned). Retrying would only repeat the

@@ -13,8 +13,12 @@ public actor IRCClient {
     let settings: IRCClientSettings
     let host: any ChatHost
     let logger: Logger
-    var session: IRCSession
-    var users = IRCUsers()
+    /// What the server's lines said (registration, users, membership reported); the
+    /// decisions about each line are made there, and carried out here.
+    var inbound: IRCInbound
+    /// Read-only views of what `inbound` knows, for routing and history.
+    var session: IRCSession { inbound.session }
+    var users: IRCUsers { inbound.users }
     var queue: FloodQueue
     var backoff = Backoff()
     var rng = SystemRandomNumberGenerator()
@@ -22,26 +26,14 @@ public actor IRCClient {
     var writer: NIOAsyncChannelOutboundWriter<String>?
     var lastReceived = Date()
     var pingSentAt: Date?
-    var lastNickAttempt = Date.distantPast
-    /// The server refused the configured nick in a way that will not change (400, 432,
-    /// FAIL NICK: a server that requires nick = account): no more retries in this process.
-    var nickRefused = false
-    /// The bot user mode was asked for on this connection.
-    var botModeSent = false
     var lastOutboxPoll = Date.distantPast
     var stopping = false
     /// Outbox entries written or queued on this connection: lines still to confirm.
     var inFlight: [Int64: Int] = [:]
     /// Lines waiting for their echo (`echo-message`), oldest first.
     var awaitingEcho: [(target: String, text: String, entry: Int64?)] = []
-    /// What was last reported per identity, so membership is reported only on change.
-    var reported: [Identity: Set<String>] = [:]
     /// Accounts of people with undeliverable messages, and the nick being watched for them.
     var monitored: [String: String] = [:]
-    /// Nicks with a WHOX query under way (folded).
-    var whoPending: Set<String> = []
-    /// Nicks the server said nobody has (folded): connection-bound identities there are gone.
-    var absent: Set<String> = []
     /// People with mail whom nobody logged in to their account can take now: their rows are
     /// left out of outbox reads until a line from the server shows them again.
     var waiting: Set<Target> = []
@@ -62,7 +54,6 @@ public actor IRCClient {
     var historyRefused = false
     /// Outbox entries recorded as written on this connection.
     var markedWritten: Set<Int64> = []
-    var canonicalizerSent = false
 
     let wake = WakeSignal()
     /// The current connection's wake-ups.
@@ -72,7 +63,7 @@ public actor IRCClient {
         self.settings = settings
         self.host = host
         self.logger = logger
-        session = IRCSession(nick: settings.nick, user: settings.user, realname: settings.realname, sasl: settings.sasl)
+        inbound = IRCInbound(settings: settings)
         queue = FloodQueue(burst: settings.floodBurst, interval: settings.floodInterval)
     }
 
@@ -170,10 +161,9 @@ public actor IRCClient {
         writer = outbound
         lastReceived = Date()
         pingSentAt = nil
-        users.reset()
         queue.clear()
         wakes = wake.makeStream()
-        for line in session.start() { queue.pushPriority(.init(line.serialized())) }
+        for line in inbound.connected() { queue.pushPriority(.init(line.serialized())) }
         wake.signal()
     }
 
@@ -182,11 +172,8 @@ public actor IRCClient {
         queue.clear()
         inFlight = [:]
         awaitingEcho = []
-        users.reset()
-        reported = [:]
+        inbound.disconnected()
         monitored = [:]
-        whoPending = []
-        absent = []
         waiting = []
         heldAway = []
         openBatches = [:]
@@ -195,8 +182,6 @@ public actor IRCClient {
         historyRefused = false
         markedWritten = []
         batches = 0
-        botModeSent = false
-        canonicalizerSent = false
         // A connection that held for a minute resets the backoff; one dropped at once does not.
         if let since = registeredAt, Date().timeIntervalSince(since) > 60 { backoff.reset() }
         registeredAt = nil
@@ -254,8 +239,9 @@ public actor IRCClient {
                 pingSentAt = now
                 send(priority: IRCMessage(command: "PING", params: ["liaison-\(Int(now.timeIntervalSince1970))"]))
             }
-            if session.isRegistered, session.nick != session.desiredNick, !nickRefused, now.timeIntervalSince(lastNickAttempt) > 30 {
-                lastNickAttempt = now
+            if session.isRegistered, session.nick != session.desiredNick, !inbound.nickRefused,
+               now.timeIntervalSince(inbound.lastNickAttempt) > 30 {
+                inbound.lastNickAttempt = now
                 send(priority: IRCMessage(command: "NICK", params: [session.desiredNick]))
             }
             if session.isRegistered, now.timeIntervalSince(lastOutboxPoll) > 5 { wake.signal() }

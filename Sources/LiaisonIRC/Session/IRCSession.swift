@@ -83,23 +83,24 @@ public struct IRCSession: Sendable {
     }
 
     public mutating func handle(_ m: IRCMessage) -> [SessionEvent] {
-        switch m.command.uppercased() {
-        case "CAP": return handleCap(m)
-        case "AUTHENTICATE": return handleAuthenticate(m)
-        case "900": return [] // RPL_LOGGEDIN: 903 follows
-        case "903":
+        switch m.verb {
+        case .cap: return handleCap(m)
+        case .authenticate: return handleAuthenticate(m)
+        case .numeric(.loggedIn): return [] // RPL_LOGGEDIN: 903 follows
+        case .numeric(.saslSuccess):
             // Only while authenticating: a stray 903 later must not send the session back
             // to registration (where chat is ignored until a 001 that never comes).
             guard state == .authenticating else { return [] }
             state = .registering
             let account: String = if case .plain(let a, _) = sasl { a } else { "(certificate)" }
             return [.saslSucceeded(account: account), .send(IRCMessage(command: "CAP", params: ["END"]))]
-        case "902", "904", "905", "906", "907", "908":
+        case .numeric(.nickLocked), .numeric(.saslFail), .numeric(.saslTooLong), .numeric(.saslAborted),
+             .numeric(.saslAlready), .numeric(.saslMechanisms):
             guard state == .authenticating else { return [] }
             state = .registering
             let reason = m.params.last ?? "SASL authentication failed"
             return [.saslFailed("\(m.command) \(reason)"), .send(IRCMessage(command: "CAP", params: ["END"]))]
-        case "001":
+        case .numeric(.welcome):
             state = .registered
             if let me = m.params.first { nick = me }
             if let last = m.params.last, let bang = last.lastIndex(of: "!") {
@@ -108,7 +109,7 @@ public struct IRCSession: Sendable {
                 if let u = source.user, let h = source.host, bang < last.endIndex { userHost = (u, h) }
             }
             return [.registered]
-        case "005":
+        case .numeric(.isupport):
             for token in m.params.dropFirst().dropLast() {
                 let parts = token.split(separator: "=", maxSplits: 1)
                 guard let key = parts.first else { continue }
@@ -119,19 +120,19 @@ public struct IRCSession: Sendable {
                 }
             }
             return []
-        case "396": // RPL_VISIBLEHOST: our host changed (cloak)
+        case .numeric(.visibleHost): // RPL_VISIBLEHOST: our host changed (cloak)
             if m.params.count >= 2, let u = userHost?.user { userHost = (u, m.params[1]) }
             return []
-        case "433", "432", "436":
+        case .numeric(.nicknameInUse), .numeric(.erroneousNickname), .numeric(.nickCollision):
             guard state != .registered else { return [] }
             // Registration must not stall on a taken nick: try alternatives, regain later.
             nickAttempt += 1
             nick = nickAttempt == 1 ? desiredNick + "_" : "\(desiredNick)\(nickAttempt)"
             nick = String(nick.prefix(Int(isupport["NICKLEN"] ?? "") ?? 30))
             return [.send(IRCMessage(command: "NICK", params: [nick])), .nickChanged(nick)]
-        case "421":
+        case .numeric(.unknownCommand):
             // A server without CAP: register without it.
-            if m.params.count >= 2, m.params[1].uppercased() == "CAP", state == .negotiating {
+            if m.params.count >= 2, IRCCommand(m.params[1]) == .cap, state == .negotiating {
                 state = .registering
             }
             return []
