@@ -151,8 +151,7 @@ extension MatrixClient {
         do {
             var current: [String: [String]] = [:]
             do {
-                current = Self.directContent(try await call(.GET, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct",
-                                                            as: JSONValue.self))
+                current = try await readDirect()
             } catch let error as MatrixError where error.status == 404 {
                 current = [:]
             }

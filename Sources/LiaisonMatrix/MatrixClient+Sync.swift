@@ -197,10 +197,17 @@ extension MatrixClient {
         MatrixEvent.directRooms(content)
     }
 
+    /// The bot's `m.direct` as stored now. An answer that is not a JSON object is a failure,
+    /// not an empty list: what is written next is built on what was read.
+    func readDirect() async throws -> [String: [String]] {
+        let content = try await call(.GET, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct",
+                                     as: [String: JSONValue].self)
+        return Self.directContent(.object(content))
+    }
+
     func loadDirect() async throws {
         do {
-            direct = Self.directContent(try await call(.GET, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct",
-                                                      as: JSONValue.self))
+            direct = try await readDirect()
         } catch let error as MatrixError where error.status == 404 {
             direct = [:]
         }

@@ -141,6 +141,18 @@ import Testing
         #expect(transport.calls.first == "POST /_matrix/client/v3/rooms/\(MatrixClient.encode(Self.dm))/join")
     }
 
+    @Test func anMDirectThatCannotBeReadIsNotOverwritten() async throws {
+        let host = RecordingHost()
+        await host.allowInvitations(true)
+        let transport = FakeTransport { method, path in
+            method == "GET" && path.hasSuffix("/account_data/m.direct") ? FakeTransport.json(#"["!old:localhost"]"#) : nil
+        }
+        let client = MatrixClient(settings: Self.settings(), host: host, logger: .init(label: "test"), transport: transport)
+        await client.process(try Self.sync("invite"), since: "s0")
+        #expect(transport.calls.first == "POST /_matrix/client/v3/rooms/\(MatrixClient.encode(Self.dm))/join")
+        #expect(!transport.calls.contains { $0.hasPrefix("PUT ") }, "written over what could not be read, the DMs it lists would be lost")
+    }
+
     @Test func eventsThatCannotBeReadAreSkippedAloneNotTheirBatch() async throws {
         // Synapse sends nothing like this; a hostile homeserver may. Inserted into the
         // recorded lobby timeline: not an object, a type that is not a string, no type.
