@@ -40,12 +40,7 @@ struct MatrixEvent: Decodable, Equatable, Sendable {
         /// `m.mentions.user_ids`, empty unless every entry is a user ID string.
         var mentions: [String] = []
 
-        init(msgtype: String? = nil, body: String? = nil, relation: String? = nil, mentions: [String] = []) {
-            self.msgtype = msgtype
-            self.body = body
-            self.relation = relation
-            self.mentions = mentions
-        }
+        init() {}
 
         init(from decoder: any Decoder) throws {
             guard let c = try? decoder.container(keyedBy: Key.self) else { return }
@@ -68,11 +63,7 @@ struct MatrixEvent: Decodable, Equatable, Sendable {
         var displayName: String?
         var isDirect: Bool?
 
-        init(membership: String? = nil, displayName: String? = nil, isDirect: Bool? = nil) {
-            self.membership = membership
-            self.displayName = displayName
-            self.isDirect = isDirect
-        }
+        init() {}
 
         init(from decoder: any Decoder) throws {
             guard let c = try? decoder.container(keyedBy: Key.self) else { return }
@@ -125,16 +116,6 @@ struct MatrixEvent: Decodable, Equatable, Sendable {
         }
     }
 
-    init(type: String, sender: String? = nil, stateKey: String? = nil, eventID: String? = nil, redacts: String? = nil,
-         content: Content) {
-        self.type = type
-        self.sender = sender
-        self.stateKey = stateKey
-        self.eventID = eventID
-        self.redacts = redacts
-        self.content = content
-    }
-
     /// `m.direct` as written by any client: user ID -> room IDs, anything else dropped.
     static func directRooms(_ content: JSONValue?) -> [String: [String]] {
         guard case .object(let users) = content else { return [:] }
@@ -168,9 +149,7 @@ struct EventList: Decodable, Equatable, Sendable {
     var events: [MatrixEvent] = []
     var skipped = 0
 
-    init(_ events: [MatrixEvent] = []) {
-        self.events = events
-    }
+    init() {}
 
     init(from decoder: any Decoder) throws {
         let attempts = try [Attempt<MatrixEvent>](from: decoder)

@@ -16,11 +16,7 @@ struct MatrixSync: Decodable, Equatable, Sendable {
         var limited = false
         var prevBatch: String?
 
-        init(events: EventList = EventList(), limited: Bool = false, prevBatch: String? = nil) {
-            self.events = events
-            self.limited = limited
-            self.prevBatch = prevBatch
-        }
+        init() {}
 
         init(from decoder: any Decoder) throws {
             guard let c = try? decoder.container(keyedBy: Key.self) else { return }
@@ -34,10 +30,7 @@ struct MatrixSync: Decodable, Equatable, Sendable {
         var state = EventList()
         var timeline = Timeline()
 
-        init(state: EventList = EventList(), timeline: Timeline = Timeline()) {
-            self.state = state
-            self.timeline = timeline
-        }
+        init() {}
 
         init(from decoder: any Decoder) throws {
             guard let c = try? decoder.container(keyedBy: Key.self) else { return }
@@ -49,9 +42,7 @@ struct MatrixSync: Decodable, Equatable, Sendable {
     struct Invited: Decodable, Equatable, Sendable {
         var inviteState = EventList()
 
-        init(inviteState: EventList = EventList()) {
-            self.inviteState = inviteState
-        }
+        init() {}
 
         init(from decoder: any Decoder) throws {
             guard let c = try? decoder.container(keyedBy: Key.self) else { return }
@@ -62,9 +53,7 @@ struct MatrixSync: Decodable, Equatable, Sendable {
     struct Left: Decodable, Equatable, Sendable {
         var timeline = Timeline()
 
-        init(timeline: Timeline = Timeline()) {
-            self.timeline = timeline
-        }
+        init() {}
 
         init(from decoder: any Decoder) throws {
             guard let c = try? decoder.container(keyedBy: Key.self) else { return }
@@ -75,10 +64,6 @@ struct MatrixSync: Decodable, Equatable, Sendable {
     enum Key: String, CodingKey {
         case nextBatch = "next_batch", accountData = "account_data", rooms, join, invite, leave
         case state, timeline, events, limited, prevBatch = "prev_batch", inviteState = "invite_state"
-    }
-
-    init(nextBatch: String? = nil) {
-        self.nextBatch = nextBatch
     }
 
     init(from decoder: any Decoder) throws {
