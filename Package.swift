@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "LiaisonIRCTests", dependencies: [
             "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", "LiaisonTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"]),
+        .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"], exclude: ["Fixtures"]),
         .testTarget(name: "LiaisonAppTests", dependencies: [
             "LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore", "LiaisonIRC", "LiaisonMatrix", "LiaisonTestSupport",
         ]),

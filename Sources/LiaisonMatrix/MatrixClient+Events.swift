@@ -21,17 +21,16 @@ extension MatrixClient {
         rooms[roomID]?.introduction != nil || rooms[roomID]?.direct != nil || direct.values.contains { $0.contains(roomID) }
     }
 
-    func handle(_ roomID: String, _ event: [String: Any]) async {
-        guard let type = event["type"] as? String, let sender = event["sender"] as? String, sender != me else { return }
-        let content = event["content"] as? [String: Any] ?? [:]
-        switch type {
-        case "m.room.redaction":
-            if let redacts = event["redacts"] as? String ?? content["redacts"] as? String {
+    func handle(_ roomID: String, _ event: MatrixEvent) async {
+        guard let sender = event.sender, sender != me else { return }
+        switch event.content {
+        case .redaction(let inContent):
+            if let redacts = event.redacts ?? inContent {
                 // Who redacted matters: a moderator removing a message is not its author
                 // withdrawing a request.
                 await host.redacted(network: network, eventID: redacts, by: Identity(network: network, id: sender))
             }
-        case "m.room.encrypted":
+        case .encrypted:
             // Clients make new DMs encrypted by default; the bot cannot read them yet. A
             // person writing there is met in an unencrypted DM; a group room gets a notice.
             if isDirect(roomID, for: sender), rooms[roomID]?.isPrivate(for: sender, me: me) == true {
@@ -39,21 +38,19 @@ extension MatrixClient {
             } else {
                 await noticeEncrypted(roomID)
             }
-        case "m.room.message":
+        case .message(let content):
             // An edit never makes a second request; notices are bots talking.
-            let relation = content["m.relates_to"] as? [String: Any]
-            guard relation?["rel_type"] as? String != "m.replace",
-                  let msgtype = content["msgtype"] as? String, msgtype == "m.text" || msgtype == "m.emote",
-                  let body = content["body"] as? String,
+            guard content.relation != "m.replace",
+                  let msgtype = content.msgtype, msgtype == "m.text" || msgtype == "m.emote",
+                  let body = content.body,
                   !settings.ignore.contains(where: { $0.lowercased() == sender.lowercased() }) else { return }
-            let mentions = (content["m.mentions"] as? [String: Any])?["user_ids"] as? [String] ?? []
             let direct = isDirect(roomID, for: sender)
             let place: Place = direct ? .direct : .channel(await key(roomID))
             let message = IncomingMessage(sender: Identity(network: network, id: sender),
                                           displayName: displayName(sender, in: roomID), place: place,
                                           text: Self.stripReplyFallback(body), isAction: msgtype == "m.emote", verified: true,
-                                          botNick: settings.botName, mentionsBot: mentions.contains(me),
-                                          listensToQuestions: settings.listensToQuestions, eventID: event["event_id"] as? String)
+                                          botNick: settings.botName, mentionsBot: content.mentions.contains(me),
+                                          listensToQuestions: settings.listensToQuestions, eventID: event.eventID)
             if direct, rooms[roomID]?.isPrivate(for: sender, me: me) == true {
                 // Answer in the room the person wrote from, while it is theirs alone.
                 let key = "dm:\(message.sender.raw)"
@@ -105,10 +102,9 @@ extension MatrixClient {
     }
 
     /// Invitations: from users on `invite_from` servers, or from admins. Others are declined.
-    func invited(_ roomID: String, _ room: [String: Any]) async {
-        let events = ((room["invite_state"] as? [String: Any])?["events"] as? [[String: Any]]) ?? []
-        let invite = events.first { $0["type"] as? String == "m.room.member" && $0["state_key"] as? String == me }
-        guard let inviter = invite?["sender"] as? String else { return }
+    func invited(_ roomID: String, _ room: MatrixSync.Invited) async {
+        let invite = room.inviteState.events.first { $0.isMembership(of: me) }
+        guard let inviter = invite?.sender else { return }
         let server = inviter.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
         var allowed = settings.inviteFrom.contains { $0.lowercased() == server.lowercased() }
         if !allowed {
@@ -118,8 +114,7 @@ extension MatrixClient {
             if allowed {
                 try await call(.POST, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/join", body: [:])
                 logger.info("\(network): joined \(roomID) on \(inviter)'s invitation")
-                let content = invite?["content"] as? [String: Any]
-                if content?["is_direct"] as? Bool == true {
+                if invite?.member?.isDirect == true {
                     // Their DM with the bot: private replies to them go here while nobody
                     // else is in it (checked at every delivery).
                     _ = await host.setNetworkState(network: network, key: "dm:\(Identity(network: network, id: inviter).raw)", value: roomID)

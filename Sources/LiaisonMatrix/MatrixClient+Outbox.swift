@@ -93,7 +93,7 @@ extension MatrixClient {
         case .join:
             if case .channel(_, let room) = entry.target {
                 let response = try await call(.POST, "/_matrix/client/v3/join/\(Self.encode(room))", body: [:])
-                if let id = response["room_id"] as? String { bind(room, to: id) }
+                if let id = response.roomID { bind(room, to: id) }
             }
         case .part:
             if case .channel(_, let room) = entry.target {
@@ -126,7 +126,7 @@ extension MatrixClient {
                                       body: MatrixText.content(part))
             // Only an event ID proves the message is in the room; without one, retry (the
             // same transaction ID, so the homeserver never posts it twice).
-            guard sent["event_id"] is String else { throw MatrixError.badResponse("send without event_id") }
+            guard sent.eventID != nil else { throw MatrixError.badResponse("send without event_id") }
         }
     }
 
@@ -136,7 +136,7 @@ extension MatrixClient {
         guard room.hasPrefix("#") else { return room }
         if let id = aliasRooms[room] { return id }
         let response = try await call(.GET, "/_matrix/client/v3/directory/room/\(Self.encode(room))")
-        guard let id = response["room_id"] as? String else { throw MatrixError.badResponse("no room for \(room)") }
+        guard let id = response.roomID else { throw MatrixError.badResponse("no room for \(room)") }
         bind(room, to: id)
         return id
     }

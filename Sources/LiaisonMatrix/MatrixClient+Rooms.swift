@@ -108,7 +108,7 @@ extension MatrixClient {
 
     private func create(_ key: String, type: String, subject: String, intent: String, body: [String: Any]) async throws -> String {
         let response = try await call(.POST, "/_matrix/client/v3/createRoom", body: body, timeout: .seconds(20))
-        guard let room = response["room_id"] as? String else { throw MatrixError.badResponse("createRoom without room_id") }
+        guard let room = response.roomID else { throw MatrixError.badResponse("createRoom without room_id") }
         _ = await host.setNetworkState(network: network, key: key, value: room)
         // Known at once, before the sync that reports it: the bot is in, the others invited.
         var known = rooms[room] ?? MatrixRoom()
@@ -133,10 +133,12 @@ extension MatrixClient {
             return known.key
         }
         let joined = try await call(.GET, "/_matrix/client/v3/joined_rooms")
-        for roomID in joined["joined_rooms"] as? [String] ?? [] where rooms[roomID] == nil {
-            guard let state = try? await callArray(.GET, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/state") else { continue }
+        for roomID in joined.joinedRooms ?? [] where rooms[roomID] == nil {
+            guard let state = try? await call(.GET, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/state", as: EventList.self) else {
+                continue
+            }
             var room = MatrixRoom()
-            for event in state { room.apply(event, me: me) }
+            for event in state.events { room.apply(event, me: me) }
             rooms[roomID] = room
             if matches(type == MatrixRoom.directType ? room.direct : room.introduction) { return roomID }
         }
@@ -149,7 +151,7 @@ extension MatrixClient {
         do {
             var current: [String: [String]] = [:]
             do {
-                current = Self.directContent(try await call(.GET, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct"))
+                current = try await readDirect()
             } catch let error as MatrixError where error.status == 404 {
                 current = [:]
             }

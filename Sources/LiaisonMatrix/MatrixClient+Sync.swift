@@ -51,8 +51,8 @@ extension MatrixClient {
                 // After a restart, members and names are not in memory: the first sync
                 // brings the full state along with what happened since.
                 if !joinedConfigured, since != nil { query["full_state"] = "true" }
-                let response = try await call(.GET, "/_matrix/client/v3/sync", query: query, timeout: .seconds(60))
-                guard let next = response["next_batch"] as? String else { throw MatrixError.badResponse("sync without next_batch") }
+                let response = try await call(.GET, "/_matrix/client/v3/sync", query: query, timeout: .seconds(60), as: MatrixSync.self)
+                guard let next = response.nextBatch else { throw MatrixError.badResponse("sync without next_batch") }
                 await process(response, since: since)
                 guard await host.setNetworkState(network: network, key: "since", value: next) else { continue }
                 if since == nil || !joinedConfigured {
@@ -81,7 +81,7 @@ extension MatrixClient {
         for room in configured {
             do {
                 let response = try await call(.POST, "/_matrix/client/v3/join/\(Self.encode(room))", body: [:])
-                if let id = response["room_id"] as? String { bind(room, to: id) }
+                if let id = response.roomID { bind(room, to: id) }
                 logger.info("\(network): joined \(room)")
             } catch {
                 logger.warning("\(network): cannot join \(room): \(error)")
@@ -106,7 +106,7 @@ extension MatrixClient {
             checkedAliases[roomID] = claimed
             if Self.isPlainAlias(claimed),
                let answer = try? await call(.GET, "/_matrix/client/v3/directory/room/\(Self.encode(claimed))", timeout: .seconds(10)),
-               answer["room_id"] as? String == roomID, aliasRooms[claimed] == nil || aliasRooms[claimed] == roomID {
+               answer.roomID == roomID, aliasRooms[claimed] == nil || aliasRooms[claimed] == roomID {
                 bind(claimed, to: roomID)
                 return claimed
             }
@@ -119,22 +119,23 @@ extension MatrixClient {
             && alias.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }
     }
 
-    func process(_ sync: [String: Any], since: String?) async {
+    /// Handles one sync answer: what it says about rooms and `m.direct` is recorded, and
+    /// messages are reported to the host (none on the first sync of an account: `since` nil).
+    func process(_ sync: MatrixSync, since: String?) async {
         let handleMessages = since != nil
-        if let events = (sync["account_data"] as? [String: Any])?["events"] as? [[String: Any]] {
-            for event in events where event["type"] as? String == "m.direct" {
-                direct = Self.directContent(event["content"])
+        if sync.skipped > 0 { logger.warning("\(network): \(sync.skipped) events in a sync could not be read; skipped") }
+        for event in sync.accountData.events {
+            if case .directRooms(let rooms) = event.content {
+                direct = rooms
                 directLoaded = true
             }
         }
-        let roomsSection = sync["rooms"] as? [String: Any] ?? [:]
-        for (roomID, value) in roomsSection["invite"] as? [String: Any] ?? [:] {
-            await invited(roomID, value as? [String: Any] ?? [:])
+        for (roomID, room) in sync.invite {
+            await invited(roomID, room)
         }
-        for (roomID, value) in roomsSection["leave"] as? [String: Any] ?? [:] {
-            let timeline = (((value as? [String: Any])?["timeline"] as? [String: Any])?["events"] as? [[String: Any]]) ?? []
-            let removal = timeline.last { $0["type"] as? String == "m.room.member" && $0["state_key"] as? String == me }
-            if let sender = removal?["sender"] as? String, sender != me {
+        for (roomID, room) in sync.leave {
+            let removal = room.timeline.events.events.last { $0.isMembership(of: me) }
+            if let sender = removal?.sender, sender != me {
                 // Kicked or banned: stay out until an admin says `admin join`.
                 let key = await key(roomID)
                 logger.warning("\(network): removed from \(key) by \(sender)")
@@ -142,26 +143,21 @@ extension MatrixClient {
             }
             rooms[roomID] = nil
         }
-        for (roomID, value) in roomsSection["join"] as? [String: Any] ?? [:] {
-            let room = value as? [String: Any] ?? [:]
-            for event in ((room["state"] as? [String: Any])?["events"] as? [[String: Any]]) ?? [] {
+        for (roomID, room) in sync.join {
+            for event in room.state.events {
                 rooms[roomID, default: MatrixRoom()].apply(event, me: me)
             }
-            let section = room["timeline"] as? [String: Any] ?? [:]
-            let timeline = (section["events"] as? [[String: Any]]) ?? []
+            let timeline = room.timeline.events.events
             // More happened than one sync carries (many messages, or the bot was down):
             // fetch the gap, so every message is handled once (SPEC §4).
-            var missed: [[String: Any]] = []
-            if handleMessages, section["limited"] as? Bool == true, let from = section["prev_batch"] as? String, let since {
+            var missed: [MatrixEvent] = []
+            if handleMessages, room.timeline.limited, let from = room.timeline.prevBatch, let since {
                 missed = await backfill(roomID, from: from, to: since)
             }
             // A room the bot joined in this window comes with history: handle only what
             // follows the bot's own join.
             let all = missed + timeline
-            let joinedAt = all.lastIndex { event in
-                event["type"] as? String == "m.room.member" && event["state_key"] as? String == me
-                    && (event["content"] as? [String: Any])?["membership"] as? String == "join"
-            }
+            let joinedAt = all.lastIndex { $0.isMembership(of: me, "join") }
             _ = await key(roomID)
             for (index, event) in all.enumerated() {
                 // The state block is the state where the timeline starts: back-filled events
@@ -175,16 +171,16 @@ extension MatrixClient {
 
     /// The events between the previous sync position and the start of a limited timeline,
     /// oldest first, at most `backfillLimit` of them (the newest; older ones are logged as lost).
-    func backfill(_ roomID: String, from: String, to: String) async -> [[String: Any]] {
-        var events: [[String: Any]] = []
+    func backfill(_ roomID: String, from: String, to: String) async -> [MatrixEvent] {
+        var events: [MatrixEvent] = []
         var token = from
         do {
             while events.count < Self.backfillLimit {
                 let page = try await call(.GET, "/_matrix/client/v3/rooms/\(Self.encode(roomID))/messages",
                                           query: ["dir": "b", "from": token, "to": to, "limit": "100", "filter": Self.timelineFilter])
-                let chunk = page["chunk"] as? [[String: Any]] ?? []
+                let chunk = page.chunk.events
                 events.append(contentsOf: chunk)
-                guard !chunk.isEmpty, let end = page["end"] as? String, end != token else { return events.reversed() }
+                guard !chunk.isEmpty, let end = page.end, end != token else { return events.reversed() }
                 token = end
             }
             logger.warning("\(network): more than \(Self.backfillLimit) events missed in \(roomID); older ones are not handled")
@@ -197,18 +193,21 @@ extension MatrixClient {
     static let backfillLimit = 1000
 
     /// `m.direct` as written by any client: user ID -> room IDs, anything else dropped.
-    static func directContent(_ content: Any?) -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        for (user, value) in content as? [String: Any] ?? [:] {
-            let ids = (value as? [Any] ?? []).compactMap { $0 as? String }
-            if !ids.isEmpty { result[user] = ids }
-        }
-        return result
+    static func directContent(_ content: JSONValue?) -> [String: [String]] {
+        MatrixEvent.directRooms(content)
+    }
+
+    /// The bot's `m.direct` as stored now. An answer that is not a JSON object is a failure,
+    /// not an empty list: what is written next is built on what was read.
+    func readDirect() async throws -> [String: [String]] {
+        let content = try await call(.GET, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct",
+                                     as: [String: JSONValue].self)
+        return Self.directContent(.object(content))
     }
 
     func loadDirect() async throws {
         do {
-            direct = Self.directContent(try await call(.GET, "/_matrix/client/v3/user/\(Self.encode(me))/account_data/m.direct"))
+            direct = try await readDirect()
         } catch let error as MatrixError where error.status == 404 {
             direct = [:]
         }

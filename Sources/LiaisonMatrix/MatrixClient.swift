@@ -12,7 +12,7 @@ public actor MatrixClient {
     let settings: MatrixSettings
     let host: any ChatHost
     let logger: Logger
-    let http = HTTPClient.shared
+    let transport: any MatrixTransport
 
     var accessToken: String?
     var deviceID: String?
@@ -46,9 +46,14 @@ public actor MatrixClient {
     var deliveryTask: Task<Void, Never>?
 
     public init(settings: MatrixSettings, host: any ChatHost, logger: Logger) {
+        self.init(settings: settings, host: host, logger: logger, transport: HTTPTransport(homeserver: settings.homeserver))
+    }
+
+    init(settings: MatrixSettings, host: any ChatHost, logger: Logger, transport: any MatrixTransport) {
         self.settings = settings
         self.host = host
         self.logger = logger
+        self.transport = transport
     }
 
     public nonisolated func outboxChanged() { wake.signal() }
@@ -100,82 +105,45 @@ public actor MatrixClient {
 
     // MARK: HTTP
 
-    /// One API call. 429 M_LIMIT_EXCEEDED is honoured (retry_after_ms, Retry-After) and
-    /// retried; any other failure is thrown for the caller to back off.
+    /// One API call, its answer decoded as `Answer`. 429 M_LIMIT_EXCEEDED is honoured
+    /// (retry_after_ms, Retry-After) and retried; any other failure is thrown for the caller
+    /// to back off. Every client-server API answer is JSON: anything else (a proxy's HTML
+    /// page, a cut-off body) is a failure to retry, not a success.
     @discardableResult
-    func call(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil,
-              timeout: TimeAmount = .seconds(30), authenticated: Bool = true) async throws -> [String: Any] {
-        let answer = try await request(method, path, query: query, body: body, timeout: timeout, authenticated: authenticated)
-        // Every client-server API answer is a JSON object (but room state): anything else (a
-        // proxy's HTML page, a cut-off body) is a failure to retry, not a success.
-        guard let object = answer as? [String: Any] else {
-            throw MatrixError.badResponse("\(path.split(separator: "?").first ?? ""): the answer is not JSON")
+    func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil,
+                                 timeout: TimeAmount = .seconds(30), authenticated: Bool = true,
+                                 as answer: Answer.Type = MatrixReply.self) async throws -> Answer {
+        let data = try await request(method, path, query: query, body: body, timeout: timeout, authenticated: authenticated)
+        do {
+            return try JSONDecoder().decode(Answer.self, from: data)
+        } catch {
+            throw MatrixError.badResponse("\(path.split(separator: "?").first ?? ""): the answer is not JSON of the expected shape")
         }
-        return object
     }
 
-    /// A call whose answer is a JSON array of objects (`/rooms/{id}/state`).
-    func callArray(_ method: HTTPMethod, _ path: String) async throws -> [[String: Any]] {
-        guard let array = try await request(method, path) as? [[String: Any]] else {
-            throw MatrixError.badResponse("\(path): the answer is not a JSON array")
-        }
-        return array
-    }
-
+    /// The answer's body once the status says success.
     func request(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil,
-                 timeout: TimeAmount = .seconds(30), authenticated: Bool = true) async throws -> Any {
-        var components = URLComponents(string: settings.homeserver + path)
-        if !query.isEmpty { components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
-        guard let url = components?.url?.absoluteString else { throw MatrixError.badResponse("bad URL for \(path)") }
+                 timeout: TimeAmount = .seconds(30), authenticated: Bool = true) async throws -> Data {
+        let encoded = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let outgoing = MatrixRequest(method: method, path: path, query: query, body: encoded,
+                                     accessToken: authenticated ? accessToken : nil, timeout: timeout)
         var limited = 0
         while true {
-            var request = HTTPClientRequest(url: url)
-            request.method = method
-            if authenticated, let accessToken { request.headers.add(name: "Authorization", value: "Bearer \(accessToken)") }
-            if let body {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-            }
-            let (status, headers, bytes) = try await Self.exchange(http, request, timeout: timeout, path: path)
-            let parsed = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
-            let json = parsed as? [String: Any] ?? [:]
-            if status == .tooManyRequests, limited < 20 {
+            let response = try await transport.exchange(outgoing)
+            let reply = try? JSONDecoder().decode(MatrixReply.self, from: response.body)
+            if response.status == 429, limited < 20 {
                 limited += 1
-                let ms = (json["retry_after_ms"] as? Int).map { Double($0) / 1000 }
-                    ?? headers.first(name: "Retry-After").flatMap(Double.init) ?? 1
+                let ms = reply?.retryAfterMs.map { Double($0) / 1000 } ?? response.retryAfter.flatMap(Double.init) ?? 1
                 logger.info("\(network): rate limited; waiting \(String(format: "%.1f", ms)) s")
                 await pause(min(max(ms, 0.05), 120))
                 if stopping { throw CancellationError() }
                 continue
             }
-            guard (200..<300).contains(Int(status.code)) else {
-                throw MatrixError.http(status: Int(status.code), errcode: json["errcode"] as? String ?? "",
-                                       message: json["error"] as? String ?? status.reasonPhrase)
+            guard (200..<300).contains(response.status) else {
+                throw MatrixError.http(status: response.status, errcode: reply?.errcode ?? "",
+                                       message: reply?.error ?? HTTPResponseStatus(statusCode: response.status).reasonPhrase)
             }
-            guard let parsed else { throw MatrixError.badResponse("\(path.split(separator: "?").first ?? ""): the answer is not JSON") }
-            return parsed
-        }
-    }
-
-    /// One request and its whole answer within `timeout`, whatever the server does: a
-    /// server that sends the head and then trickles the body is cut off too.
-    static func exchange(_ http: HTTPClient, _ request: HTTPClientRequest, timeout: TimeAmount,
-                         path: String) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
-        try await withThrowingTaskGroup(of: (HTTPResponseStatus, HTTPHeaders, ByteBuffer)?.self) { group in
-            group.addTask {
-                let response = try await http.execute(request, timeout: timeout)
-                let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
-                return (response.status, response.headers, bytes)
-            }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(max(timeout.nanoseconds, 0)) + 1_000_000_000)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let answer = first else {
-                throw MatrixError.timedOut(String(path.split(separator: "?").first ?? ""))
-            }
-            return answer
+            return response.body
         }
     }
 
@@ -191,7 +159,7 @@ public actor MatrixClient {
         if let token = settings.accessToken {
             accessToken = token
             let who = try await call(.GET, "/_matrix/client/v3/account/whoami")
-            deviceID = who["device_id"] as? String
+            deviceID = who.deviceID
             logger.info("\(network): using the configured access token (device \(deviceID ?? "?"))")
             return
         }
@@ -199,7 +167,7 @@ public actor MatrixClient {
             accessToken = token
             do {
                 let who = try await call(.GET, "/_matrix/client/v3/account/whoami")
-                deviceID = who["device_id"] as? String
+                deviceID = who.deviceID
                 logger.info("\(network): resumed as \(me) on device \(deviceID ?? "?")")
                 return
             } catch let error as MatrixError where error.status == 401 {
@@ -217,9 +185,9 @@ public actor MatrixClient {
         ]
         if let device = await host.networkState(network: network, key: "device_id") { body["device_id"] = device }
         let response = try await call(.POST, "/_matrix/client/v3/login", body: body, authenticated: false)
-        guard let token = response["access_token"] as? String else { throw MatrixError.badResponse("login without a token") }
+        guard let token = response.accessToken else { throw MatrixError.badResponse("login without a token") }
         accessToken = token
-        deviceID = response["device_id"] as? String
+        deviceID = response.deviceID
         _ = await host.setNetworkState(network: network, key: "access_token", value: token)
         if let deviceID { _ = await host.setNetworkState(network: network, key: "device_id", value: deviceID) }
         logger.info("\(network): logged in as \(me) on device \(deviceID ?? "?")")

@@ -30,17 +30,14 @@ struct MatrixRoom: Equatable {
     static let directType = "org.liaison.direct"
 
     /// Applies one state event (from `state` or the timeline). `me` is the bot's user ID.
-    mutating func apply(_ event: [String: Any], me: String) {
-        guard let type = event["type"] as? String, let stateKey = event["state_key"] as? String else { return }
-        let content = event["content"] as? [String: Any] ?? [:]
-        let sender = event["sender"] as? String
-        switch type {
-        case "m.room.member":
-            switch content["membership"] as? String {
+    mutating func apply(_ event: MatrixEvent, me: String) {
+        guard let stateKey = event.stateKey else { return }
+        switch event.content {
+        case .member(let member):
+            switch member.membership {
             case "join":
                 invited.remove(stateKey)
-                joined[stateKey] = (content["displayname"] as? String).map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
-                    ?? Self.localpart(stateKey)
+                joined[stateKey] = member.displayName.map(Self.clean).flatMap { $0.isEmpty ? nil : $0 } ?? Self.localpart(stateKey)
             case "invite":
                 joined[stateKey] = nil
                 invited.insert(stateKey)
@@ -48,21 +45,16 @@ struct MatrixRoom: Equatable {
                 joined[stateKey] = nil
                 invited.remove(stateKey)
             }
-        case "m.room.name":
-            name = (content["name"] as? String).map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
-        case "m.room.canonical_alias":
-            claimedAlias = content["alias"] as? String
-        case "m.room.encryption":
+        case .name(let value):
+            name = value.map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
+        case .canonicalAlias(let alias):
+            claimedAlias = alias
+        case .encryption:
             encrypted = true
-        case Self.introductionType:
-            if let change = Self.marker(sender: sender, stateKey: stateKey, me: me, content: content, subject: {
-                // The message's delivery key ("id-token"); a number in rooms made before it had one.
-                ($0["outbox"] as? String) ?? ($0["outbox"] as? Int).map(String.init) ?? ($0["outbox"] as? Int64).map(String.init)
-            }) { introduction = change }
-        case Self.directType:
-            if let change = Self.marker(sender: sender, stateKey: stateKey, me: me, content: content, subject: { $0["user"] as? String }) {
-                direct = change
-            }
+        case .introductionMarker(let content):
+            if let change = Self.marker(event, stateKey: stateKey, me: me, content) { introduction = change }
+        case .directMarker(let content):
+            if let change = Self.marker(event, stateKey: stateKey, me: me, content) { direct = change }
         default:
             break
         }
@@ -71,11 +63,10 @@ struct MatrixRoom: Equatable {
     /// A marker state event is the bot's only when it sent it with an empty state key. One
     /// with another state key is a different state entry and changes nothing; one from
     /// someone else with the empty key replaced the bot's, so there is none any more.
-    private static func marker(sender: String?, stateKey: String, me: String, content: [String: Any],
-                               subject: ([String: Any]) -> String?) -> Marker?? {
+    private static func marker(_ event: MatrixEvent, stateKey: String, me: String, _ content: MatrixEvent.Marker) -> Marker?? {
         guard stateKey.isEmpty else { return .none }
-        guard sender == me, let value = subject(content) else { return .some(nil) }
-        return .some(Marker(subject: value, intent: content["intent"] as? String))
+        guard event.sender == me, let subject = content.subject else { return .some(nil) }
+        return .some(Marker(subject: subject, intent: content.intent))
     }
 
     /// Everyone who can read what is posted now or once they accept: joined and invited.

@@ -6,8 +6,8 @@ import Testing
 @Suite struct MatrixRoomTests {
     let bot = "@liaison:example.org"
 
-    func events(_ json: String) throws -> [[String: Any]] {
-        try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+    func events(_ json: String) throws -> [MatrixEvent] {
+        try JSONDecoder().decode([MatrixEvent].self, from: Data(json.utf8))
     }
 
     func room(_ json: String) throws -> MatrixRoom {
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func mDirectKeepsOnlyListsOfRoomIDs() {
-        let content: [String: Any] = ["@a:x": ["!1:x", 5, "!2:x"], "@b:x": "!3:x", "@c:x": [String]()]
+        let content = try? JSONDecoder().decode(JSONValue.self, from: Data(#"{"@a:x": ["!1:x", 5, "!2:x"], "@b:x": "!3:x", "@c:x": []}"#.utf8))
         #expect(MatrixClient.directContent(content) == ["@a:x": ["!1:x", "!2:x"]])
     }
 
