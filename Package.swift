@@ -87,7 +87,9 @@ let package = Package(
         .testTarget(name: "LiaisonIRCTests", dependencies: [
             "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", "LiaisonTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "LiaisonMatrixTests", dependencies: ["LiaisonMatrix", "LiaisonCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "LiaisonMatrixTests", dependencies: [
+            "LiaisonMatrix", "LiaisonCore", .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "LiaisonAppTests", dependencies: [
             "LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore", "LiaisonIRC", "LiaisonMatrix", "LiaisonTestSupport",
         ]),

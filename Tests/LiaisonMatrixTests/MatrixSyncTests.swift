@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import Logging
 import Testing
 @testable import LiaisonMatrix
 
