@@ -1,3 +1,4 @@
+import LiaisonIRCProtocol
 import Testing
 @testable import LiaisonIRC
 

@@ -1,3 +1,4 @@
+import LiaisonIRCProtocol
 import Foundation
 import Testing
 import LiaisonCore

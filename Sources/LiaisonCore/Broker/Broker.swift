@@ -107,7 +107,7 @@ public final class Broker {
             // What it read of requests may be rolled back with it (a request's id reused).
             if standingTouched { standing = nil }
             let sentence: String
-            if let userError = error as? UserFacingError {
+            if let userError = error as? any UserFacingError {
                 sentence = userError.sentence
             } else {
                 log("error: \(error)")

@@ -1,3 +1,5 @@
+import Logging
+import LiaisonIRCProtocol
 import Foundation
 import LiaisonCore
 

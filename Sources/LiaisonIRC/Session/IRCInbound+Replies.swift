@@ -1,3 +1,5 @@
+import Logging
+import LiaisonIRCProtocol
 import Foundation
 
 /// Numeric replies after registration: NAMES and WHO/WHOX fill in who is where under which

@@ -1,3 +1,5 @@
+import LiaisonIRCProtocol
+import Logging
 import Foundation
 import LiaisonCore
 

@@ -1,3 +1,4 @@
+import LiaisonIRCProtocol
 import LiaisonCore
 import Logging
 
