@@ -19,7 +19,8 @@ struct RequestLifecycleTests {
             Offer(requestID: 7, expert: $0, status: .pending, createdAt: t0, expiresAt: t0.addingTimeInterval(86_400))
         }
         return RequestLifecycle(request: request, offers: offers, introductions: introductions,
-                                rules: .init(introductionsPerRequest: introductionsPerRequest, followupAfter: 3 * 86_400))
+                                rules: .init(introductionsPerRequest: introductionsPerRequest, followupAfter: 3 * 86_400,
+                                             offersPerRequest: 3, offerTTL: 86_400))
     }
 
     func offer(_ l: RequestLifecycle, _ expert: Identity) -> Offer? { l.offers.first { $0.expert == expert } }

@@ -8,6 +8,7 @@ public import Foundation
 /// A request is `open` until it is fulfilled, cancelled or expired; an offer is `pending`
 /// until its expert answers, it lapses or it is withdrawn. Ended states never change again.
 public struct RequestLifecycle: Sendable, Equatable {
+    /// The `[broker]` settings the lifecycle follows; their defaults live in `BrokerSettings` alone.
     public struct Rules: Sendable, Equatable {
         /// Introductions that fulfil a request (`intros_per_request`).
         public var introductionsPerRequest: Int
@@ -18,8 +19,8 @@ public struct RequestLifecycle: Sendable, Equatable {
         /// How long an offer waits for its answer (`offer_ttl`).
         public var offerTTL: TimeInterval
 
-        public init(introductionsPerRequest: Int, followupAfter: TimeInterval, offersPerRequest: Int = 3,
-                    offerTTL: TimeInterval = 86_400) {
+        public init(introductionsPerRequest: Int, followupAfter: TimeInterval, offersPerRequest: Int,
+                    offerTTL: TimeInterval) {
             self.introductionsPerRequest = introductionsPerRequest
             self.followupAfter = followupAfter
             self.offersPerRequest = offersPerRequest
