@@ -8,14 +8,22 @@ extension Broker {
         for request in try tx.expiredRequests(at: now) {
             try run(request, tx: tx, now: now) { $0.expire(now: now) }
         }
+        // Offers made together lapse together: each request's lifecycle is read once for all
+        // of its offers that lapsed, in the order they came due.
         var touched: [Int64] = []
+        var lapsing: [Int64: [Identity]] = [:]
         for offer in try tx.expiredOffers(at: now) {
-            guard let request = try tx.request(offer.requestID) else { continue }
-            try run(request, tx: tx, now: now) { $0.lapse(offerTo: offer.expert) }
-            touched.append(offer.requestID)
+            if lapsing[offer.requestID] == nil { touched.append(offer.requestID) }
+            lapsing[offer.requestID, default: []].append(offer.expert)
+        }
+        for id in touched {
+            guard let request = try tx.request(id) else { continue }
+            try run(request, tx: tx, now: now) { lifecycle in
+                (lapsing[id] ?? []).flatMap { lifecycle.lapse(offerTo: $0) }
+            }
         }
         _ = try tx.dropExpiredOutbox(at: now)
-        for id in Set(touched).sorted() {
+        for id in touched.sorted() {
             if let request = try tx.request(id) { try refill(request, tx: tx, now: now) }
         }
         for var request in try tx.nobodyNoticesDue(at: now) {
