@@ -84,6 +84,8 @@ let package = Package(
             "LiaisonCore", "LiaisonStore", "LiaisonTestSupport", "LiaisonIRC", "LiaisonMatrix",
         ]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
+        // What every store backend must do, through the Store protocol only: run on each backend.
+        .testTarget(name: "LiaisonStoreContractTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
         .testTarget(name: "LiaisonIRCTests", dependencies: [
             "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", "LiaisonTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
