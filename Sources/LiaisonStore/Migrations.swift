@@ -217,6 +217,61 @@ enum Migrations {
             // it again.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN written_at REAL")
         }
+        migrator.registerMigration("v7 row versions; one open request per requester and topic") { db in
+            // One open request per (requester, key) was kept only by the broker's check; a
+            // second process could race past it. The index keeps it in the schema. A file that
+            // breaks it already is not closed silently: the migration names the requests.
+            let duplicates = try Row.fetchAll(db, sql: """
+                SELECT requester, key, group_concat(id, ', #') AS ids FROM request WHERE status = 'open'
+                GROUP BY requester, key HAVING count(*) > 1 ORDER BY min(id)
+                """)
+            if !duplicates.isEmpty {
+                let named = duplicates.map { row -> String in
+                    "#\(row["ids"] as String) (\(row["requester"] as String), \"\(row["key"] as String)\")"
+                }
+                throw StoreError("the state file holds open requests asked twice by the same person for the same topic: "
+                                 + named.joined(separator: "; ") + "; cancel all but one of each with the Liaison that wrote the file, then start this one again")
+            }
+            // version: bumped by every change to the row or to what hangs off it (a request's
+            // offers and introductions; a member's topics, blocks, links and bans), so that a
+            // decision taken on a read can check at write time that nothing it read changed
+            // (docs/STORE-PROTOCOL.md §2.2). Triggers keep it, so no write can forget to.
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX request_open_key ON request(requester, key) WHERE status = 'open';
+                ALTER TABLE request ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE person ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+                CREATE TRIGGER request_version AFTER UPDATE ON request WHEN NEW.version = OLD.version
+                BEGIN UPDATE request SET version = OLD.version + 1 WHERE id = NEW.id; END;
+                CREATE TRIGGER offer_insert_version AFTER INSERT ON offer
+                BEGIN UPDATE request SET version = version + 1 WHERE id = NEW.request_id; END;
+                CREATE TRIGGER offer_update_version AFTER UPDATE ON offer
+                BEGIN UPDATE request SET version = version + 1 WHERE id = NEW.request_id; END;
+                CREATE TRIGGER introduction_insert_version AFTER INSERT ON introduction
+                BEGIN UPDATE request SET version = version + 1 WHERE id = NEW.request_id; END;
+                CREATE TRIGGER introduction_update_version AFTER UPDATE ON introduction
+                BEGIN UPDATE request SET version = version + 1 WHERE id = NEW.request_id; END;
+                CREATE TRIGGER person_version AFTER UPDATE ON person WHEN NEW.version = OLD.version
+                BEGIN UPDATE person SET version = OLD.version + 1 WHERE identity = NEW.identity; END;
+                CREATE TRIGGER topic_insert_version AFTER INSERT ON topic
+                BEGIN UPDATE person SET version = version + 1 WHERE identity = NEW.identity; END;
+                CREATE TRIGGER topic_delete_version AFTER DELETE ON topic
+                BEGIN UPDATE person SET version = version + 1 WHERE identity = OLD.identity; END;
+                CREATE TRIGGER block_insert_version AFTER INSERT ON block
+                BEGIN UPDATE person SET version = version + 1 WHERE identity = NEW.blocker; END;
+                CREATE TRIGGER block_delete_version AFTER DELETE ON block
+                BEGIN UPDATE person SET version = version + 1 WHERE identity = OLD.blocker; END;
+                CREATE TRIGGER link_insert_version AFTER INSERT ON link
+                BEGIN UPDATE person SET version = version + 1 WHERE identity IN (NEW.identity, NEW.member); END;
+                CREATE TRIGGER link_delete_version AFTER DELETE ON link
+                BEGIN UPDATE person SET version = version + 1 WHERE identity IN (OLD.identity, OLD.member); END;
+                CREATE TRIGGER ban_insert_version AFTER INSERT ON ban
+                BEGIN UPDATE person SET version = version + 1
+                    WHERE identity = NEW.identity OR identity IN (SELECT member FROM link WHERE identity = NEW.identity); END;
+                CREATE TRIGGER ban_delete_version AFTER DELETE ON ban
+                BEGIN UPDATE person SET version = version + 1
+                    WHERE identity = OLD.identity OR identity IN (SELECT member FROM link WHERE identity = OLD.identity); END;
+                """)
+        }
         return migrator
     }
 }

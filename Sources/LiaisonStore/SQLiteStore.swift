@@ -30,7 +30,15 @@ public final class SQLiteStore: Store {
         // WAL. Set after opening, because GRDB's WAL set-up (which runs after
         // prepareDatabase) lowers it to NORMAL, which syncs only at checkpoints.
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Migrations.migrator().migrate(queue)
+        let migrator = Migrations.migrator()
+        // A file migrated by a newer Liaison may hold rows this one would misread or break.
+        if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) {
+            let known = Set(migrator.migrations)
+            let unknown = try queue.read { db in try migrator.appliedIdentifiers(db) }.filter { !known.contains($0) }.sorted()
+            throw StoreError("the state file \(path) was written by a newer Liaison (schema \(unknown.joined(separator: ", "))); "
+                             + "run that version, or restore a backup made by this one")
+        }
+        try migrator.migrate(queue)
     }
 
     /// Creates the file with mode 0600 before SQLite does, so it is never world-readable.

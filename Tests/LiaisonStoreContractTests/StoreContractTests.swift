@@ -166,4 +166,33 @@ import Testing
             }
         }
     }
+
+    /// One open request per requester and topic, kept by the store itself, so that two
+    /// processes racing past the broker's check cannot both record one. Once it is closed,
+    /// the same question may be asked again.
+    @Test(arguments: Backend.all)
+    func aSecondOpenRequestWithTheSameTopicIsRejected(_ backend: Backend) throws {
+        try backend.withStore { store throws in
+            let t0 = Date(timeIntervalSince1970: 1_000_000)
+            func ask(_ who: String, _ key: String) -> Request {
+                Request(id: 0, requester: .console(who), topic: key, key: key, originalText: "ask \(key)",
+                        channel: nil, status: .open, createdAt: t0, expiresAt: t0 + 86_400)
+            }
+            var first = try store.transaction { tx in try tx.createRequest(ask("alice", "rust")) }
+            #expect(throws: (any Error).self) {
+                try store.transaction { tx throws in
+                    try tx.enqueue(.message, to: .person(.console("alice")), text: "Asked.", at: t0)
+                    _ = try tx.createRequest(ask("alice", "rust"))
+                }
+            }
+            #expect(try store.pendingOutbox(network: "console", limit: 10).isEmpty, "nothing of the refused change is kept")
+            _ = try store.transaction { tx in try tx.createRequest(ask("bob", "rust")) }
+            _ = try store.transaction { tx in try tx.createRequest(ask("alice", "go")) }
+            first.status = .cancelled
+            try store.transaction { tx in try tx.saveRequest(first) }
+            let again = try store.transaction { tx in try tx.createRequest(ask("alice", "rust")) }
+            #expect(again.id > first.id)
+            #expect(try store.transaction { tx in try tx.openRequest(of: .console("alice"), key: "rust") }?.id == again.id)
+        }
+    }
 }

@@ -89,7 +89,7 @@ func mode(_ path: String) throws -> Int {
         #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis",
                             "v4 linked identities",
                             "v5 outbox lifetimes, offers and the people a message names; quiet nobody notices",
-                            "v6 outbox written_at"])
+                            "v6 outbox written_at", "v7 row versions; one open request per requester and topic"])
         #expect(try topics(store).map(\.text) == ["Rust"])
     }
 
@@ -117,6 +117,109 @@ func mode(_ path: String) throws -> Int {
         #expect(added && blocked && !reverse)
         let text = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT blocked_digest FROM block") }
         #expect(text.count == 1 && !text[0].contains("bob") && text[0].count == 64)
+    }
+
+    /// A file written by a newer Liaison is not opened (and so not migrated or misread): one
+    /// sentence names the schema it does not know, and the file is left as it was.
+    @Test func aStateFileFromANewerLiaisonIsRefusedAndLeftAlone() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.queue.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 from the future')")
+            }
+        }
+        let error = try #require(throws: StoreError.self) { try SQLiteStore(path: path) }
+        #expect(error.description.contains("written by a newer Liaison (schema v99 from the future)"))
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 8)
+    }
+
+    /// Upgrading a file that already holds two open requests by one person for one topic
+    /// (only possible before v7) names them and changes nothing, rather than closing one.
+    @Test func theMigrationToOneOpenRequestPerTopicNamesDuplicatesInsteadOfClosingThem() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator().migrate(queue, upTo: "v6 outbox written_at")
+            try queue.write { db in
+                for _ in 0..<2 {
+                    try db.execute(sql: """
+                        INSERT INTO request (requester, topic, key, original_text, status, created_at, expires_at)
+                        VALUES ('console:alice', 'rust', 'rust', 'ask rust', 'open', 0, 0)
+                        """)
+                }
+            }
+        }
+        let error = try #require(throws: StoreError.self) { try SQLiteStore(path: path) }
+        #expect(error.description.contains("#1, #2 (console:alice, \"rust\")"), "\(error)")
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE status = 'open'") } == 2)
+    }
+
+    /// Every change to a request, its offers or introductions bumps the request's version, and
+    /// every change to a member's rows bumps theirs: what a decision read can be checked at
+    /// write time (docs/STORE-PROTOCOL.md §2.2).
+    @Test func versionsBumpOnEveryChangeToARowOrWhatHangsOffIt() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        let (alice, bob, bob2) = (Identity.console("alice"), Identity.console("bob"), Identity(network: "libera", id: "bob2"))
+        func version(request id: Int64) throws -> Int {
+            try store.queue.read { db in try Int.fetchOne(db, sql: "SELECT version FROM request WHERE id = ?", arguments: [id]) ?? -1 }
+        }
+        func version(person id: Identity) throws -> Int {
+            try store.queue.read { db in try Int.fetchOne(db, sql: "SELECT version FROM person WHERE identity = ?", arguments: [id.raw]) ?? -1 }
+        }
+        var request = try store.transaction { tx in
+            for id in [alice, bob] { try tx.savePerson(Person(identity: id, displayName: id.id, firstSeen: t0)) }
+            return try tx.createRequest(Request(id: 0, requester: alice, topic: "rust", key: "rust", originalText: "ask rust",
+                                                channel: nil, status: .open, createdAt: t0, expiresAt: t0 + 86_400))
+        }
+        var last = try version(request: request.id)
+        func bumped(_ change: (any StoreTransaction) throws -> Void) throws -> Bool {
+            try store.transaction { tx in try change(tx) }
+            let now = try version(request: request.id)
+            defer { last = now }
+            return now > last
+        }
+        var offer = Offer(requestID: request.id, expert: bob, status: .pending, createdAt: t0, expiresAt: t0 + 3_600)
+        #expect(try bumped { tx in try tx.createOffer(offer) })
+        offer.status = .accepted
+        #expect(try bumped { tx in try tx.saveOffer(offer) })
+        var intro = Introduction(id: 0, requestID: request.id, requester: alice, expert: bob, topic: "rust", createdAt: t0)
+        #expect(try bumped { tx in intro = try tx.createIntroduction(intro) })
+        intro.thankedAt = t0
+        #expect(try bumped { tx in try tx.saveIntroduction(intro) })
+        request.status = .fulfilled
+        #expect(try bumped { tx in try tx.saveRequest(request) })
+        #expect(try !bumped { tx in _ = try tx.addTopic(bob, text: "go", key: "go", analysis: TopicText.analysis("go")) },
+                "a member's change leaves requests alone")
+
+        var person = try version(person: bob)
+        func memberBumped(_ change: (any StoreTransaction) throws -> Void) throws -> Bool {
+            try store.transaction { tx in try change(tx) }
+            let now = try version(person: bob)
+            defer { person = now }
+            return now > person
+        }
+        #expect(try memberBumped { tx in try tx.savePerson(Person(identity: bob, displayName: "Bob", firstSeen: t0)) })
+        let topic = try #require(try store.transaction { tx in try tx.addTopic(bob, text: "rust", key: "rust", analysis: TopicText.analysis("rust")) })
+        #expect(try version(person: bob) > person)
+        person = try version(person: bob)
+        #expect(try memberBumped { tx in try tx.removeTopic(id: topic.id) })
+        #expect(try memberBumped { tx in _ = try tx.addBlock(blocker: bob, blocked: alice, requestID: request.id, at: t0) })
+        #expect(try memberBumped { tx in _ = try tx.removeBlock(blocker: bob, blocked: alice) })
+        #expect(try memberBumped { tx in try tx.link(bob2, to: bob, at: t0) })
+        #expect(try memberBumped { tx in try tx.ban(Ban(identity: bob2, reason: nil, bannedBy: alice, createdAt: t0)) },
+                "a ban on a linked identity changes its member")
+        #expect(try memberBumped { tx in _ = try tx.unban(bob2) })
+        #expect(try memberBumped { tx in try tx.unlink(bob2) })
+        #expect(try !memberBumped { tx in try tx.savePerson(Person(identity: alice, displayName: "Alice", firstSeen: t0)) },
+                "someone else's change leaves the member alone")
     }
 
     @Test func sha256MatchesKnownVectors() {
