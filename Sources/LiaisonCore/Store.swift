@@ -157,6 +157,16 @@ public protocol StoreTransaction {
     /// The largest request id there is (0: none yet).
     func lastRequestID() throws -> Int64
     func requestCount(of requester: Identity, since: Date) throws -> Int
+    /// The id the next request recorded in this transaction gets: ids are never reused, so
+    /// a decision can name "#N" before it writes (`createRequest` of a request with that id).
+    func nextRequestID() throws -> Int64
+
+    // Row versions (docs/STORE-PROTOCOL.md §2.2): bumped by every change to a request (its
+    // offers and introductions included) or a member (topics, blocks, links, bans included).
+    /// Versions of those of `ids` that exist.
+    func versions(ofRequests ids: [Int64]) throws -> [Int64: Int64]
+    /// Versions of those of `members` that have a person row.
+    func versions(ofMembers members: [Identity]) throws -> [Identity: Int64]
 
     // Offers
     func createOffer(_ offer: Offer) throws

@@ -3,11 +3,12 @@ import GRDB
 import LiaisonCore
 
 extension SQLiteTransaction {
+    /// `r.id` 0: the next id; otherwise that id (one `nextRequestID` gave).
     func createRequest(_ r: Request) throws -> Request {
         try db.cachedExecute(sql: """
-            INSERT INTO request (requester, topic, key, original_text, channel, status, created_at, expires_at, nobody_notified, followup_at, nobody_due_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [r.requester.raw, r.topic, r.key, r.originalText, r.channel, r.status.rawValue,
+            INSERT INTO request (id, requester, topic, key, original_text, channel, status, created_at, expires_at, nobody_notified, followup_at, nobody_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [r.id > 0 ? r.id : nil, r.requester.raw, r.topic, r.key, r.originalText, r.channel, r.status.rawValue,
                              r.createdAt.stored, r.expiresAt.stored, r.nobodyNotified ? 1 : 0, r.followupAt?.stored, r.nobodyDueAt?.stored])
         var saved = r
         saved.id = db.lastInsertedRowID
@@ -62,6 +63,27 @@ extension SQLiteTransaction {
 
     func requestCount(of requester: Identity, since: Date) throws -> Int {
         try int("SELECT COUNT(*) FROM request WHERE requester = ? AND created_at > ?", [requester.raw, since.stored])
+    }
+
+    func nextRequestID() throws -> Int64 {
+        // AUTOINCREMENT keeps the largest id ever given in sqlite_sequence, deleted rows included.
+        Int64(try int("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'request'), 0) + 1", []))
+    }
+
+    func versions(ofRequests ids: [Int64]) throws -> [Int64: Int64] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int64: Int64] = [:]
+        try eachRow("SELECT r.id, r.version FROM json_each(?) AS j CROSS JOIN request AS r ON r.id = j.value",
+                    [Self.jsonArray(ids)]) { row in out[row[0]] = row[1] }
+        return out
+    }
+
+    func versions(ofMembers members: [Identity]) throws -> [Identity: Int64] {
+        guard !members.isEmpty else { return [:] }
+        var out: [Identity: Int64] = [:]
+        try eachRow("SELECT j.key, p.version FROM json_each(?) AS j CROSS JOIN person AS p ON p.identity = j.value",
+                    [try Self.jsonArray(members)]) { row in out[members[row[0]]] = row[1] }
+        return out
     }
 
     // MARK: Offers

@@ -39,14 +39,7 @@ extension Broker {
                           ctx: CommandContext?) throws {
         switch effect {
         case .opened(let knowing):
-            guard let ctx else { return }
-            if knowing == 0 {
-                try ctx.reply("Request #\(request.id): nobody who knows about \(request.topic) is available right now. I'll keep it open until \(Text.date(request.expiresAt)) and ask anyone who turns up.")
-            } else {
-                let asking = knowing <= settings.offersPerRequest ? "I'm asking privately"
-                    : "I'm asking \(settings.offersPerRequest) of them privately"
-                try ctx.reply("Request #\(request.id): \(Text.plural(knowing, "member")) \(knowing == 1 ? "knows" : "know") about \(request.topic); \(asking) and will introduce you when one says yes.")
-            }
+            try ctx?.reply(openedReply(request, knowing: knowing))
         case .offer(let offer):
             try sendOffer(request, offer, tx: tx, now: now)
         case .nobodyAvailable:

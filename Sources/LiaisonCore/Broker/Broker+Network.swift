@@ -57,22 +57,25 @@ extension Broker {
     /// `channels(of:tx:)` of each of `ids`, in three reads for all of them (links, linked
     /// identities, stored channels); those in no channel are left out.
     func channels(of ids: [Identity], tx: any StoreTransaction) throws -> [Identity: Set<String>] {
-        guard !ids.isEmpty else { return [:] }
-        let memberOf = try tx.members(of: ids)
-        // Repeats are harmless to the reads below.
-        let members = memberOf.isEmpty ? ids : ids.map { memberOf[$0] ?? $0 }
-        let linked = try tx.linkedIdentities(of: members)
-        var identities = members
-        if !linked.isEmpty { for member in members { identities += linked[member] ?? [] } }
-        let stored = try tx.channels(of: identities)
+        channels(of: try tx.channelFacts(ids))
+    }
+
+    /// The channels of the requester and candidates a pool was read for.
+    func channels(of pool: CandidatePool) -> [Identity: Set<String>] {
+        channels(of: pool.channels)
+    }
+
+    /// The same from what the store remembers, with the live channels added.
+    func channels(of facts: ChannelFacts) -> [Identity: Set<String>] {
         var out: [Identity: Set<String>] = [:]
-        for id in ids where out[id] == nil {
-            let member = memberOf[id] ?? id
+        for id in facts.ids where out[id] == nil {
+            let member = facts.memberOf[id] ?? id
+            let linked = facts.linked[member]
             // Most candidates are in no remembered channel and linked to nothing.
-            if linked[member] == nil, stored[member] == nil, liveChannels[member] == nil { continue }
+            if linked == nil, facts.stored[member] == nil, liveChannels[member] == nil { continue }
             var all = Set<String>()
-            for identity in [member] + (linked[member] ?? []) {
-                for channel in (stored[identity] ?? []).union(liveChannels[identity] ?? []) {
+            for identity in [member] + (linked ?? []) {
+                for channel in (facts.stored[identity] ?? []).union(liveChannels[identity] ?? []) {
                     all.insert("\(identity.network) \(channel)")
                 }
             }

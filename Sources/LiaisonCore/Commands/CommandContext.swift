@@ -34,16 +34,24 @@ public final class CommandContext {
     /// Replies where the command was typed (in a channel, addressed by nick), or privately.
     /// `about`: other people the text names, so that `forget` of any of them removes it.
     func reply(_ text: String, about: Set<Identity> = []) throws {
+        try tx.enqueue(replyDraft(text, about: about), at: now)
+    }
+
+    /// The reply `reply` would queue, as a value (for a change decided before it is written).
+    func replyDraft(_ text: String, about: Set<Identity> = []) -> OutboxDraft {
         if !replyPrivately, case .channel(let channel) = message.place {
-            try tx.enqueue(.message, to: .channel(network: message.network, name: channel),
-                           text: "\(message.displayName): \(text)", about: about.union([message.sender, member]), at: now)
-        } else {
-            try tell(message.sender, text, about: about)
+            return OutboxDraft(to: .channel(network: message.network, name: channel), text: "\(message.displayName): \(text)",
+                               about: about.union([message.sender, member]))
         }
+        return tellDraft(message.sender, text, about: about)
     }
 
     func tell(_ id: Identity, _ text: String, about: Set<Identity> = []) throws {
-        try tx.enqueue(.message, to: .person(id), text: text, about: about.union([message.sender, member]), at: now)
+        try tx.enqueue(tellDraft(id, text, about: about), at: now)
+    }
+
+    func tellDraft(_ id: Identity, _ text: String, about: Set<Identity> = []) -> OutboxDraft {
+        OutboxDraft(to: .person(id), text: text, about: about.union([message.sender, member]))
     }
 
     /// The sender's person record; a new one (not yet saved) for someone the bot never stored.

@@ -1,0 +1,113 @@
+public import Foundation
+
+// The coarse store protocol's values (docs/STORE-PROTOCOL.md §2.2-§2.4): what an operation
+// reads in one load, and what it writes in one apply. A broker operation loads, decides on
+// the values alone, then applies; the store re-checks at write time, through the versions
+// the load saw, that nothing the decision read has changed since.
+
+/// The version of a row a decision depended on (request rows, with their offers and
+/// introductions; member rows, with their topics, blocks, links and bans).
+public enum RowVersion: Sendable, Hashable {
+    /// The decision saw no row.
+    case absent
+    case at(Int64)
+
+    init(_ version: Int64?) { self = version.map(RowVersion.at) ?? .absent }
+}
+
+/// What an apply re-checks before it writes anything; one that fails throws `StoreConflict`.
+public enum Guard: Sendable, Hashable {
+    case request(Int64, RowVersion)
+    case member(Identity, RowVersion)
+}
+
+/// A guarded row changed between the load and the apply: nothing was written. The operation
+/// is loaded and decided again.
+public struct StoreConflict: Error, Sendable, Equatable, CustomStringConvertible {
+    public let failed: Guard
+    public init(_ failed: Guard) { self.failed = failed }
+    public var description: String { "a row changed while the change was decided: \(failed)" }
+}
+
+/// Where people are, as stored: the member each identity is linked to, each member's linked
+/// identities, and the channels remembered for each identity (the console's). Live networks'
+/// channels are in the broker's memory, which merges them in (`Broker.channels(of:facts:)`).
+public struct ChannelFacts: Sendable, Equatable {
+    /// The identities these facts were read for.
+    public var ids: [Identity] = []
+    public var memberOf: [Identity: Identity] = [:]
+    public var linked: [Identity: [Identity]] = [:]
+    public var stored: [Identity: Set<String>] = [:]
+    public init() {}
+}
+
+/// What eligibility (SPEC §4) and ranking read of the store for the members a search hit,
+/// in one go, whatever their number.
+public struct CandidatePool: Sendable {
+    /// The known ones among the candidates.
+    public var people: [Identity: Person] = [:]
+    /// Versions of the candidates' member rows, for the guards of the offers made to them.
+    public var versions: [Identity: Int64] = [:]
+    /// Those already offered the request.
+    public var offered: Set<Identity> = []
+    public var requesterBanned = false
+    /// Channels of the requester and of the candidates the person rows alone do not rule out.
+    public var channels = ChannelFacts()
+    /// The rest is read only for the candidates the person rows alone do not rule out.
+    public var banned: Set<Identity> = []
+    /// Those who blocked the requester.
+    public var blockers: Set<Identity> = []
+    /// Offers of the last 7 days, and thanks ever (absent: none).
+    public var offersThisWeek: [Identity: Int] = [:]
+    public var thanks: [Identity: Int] = [:]
+    public init() {}
+}
+
+/// Everything `ask` decides from (SPEC §3.1), for the members the index hit.
+public struct AskContext: Sendable {
+    /// The asking member's row (nil: never stored) and its version.
+    public var requester: Person?
+    public var requesterVersion: RowVersion
+    public var requesterBanned: Bool
+    /// Their open request with the same key, if any.
+    public var openWithKey: Request?
+    public var openCount: Int
+    /// Requests they made in the last 24 hours.
+    public var askedToday: Int
+    /// Bans among the opted-in members hit (what the count of those who know leaves out).
+    public var bannedKnowing: Set<Identity>
+    public var pool: CandidatePool
+    /// The id the request gets if it is recorded.
+    public var nextRequestID: Int64
+}
+
+/// What an offer's text says of the expert beside the request: the topics they listed and
+/// what they have in common with the requester.
+public struct OfferDetails: Sendable {
+    public var topics: [String]
+    /// The people each of the two was introduced to before.
+    public var expertCounterparts: Set<Identity>
+}
+
+/// `ask`'s one write: the request, its first offers, the reply and the offer messages, and
+/// the requester's person row when they have none yet.
+public struct NewRequest: Sendable {
+    public var guards: [Guard]
+    public var newRequester: Person?
+    /// With the id `AskContext.nextRequestID` gave.
+    public var request: Request
+    public var sourceEvent: String?
+    public var offers: [Offer]
+    /// In delivery order: the reply where it was asked first, then the private offers.
+    public var messages: [OutboxDraft]
+
+    public init(guards: [Guard], newRequester: Person?, request: Request, sourceEvent: String?, offers: [Offer],
+                messages: [OutboxDraft]) {
+        self.guards = guards
+        self.newRequester = newRequester
+        self.request = request
+        self.sourceEvent = sourceEvent
+        self.offers = offers
+        self.messages = messages
+    }
+}

@@ -1,0 +1,127 @@
+public import Foundation
+
+// The coarse loads and applies (docs/STORE-PROTOCOL.md §3, step 3), built on the row methods
+// so that every backend has them. A backend may answer one faster in its own SQL; it must
+// return the same values (LiaisonStoreContractTests).
+
+extension StoreTransaction {
+    // MARK: Loads
+
+    /// Where `ids` are: their members, the members' linked identities, and the channels
+    /// remembered for all of those (three reads for any number of ids).
+    public func channelFacts(_ ids: [Identity]) throws -> ChannelFacts {
+        var facts = ChannelFacts()
+        facts.ids = ids
+        guard !ids.isEmpty else { return facts }
+        facts.memberOf = try members(of: ids)
+        // Repeats are harmless to the reads below.
+        let members = facts.memberOf.isEmpty ? ids : ids.map { facts.memberOf[$0] ?? $0 }
+        facts.linked = try linkedIdentities(of: members)
+        var identities = members
+        if !facts.linked.isEmpty { for member in members { identities += facts.linked[member] ?? [] } }
+        facts.stored = try channels(of: identities)
+        return facts
+    }
+
+    /// What ranking `candidates` for `requester` needs (SPEC §4, §5), leaving out those already
+    /// offered request `requestID`. `known`: person rows the caller has read already. Only the
+    /// candidates the person rows alone do not rule out cost a read beyond their row.
+    public func candidatePool(_ candidates: [Identity], requester: Identity, requestID: Int64?,
+                              known: [Identity: Person] = [:], now: Date) throws -> CandidatePool {
+        var pool = CandidatePool()
+        if let requestID { pool.offered = Set(try offers(requestID: requestID).map(\.expert)) }
+        pool.requesterBanned = try isBanned(requester)
+        var missing: [Identity] = []
+        var listed = Set<Identity>()
+        for id in candidates where !pool.offered.contains(id) && listed.insert(id).inserted {
+            if let person = known[id] { pool.people[id] = person } else { missing.append(id) }
+        }
+        for (id, person) in try people(missing) { pool.people[id] = person }
+        let ids = candidates.filter { id in
+            pool.people[id].map { CandidatePool.mayBeEligible($0, for: requester, now: now) } ?? false
+        }
+        pool.channels = try channelFacts([requester] + ids)
+        guard !ids.isEmpty else { return pool }
+        pool.versions = try versions(ofMembers: ids)
+        pool.banned = try banned(among: ids)
+        pool.blockers = try blockers(among: ids, blocking: requester)
+        pool.offersThisWeek = try offerCounts(experts: ids, since: now.addingTimeInterval(-7 * 86_400))
+        pool.thanks = try thanksCounts(experts: ids)
+        return pool
+    }
+
+    /// Everything `ask` by `member` decides from, for the members `hits` the index found.
+    public func askContext(member: Identity, key: String, hits: [Identity], now: Date) throws -> AskContext {
+        let known = try people(hits)
+        var optedIn: [Identity] = []
+        var seen = Set<Identity>()
+        for id in hits where id != member && seen.insert(id).inserted && known[id]?.optedIn == true {
+            optedIn.append(id)
+        }
+        return AskContext(requester: try person(member), requesterVersion: RowVersion(try versions(ofMembers: [member])[member]),
+                          requesterBanned: try isBanned(member), openWithKey: try openRequest(of: member, key: key),
+                          openCount: try openRequestCount(of: member),
+                          askedToday: try requestCount(of: member, since: now.addingTimeInterval(-86_400)),
+                          bannedKnowing: try banned(among: optedIn),
+                          pool: try candidatePool(hits, requester: member, requestID: nil, known: known, now: now),
+                          nextRequestID: try nextRequestID())
+    }
+
+    /// The people `id` was introduced to before, either way round.
+    public func counterparts(of id: Identity) throws -> Set<Identity> {
+        Set(try introductions(involving: id).map { $0.requester == id ? $0.expert : $0.requester })
+    }
+
+    /// What the offers to `experts` say besides the request: each one's topics and past
+    /// introductions (the requester's are `counterparts(of:)`).
+    public func offerDetails(experts: [Identity]) throws -> [Identity: OfferDetails] {
+        var out: [Identity: OfferDetails] = [:]
+        for expert in experts where out[expert] == nil {
+            out[expert] = OfferDetails(topics: try topics(of: expert).map(\.text), expertCounterparts: try counterparts(of: expert))
+        }
+        return out
+    }
+
+    // MARK: Applies
+
+    /// Throws `StoreConflict` for the first guard whose row changed since it was read.
+    public func check(_ guards: [Guard]) throws {
+        guard !guards.isEmpty else { return }
+        var requestIDs: [Int64] = []
+        var members: [Identity] = []
+        for check in guards {
+            switch check {
+            case .request(let id, _): requestIDs.append(id)
+            case .member(let id, _): members.append(id)
+            }
+        }
+        let requests = try versions(ofRequests: requestIDs), people = try versions(ofMembers: members)
+        for check in guards {
+            switch check {
+            case .request(let id, let seen): if RowVersion(requests[id]) != seen { throw StoreConflict(check) }
+            case .member(let id, let seen): if RowVersion(people[id]) != seen { throw StoreConflict(check) }
+            }
+        }
+    }
+
+    /// `ask`'s write, all of it or nothing (SPEC §4: the reply and the offers commit with the
+    /// request). The schema's one-open-request-per-key index refuses a second open request.
+    public func recordRequest(_ record: NewRequest) throws {
+        try check(record.guards)
+        if let person = record.newRequester { try savePerson(person) }
+        let saved = try createRequest(record.request)
+        guard saved.id == record.request.id else {
+            throw StoreConflict(.request(record.request.id, .absent))
+        }
+        if let eventID = record.sourceEvent { try setSourceEvent(requestID: saved.id, eventID: eventID) }
+        for offer in record.offers { try createOffer(offer) }
+        for message in record.messages { try enqueue(message, at: record.request.createdAt) }
+    }
+}
+
+extension CandidatePool {
+    /// What the person row alone decides of eligibility.
+    public static func mayBeEligible(_ expert: Person, for requester: Identity, now: Date) -> Bool {
+        expert.identity != requester && expert.optedIn == true && !expert.isAway(at: now) && expert.asksFrom != .nobody
+    }
+}
