@@ -101,7 +101,7 @@ import Testing
             }
             try store.transaction { tx throws in
                 let pool = try tx.candidatePool([bob, carol, erin, alice, .console("nobody"), bob], requester: alice,
-                                                requestID: request.id, now: Self.t0)
+                                                offered: Set(try tx.offers(requestID: request.id).map(\.expert)), now: Self.t0)
                 #expect(pool.offered == [erin])
                 #expect(Set(pool.people.keys) == [bob, carol, alice], "offered and unknown candidates are left out")
                 #expect(pool.banned == [carol], "a ban on a linked identity covers its member")

@@ -130,21 +130,11 @@ extension Broker {
         return true
     }
 
-    /// Eligible members for the request, best first (SPEC §4, §5). Members already offered
-    /// this request are left out. What eligibility and ranking read of the store is read for
-    /// all candidates at once (`candidatePool`): an ask costs about the same with 1 candidate
-    /// or 200.
-    func rankedCandidates(for request: Request, tx: any StoreTransaction, now: Date) throws -> [Identity] {
-        // Every matching member is ranked, not only the best-matching few: among many who
-        // match as well, the load must spread over all of them, and the count people see is
-        // all of them. The index bounds a search (`MatchIndex.maxCandidates` topics scored).
-        let hits = index.search(request.topic)
-        let pool = try tx.candidatePool(hits.map(\.member), requester: request.requester, requestID: request.id, now: now)
-        return rank(request, hits: hits, pool: pool, channels: channels(of: pool), now: now)
-    }
-
-    /// The ranking itself, on what `candidatePool` read: relevance first; load, common
-    /// channels and thanks break near-ties.
+    /// Eligible members for the request, best first (SPEC §4, §5), on what `candidatePool`
+    /// read for every member the search hit (not only the best-matching few: among many who
+    /// match as well, the load must spread over all of them). Members already offered the
+    /// request are left out. Relevance dominates; load, common channels and thanks break
+    /// near-ties.
     func rank(_ request: Request, hits: [MatchHit], pool: CandidatePool, channels: [Identity: Set<String>], now: Date) -> [Identity] {
         // A banned requester gets no offers; checked once here, not once per candidate.
         if pool.requesterBanned { return [] }
@@ -169,8 +159,7 @@ extension Broker {
     /// Everything SPEC §4 requires before an offer.
     func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
                     tx: any StoreTransaction, now: Date) throws -> Bool {
-        let pool = try tx.candidatePool([expert.identity], requester: requester, requestID: nil,
-                                        known: [expert.identity: expert], now: now)
+        let pool = try tx.candidatePool([expert.identity], requester: requester, known: [expert.identity: expert], now: now)
         return isEligible(expert, for: requester, requesterChannels: requesterChannels, channels: channels(of: pool),
                           pool: pool, now: now)
     }

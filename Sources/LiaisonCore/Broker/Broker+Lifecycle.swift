@@ -6,76 +6,86 @@ extension Broker {
                                offersPerRequest: settings.offersPerRequest, offerTTL: settings.offerTTL)
     }
 
-    /// The request as its state machine, read from the store.
-    func lifecycle(of request: Request, tx: any StoreTransaction) throws -> RequestLifecycle {
-        RequestLifecycle(request: request, offers: try tx.offers(requestID: request.id),
-                         introductions: try tx.introductions(requestID: request.id).count, rules: lifecycleRules)
-    }
-
-    /// Runs one lifecycle event on `request`: saves what it changed, then carries out its
-    /// effects in order, in the running transaction. A refusal changes nothing.
+    /// Runs one lifecycle event on `request`: loads what its decisions need, decides every
+    /// change and message on those values, then writes them as one `RequestChanges`, in the
+    /// running transaction. A refusal changes nothing. Returns the event's own effects.
     @discardableResult
-    func run(_ request: Request, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
+    func run(_ request: Request, offers: [Offer]? = nil, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
              _ event: (inout RequestLifecycle) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
-        try run(try lifecycle(of: request, tx: tx), tx: tx, now: now, ctx: ctx, event)
-    }
-
-    /// The same, on a lifecycle already read in this transaction.
-    @discardableResult
-    func run(_ before: RequestLifecycle, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
-             _ event: (inout RequestLifecycle) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
-        var after = before
-        let effects = try event(&after)
-        if after.request != before.request { try tx.saveRequest(after.request) }
-        let offers = after.changedOffers(since: before)
-        for offer in offers.changed { try tx.saveOffer(offer) }
-        for offer in offers.made { try tx.createOffer(offer) }
-        for effect in effects { try carryOut(effect, of: after.request, tx: tx, now: now, ctx: ctx) }
+        let context = try tx.requestContext(for: request, offers: offers)
+        let before = RequestLifecycle(request: context.request, offers: context.offers,
+                                      introductions: context.introductions, rules: lifecycleRules)
+        var plan = LifecyclePlan(context: context, after: before)
+        let effects = try event(&plan.after)
+        try decide(effects, plan: &plan, tx: tx, now: now, ctx: ctx)
+        let offers = plan.after.changedOffers(since: before)
+        var guards = [Guard.request(context.request.id, context.version)]
+        guards += offers.made.compactMap { offer in plan.expertVersions[offer.expert].map { .member(offer.expert, .at($0)) } }
+        try tx.changeRequest(RequestChanges(guards: guards,
+                                            request: plan.after.request != before.request ? plan.after.request : nil,
+                                            changedOffers: offers.changed, newOffers: offers.made,
+                                            introductions: plan.introductions, messages: plan.messages, at: now))
         return effects
     }
 
-    /// One effect, in words for whoever reads it (SPEC §3.3-§3.5).
-    private func carryOut(_ effect: LifecycleEffect, of request: Request, tx: any StoreTransaction, now: Date,
-                          ctx: CommandContext?) throws {
-        switch effect {
-        case .opened(let knowing):
-            try ctx?.reply(openedReply(request, knowing: knowing))
-        case .offer(let offer):
-            try sendOffer(request, offer, tx: tx, now: now)
-        case .nobodyAvailable:
-            try tx.enqueue(.message, to: .person(request.requester),
-                           text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.",
-                           at: now)
-        case .introduce(let expert):
-            try introduce(request, expert: expert, tx: tx, now: now)
-        case .declined(let offer):
-            try ctx?.reply("Declined offer #\(offer.requestID). \(try tx.person(request.requester)?.displayName ?? "The requester") won't be told.",
-                           about: [request.requester])
-        case .withdrawn(let offer, let reason):
-            guard let note = Self.withdrawalNote(reason, request) else { return }
-            // A message that lost its point before it could be delivered is not delivered:
-            // an expert who never saw the offer gets neither it nor its withdrawal.
-            guard try !tx.unsentOffer(requestID: request.id, expert: offer.expert) else { return }
-            try tx.enqueue(.message, to: .person(offer.expert), text: note, about: [request.requester], at: now)
-        case .lapsed(let offer):
-            // An offer that never reached its expert lapses quietly: there is nothing to answer.
-            guard try !tx.unsentOffer(requestID: request.id, expert: offer.expert) else { return }
-            try tx.enqueue(.message, to: .person(offer.expert),
-                           text: "Offer #\(request.id) (\(request.topic)) lapsed without an answer; nothing more to do.",
-                           about: [request.requester], at: now)
-        case .refill:
-            try refill(request, tx: tx, now: now)
-        case .remind(let experts):
-            var names: [String] = []
-            for expert in experts { names.append(try tx.person(expert)?.displayName ?? expert.id) }
-            try tx.enqueue(.message, to: .person(request.requester),
-                           text: "Did the introduction to \(Text.list(names)) on #\(request.id) (\(request.topic)) help? If it did, \"thanks \(request.id)\" passes your thanks on.",
-                           about: Set(experts), at: now)
-        case .closed(let introductions):
-            let text = introductions == 0
-                ? "Request #\(request.id) (\(request.topic)) expired without an introduction. Ask again any time."
-                : "Request #\(request.id) (\(request.topic)) is now closed, with \(Text.plural(introductions, "introduction"))."
-            try tx.enqueue(.message, to: .person(request.requester), text: text, at: now)
+    /// Each effect in words for whoever reads it (SPEC §3.3-§3.5), into `plan`, in order. A
+    /// refill ranks the next members here and decides their offers into the same plan.
+    private func decide(_ effects: [LifecycleEffect], plan: inout LifecyclePlan, tx: any StoreTransaction, now: Date,
+                        ctx: CommandContext?) throws {
+        for effect in effects {
+            let request = plan.after.request
+            switch effect {
+            case .opened(let knowing):
+                if let ctx { plan.messages.append(QueuedMessage(ctx.replyDraft(openedReply(request, knowing: knowing)))) }
+            case .offer(let offer):
+                note(.offer)
+                let details = try tx.offerDetails(experts: [offer.expert])[offer.expert]
+                let ground = try plan.commonGround(request.requester, offer.expert, broker: self, tx: tx)
+                plan.messages.append(QueuedMessage(offerDraft(request, offer, requesterName: plan.name(request.requester),
+                                                              topics: details?.topics ?? [], ground: ground)))
+            case .nobodyAvailable:
+                plan.messages.append(QueuedMessage(OutboxDraft(to: .person(request.requester),
+                    text: "Nobody was available for request #\(request.id) (\(request.topic)) this time. It stays open until \(Text.date(request.expiresAt)), and I'll ask anyone new who knows about it.")))
+            case .introduce(let expert):
+                try introduce(request, expert: expert, plan: &plan, tx: tx, now: now)
+            case .declined(let offer):
+                if let ctx {
+                    let name = plan.context.people[request.requester]?.displayName ?? "The requester"
+                    plan.messages.append(QueuedMessage(ctx.replyDraft("Declined offer #\(offer.requestID). \(name) won't be told.",
+                                                                      about: [request.requester])))
+                }
+            case .withdrawn(let offer, let reason):
+                guard let note = Self.withdrawalNote(reason, request) else { continue }
+                // A message that lost its point before it could be delivered is not delivered:
+                // an expert who never saw the offer gets neither it nor its withdrawal.
+                plan.messages.append(QueuedMessage(OutboxDraft(to: .person(offer.expert), text: note, about: [request.requester]),
+                                                   unlessUnsentOfferOf: request.id))
+            case .lapsed(let offer):
+                // An offer that never reached its expert lapses quietly: there is nothing to answer.
+                plan.messages.append(QueuedMessage(OutboxDraft(to: .person(offer.expert),
+                    text: "Offer #\(request.id) (\(request.topic)) lapsed without an answer; nothing more to do.",
+                    about: [request.requester]), unlessUnsentOfferOf: request.id))
+            case .refill:
+                // Ranking reads the store for every candidate: only when someone is to be asked.
+                guard plan.after.needsRefill else { continue }
+                let hits = index.search(request.topic)
+                let pool = try tx.candidatePool(hits.map(\.member), requester: request.requester,
+                                                offered: Set(plan.after.offers.map(\.expert)), now: now)
+                plan.expertVersions.merge(pool.versions) { $1 }
+                let ranked = rank(request, hits: hits, pool: pool, channels: channels(of: pool), now: now)
+                let more = plan.after.refill(candidates: ranked, now: now)
+                try decide(more, plan: &plan, tx: tx, now: now, ctx: nil)
+            case .remind(let experts):
+                let names = experts.map { plan.name($0) }
+                plan.messages.append(QueuedMessage(OutboxDraft(to: .person(request.requester),
+                    text: "Did the introduction to \(Text.list(names)) on #\(request.id) (\(request.topic)) help? If it did, \"thanks \(request.id)\" passes your thanks on.",
+                    about: Set(experts))))
+            case .closed(let introductions):
+                let text = introductions == 0
+                    ? "Request #\(request.id) (\(request.topic)) expired without an introduction. Ask again any time."
+                    : "Request #\(request.id) (\(request.topic)) is now closed, with \(Text.plural(introductions, "introduction"))."
+                plan.messages.append(QueuedMessage(OutboxDraft(to: .person(request.requester), text: text)))
+            }
         }
     }
 
@@ -96,11 +106,7 @@ extension Broker {
     /// none are left, tell the requester once and keep the request standing (SPEC §3.3).
     func refill(_ request: Request, tx: any StoreTransaction, now: Date) throws {
         guard let current = try tx.request(request.id) else { return }
-        let lifecycle = try lifecycle(of: current, tx: tx)
-        // Ranking reads the store for every candidate: only when someone is to be asked.
-        guard lifecycle.needsRefill else { return }
-        let ranked = try rankedCandidates(for: current, tx: tx, now: now)
-        try run(lifecycle, tx: tx, now: now) { $0.refill(candidates: ranked, now: now) }
+        try run(current, tx: tx, now: now) { _ in [.refill] }
     }
 
     /// Ends a request early (`cancel`, a ban, `forget`, the requester gone), withdrawing
@@ -119,5 +125,38 @@ extension Broker {
             touched.append(offer.requestID)
         }
         return touched
+    }
+}
+
+/// One lifecycle event's decisions while they are made: the request as loaded, its
+/// lifecycle as the event left it, and the introductions and messages to write.
+struct LifecyclePlan {
+    let context: RequestContext
+    var after: RequestLifecycle
+    var introductions: [Introduction] = []
+    var messages: [QueuedMessage] = []
+    /// Versions of the members a refill ranked, for the guards of the offers made to them.
+    var expertVersions: [Identity: Int64] = [:]
+
+    init(context: RequestContext, after: RequestLifecycle) {
+        self.context = context
+        self.after = after
+    }
+
+    /// How a person with an offer on the request, or its requester, is named.
+    func name(_ id: Identity) -> String { context.people[id]?.displayName ?? id.id }
+
+    /// Channels both are in and earlier introductions in common, as they stand with this
+    /// plan's own introductions counted (they are written only at its end).
+    func commonGround(_ a: Identity, _ b: Identity, broker: Broker, tx: any StoreTransaction) throws -> String {
+        var counterparts = (try tx.counterparts(of: a), try tx.counterparts(of: b))
+        for made in introductions {
+            for (one, other) in [(made.requester, made.expert), (made.expert, made.requester)] {
+                if one == a { counterparts.0.insert(other) }
+                if one == b { counterparts.1.insert(other) }
+            }
+        }
+        return broker.commonGround(a, b, channels: (try broker.channels(of: a, tx: tx), try broker.channels(of: b, tx: tx)),
+                                   counterparts: counterparts)
     }
 }

@@ -44,14 +44,14 @@ extension Broker {
     }
 
     /// SPEC §3.4: both people get a message naming each other.
-    func introduce(_ request: Request, expert: Identity, tx: any StoreTransaction, now: Date) throws {
+    func introduce(_ request: Request, expert: Identity, plan: inout LifecyclePlan, tx: any StoreTransaction, now: Date) throws {
         // Common ground as it was before this introduction.
-        let ground = try commonGround(request.requester, expert, tx: tx)
-        _ = try tx.createIntroduction(Introduction(id: 0, requestID: request.id, requester: request.requester,
-                                                   expert: expert, topic: request.topic, createdAt: now))
+        let ground = try plan.commonGround(request.requester, expert, broker: self, tx: tx)
+        plan.introductions.append(Introduction(id: 0, requestID: request.id, requester: request.requester,
+                                               expert: expert, topic: request.topic, createdAt: now))
         note(.introduction)
-        let requester = try tx.person(request.requester)
-        let expertPerson = try tx.person(expert)
+        let requester = plan.context.people[request.requester]
+        let expertPerson = plan.context.people[expert]
         let requesterName = handle(requester?.displayName ?? request.requester.id, network: request.requester.network, id: request.requester.id)
         let expertName = handle(expertPerson?.displayName ?? expert.id, network: expert.network, id: expert.id)
         let place = request.channel.map { "in \($0)" } ?? "privately"
@@ -75,12 +75,13 @@ extension Broker {
             var inRoom = "Introduction #\(request.id) (\(request.topic)): \(requesterName), meet \(expertName), who knows about it and said yes. \(requesterName) asked \(place): \(Text.quotedEnd(request.originalText))\(also)"
             if let note = expertPerson?.note { inRoom += " \(expertPerson?.displayName ?? "Their") note: \(Text.quotedEnd(note))" }
             inRoom += " This room is yours; \"thanks \(request.id)\" (to me, privately) passes thanks on."
-            try tx.enqueueIntroduction(request.requester, expert, text: inRoom, at: now)
-            try tx.enqueue(.message, to: .person(expert), text: "Introduction #\(request.id): I've invited you and \(requesterName) to a new room to talk about \(request.topic). Thank you for helping!", about: [request.requester], at: now)
-            try tx.enqueue(.message, to: .person(request.requester), text: "Introduction #\(request.id): meet \(expertName), who knows about \(request.topic) and said yes. I've invited you both to a new room; \"thanks \(request.id)\" passes your thanks on.", about: [expert], at: now)
+            plan.messages.append(QueuedMessage(OutboxDraft(.introduction, to: .person(request.requester), text: inRoom,
+                                                           other: expert, about: [expert])))
+            plan.messages.append(QueuedMessage(OutboxDraft(to: .person(expert), text: "Introduction #\(request.id): I've invited you and \(requesterName) to a new room to talk about \(request.topic). Thank you for helping!", about: [request.requester])))
+            plan.messages.append(QueuedMessage(OutboxDraft(to: .person(request.requester), text: "Introduction #\(request.id): meet \(expertName), who knows about \(request.topic) and said yes. I've invited you both to a new room; \"thanks \(request.id)\" passes your thanks on.", about: [expert])))
         } else {
-            try tx.enqueue(.message, to: .person(expert), text: toExpert, about: [request.requester], at: now)
-            try tx.enqueue(.message, to: .person(request.requester), text: toRequester, about: [expert], at: now)
+            plan.messages.append(QueuedMessage(OutboxDraft(to: .person(expert), text: toExpert, about: [request.requester])))
+            plan.messages.append(QueuedMessage(OutboxDraft(to: .person(request.requester), text: toRequester, about: [expert])))
         }
     }
 
@@ -102,9 +103,7 @@ extension Broker {
                   try isEligible(person, for: request.requester, requesterChannels: channels(of: request.requester, tx: tx),
                                  tx: tx, now: now)
             else { continue }
-            let lifecycle = RequestLifecycle(request: request, offers: offers,
-                                             introductions: try tx.introductions(requestID: request.id).count, rules: lifecycleRules)
-            try run(lifecycle, tx: tx, now: now) { $0.offer(to: member, now: now) }
+            try run(request, offers: offers, tx: tx, now: now) { $0.offer(to: member, now: now) }
         }
     }
 

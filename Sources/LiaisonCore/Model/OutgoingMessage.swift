@@ -11,6 +11,11 @@ public enum Target: Hashable, Sendable {
         case .channel(let network, _): network
         }
     }
+
+    /// The person written to, for a private message.
+    public var person: Identity? {
+        if case .person(let id) = self { id } else { nil }
+    }
 }
 
 /// What the outbox carries: a message, or a channel join / part for the transport.

@@ -111,3 +111,52 @@ public struct NewRequest: Sendable {
         self.messages = messages
     }
 }
+
+/// A request as its lifecycle decisions need it: the row and its version, its offers, how
+/// many introductions it made, and the people its messages name (the requester and every
+/// expert with an offer).
+public struct RequestContext: Sendable {
+    public var request: Request
+    public var version: RowVersion
+    public var offers: [Offer]
+    public var introductions: Int
+    public var people: [Identity: Person]
+}
+
+/// An outbox row, maybe conditional on an undelivered offer: when the offer to `expert` on
+/// request `requestID` is still waiting in the outbox, the write deletes it and drops this
+/// message too (an expert who never saw an offer hears nothing of its end).
+public struct QueuedMessage: Sendable {
+    public var draft: OutboxDraft
+    public var unlessUnsentOfferOf: Int64?
+
+    public init(_ draft: OutboxDraft, unlessUnsentOfferOf requestID: Int64? = nil) {
+        self.draft = draft
+        self.unlessUnsentOfferOf = requestID
+    }
+}
+
+/// Everything one lifecycle event changes of one request, written as one: the row, its
+/// offers, new introductions and the messages, in order.
+public struct RequestChanges: Sendable {
+    public var guards: [Guard]
+    /// The row as it is now, when it changed.
+    public var request: Request?
+    public var changedOffers: [Offer]
+    public var newOffers: [Offer]
+    /// New ones; the store gives them their ids.
+    public var introductions: [Introduction]
+    public var messages: [QueuedMessage]
+    public var at: Date
+
+    public init(guards: [Guard], request: Request?, changedOffers: [Offer], newOffers: [Offer],
+                introductions: [Introduction], messages: [QueuedMessage], at: Date) {
+        self.guards = guards
+        self.request = request
+        self.changedOffers = changedOffers
+        self.newOffers = newOffers
+        self.introductions = introductions
+        self.messages = messages
+        self.at = at
+    }
+}

@@ -24,12 +24,12 @@ extension StoreTransaction {
     }
 
     /// What ranking `candidates` for `requester` needs (SPEC §4, §5), leaving out those already
-    /// offered request `requestID`. `known`: person rows the caller has read already. Only the
+    /// `offered` the request. `known`: person rows the caller has read already. Only the
     /// candidates the person rows alone do not rule out cost a read beyond their row.
-    public func candidatePool(_ candidates: [Identity], requester: Identity, requestID: Int64?,
+    public func candidatePool(_ candidates: [Identity], requester: Identity, offered: Set<Identity> = [],
                               known: [Identity: Person] = [:], now: Date) throws -> CandidatePool {
         var pool = CandidatePool()
-        if let requestID { pool.offered = Set(try offers(requestID: requestID).map(\.expert)) }
+        pool.offered = offered
         pool.requesterBanned = try isBanned(requester)
         var missing: [Identity] = []
         var listed = Set<Identity>()
@@ -63,7 +63,7 @@ extension StoreTransaction {
                           openCount: try openRequestCount(of: member),
                           askedToday: try requestCount(of: member, since: now.addingTimeInterval(-86_400)),
                           bannedKnowing: try banned(among: optedIn),
-                          pool: try candidatePool(hits, requester: member, requestID: nil, known: known, now: now),
+                          pool: try candidatePool(hits, requester: member, known: known, now: now),
                           nextRequestID: try nextRequestID())
     }
 
@@ -80,6 +80,14 @@ extension StoreTransaction {
             out[expert] = OfferDetails(topics: try topics(of: expert).map(\.text), expertCounterparts: try counterparts(of: expert))
         }
         return out
+    }
+
+    /// A request with what its lifecycle decisions read: `offers` when the caller has them.
+    public func requestContext(for request: Request, offers known: [Offer]? = nil) throws -> RequestContext {
+        let offers = try known ?? self.offers(requestID: request.id)
+        return RequestContext(request: request, version: RowVersion(try versions(ofRequests: [request.id])[request.id]),
+                              offers: offers, introductions: try introductions(requestID: request.id).count,
+                              people: try people([request.requester] + offers.map(\.expert)))
     }
 
     // MARK: Applies
@@ -116,6 +124,24 @@ extension StoreTransaction {
         if let eventID = record.sourceEvent { try setSourceEvent(requestID: saved.id, eventID: eventID) }
         for offer in record.offers { try createOffer(offer) }
         for message in record.messages { try enqueue(message, at: record.request.createdAt) }
+    }
+}
+
+extension StoreTransaction {
+    /// A lifecycle event's write, all of it or nothing: the guards, the request row, its
+    /// offers, new introductions, then the messages in order (a conditional one is dropped,
+    /// with the offer it names, when that offer never left the outbox).
+    public func changeRequest(_ change: RequestChanges) throws {
+        try check(change.guards)
+        if let request = change.request { try saveRequest(request) }
+        for offer in change.changedOffers { try saveOffer(offer) }
+        for offer in change.newOffers { try createOffer(offer) }
+        for introduction in change.introductions { _ = try createIntroduction(introduction) }
+        for message in change.messages {
+            if let requestID = message.unlessUnsentOfferOf, let expert = message.draft.target.person,
+               try unsentOffer(requestID: requestID, expert: expert) { continue }
+            try enqueue(message.draft, at: change.at)
+        }
     }
 }
 
