@@ -4,12 +4,12 @@ extension CommandCatalog {
     static let away = ChatCommand(
         "away", usage: "away [DURATION]", summary: "pause offers, for DURATION (like 3d or 2w) or until you say back"
     ) { args, ctx in
-        var me = try ctx.me()
+        let context = try ctx.memberContext()
+        var me = ctx.me(context)
         let arg = args.trimmingCharacters(in: .whitespaces)
         if arg.isEmpty {
             me.awayUntil = .distantFuture
-            try ctx.tx.savePerson(me)
-            try ctx.reply("Offers paused until you say \"back\"." + notMember(me))
+            try ctx.save(me, context, reply: "Offers paused until you say \"back\"." + notMember(me))
             return
         }
         guard let seconds = DurationText.parse(arg) ?? years(arg), seconds > 0 else {
@@ -20,19 +20,18 @@ extension CommandCatalog {
             throw Refusal("That is longer than a year; say \"away\" with no duration to pause offers until you say \"back\".")
         }
         me.awayUntil = ctx.now.addingTimeInterval(seconds)
-        try ctx.tx.savePerson(me)
-        try ctx.reply("Offers paused for \(DurationText.exact(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner." + notMember(me))
+        try ctx.save(me, context, reply: "Offers paused for \(DurationText.exact(seconds)), until \(Text.date(ctx.now.addingTimeInterval(seconds))). \"back\" resumes them sooner." + notMember(me))
     }
 
     static let back = ChatCommand("back", usage: "back", summary: "resume offers after away") { _, ctx in
-        var me = try ctx.me()
+        let context = try ctx.memberContext()
+        var me = ctx.me(context)
         guard me.isAway(at: ctx.now) else {
             try ctx.reply("You weren't away; offers are on\(me.optedIn == true ? "" : " once you optin").")
             return
         }
         me.awayUntil = nil
-        try ctx.tx.savePerson(me)
-        try ctx.reply(me.optedIn == true ? "Welcome back: offers resumed." : "Welcome back." + notMember(me))
+        try ctx.save(me, context, reply: me.optedIn == true ? "Welcome back: offers resumed." : "Welcome back." + notMember(me))
         try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now)
     }
 
@@ -41,7 +40,8 @@ extension CommandCatalog {
         summary: "show or change who may ask you for an introduction, your weekly limit and the note added to your introductions"
     ) { args, ctx in
         let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
-        var me = try ctx.me()
+        let context = try ctx.memberContext()
+        var me = ctx.me(context)
         switch parts.first?.lowercased() {
         case nil:
             try ctx.reply(try describePrefs(me, ctx))
@@ -51,21 +51,19 @@ extension CommandCatalog {
                 throw Refusal("Usage: prefs asks-from anyone|channels|nobody.")
             }
             me.asksFrom = choice
-            try ctx.tx.savePerson(me)
             let meaning: String = switch choice {
             case .anyone: "anyone may ask to be introduced to you"
             case .channels: "only people who share a channel with you may ask to be introduced to you"
             case .nobody: "nobody may ask to be introduced to you (no offers come)"
             }
-            try ctx.reply("Saved: \(meaning).")
+            try ctx.save(me, context, reply: "Saved: \(meaning).")
         case "max-offers":
             let value = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
             guard value.allSatisfy(\.isASCII), let n = Int(value), (0...100).contains(n) else {
                 throw Refusal("Usage: prefs max-offers N, where N is a whole number from 0 to 100.")
             }
             me.maxOffersPerWeek = n
-            try ctx.tx.savePerson(me)
-            try ctx.reply("Saved: at most \(Text.plural(n, "offer")) a week.")
+            try ctx.save(me, context, reply: "Saved: at most \(Text.plural(n, "offer")) a week.")
         case "note":
             let note = parts.count > 1 ? Text.quote(ChatText.plain(parts[1]), limit: 10_000) : ""
             // Bare `prefs note` shows the note; removing it takes the explicit word.
@@ -83,8 +81,7 @@ extension CommandCatalog {
             } else {
                 me.note = note
             }
-            try ctx.tx.savePerson(me)
-            try ctx.reply(me.note == nil ? "Note removed." : "Saved: your introductions will add \"\(note)\".")
+            try ctx.save(me, context, reply: me.note == nil ? "Note removed." : "Saved: your introductions will add \"\(note)\".")
         default:
             throw Refusal("Usage: prefs; prefs asks-from anyone|channels|nobody; prefs max-offers N; prefs note [TEXT|clear].")
         }

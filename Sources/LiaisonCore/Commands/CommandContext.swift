@@ -59,6 +59,21 @@ public final class CommandContext {
         try tx.person(member) ?? Person(identity: member, displayName: message.displayName, firstSeen: now)
     }
 
+    /// The sender's own rows, read once for a command that changes them.
+    func memberContext() throws -> MemberContext {
+        try tx.memberContext(member)
+    }
+
+    /// The sender's person record as `memberContext` read it; a new one when never stored.
+    func me(_ context: MemberContext) -> Person {
+        context.person ?? Person(identity: member, displayName: message.displayName, firstSeen: now)
+    }
+
+    /// Writes the sender's changed `person` row and the reply saying so, as one.
+    func save(_ person: Person, _ context: MemberContext, reply text: String) throws {
+        try tx.changeMember(MemberChanges(context, person: person, messages: [QueuedMessage(replyDraft(text))], at: now))
+    }
+
     /// Stores the sender (for their name in offers and introductions) when a change needs it.
     func ensurePerson() throws {
         if try tx.person(member) == nil { try tx.savePerson(try me()) }

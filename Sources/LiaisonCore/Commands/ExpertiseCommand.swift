@@ -49,29 +49,33 @@ extension CommandCatalog {
                 throw Refusal("\"\(Text.quote(item, limit: 40))\" has no words I can match; name the subject, like \"tax law\".")
             }
         }
-        try ctx.ensurePerson()
-        var added: [String] = []
+        // Decided on one read of the member's rows, written as one: the person row when new,
+        // the topics, the reply; the index changes once that has committed.
+        let context = try ctx.memberContext()
+        var keys = Set(context.topics.map(\.key))
+        var adding: [NewTopic] = []
         var already: [String] = []
         for item in items {
-            if let topic = try ctx.tx.addTopic(ctx.member, text: item, key: TopicText.key(item), analysis: TopicText.analysis(item)) {
-                added.append(topic.text)
-                ctx.broker.indexChange { $0.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis) }
-            } else {
-                already.append(item)
-            }
+            let topic = NewTopic(item)
+            if keys.insert(topic.key).inserted { adding.append(topic) } else { already.append(item) }
         }
-        let count = try ctx.tx.topics(of: ctx.member).count
-        guard count <= maxTopicsPerMember else {
+        guard keys.count <= maxTopicsPerMember else {
             throw Refusal("You can list at most \(maxTopicsPerMember) topics; remove some first.")
         }
-        var text = added.isEmpty ? "" : "Added \(Text.list(added))."
+        var text = adding.isEmpty ? "" : "Added \(Text.list(adding.map(\.text)))."
         if !already.isEmpty { text += (text.isEmpty ? "" : " ") + "Already listed: \(Text.list(already))." }
-        if try ctx.me().optedIn != true {
+        if context.person?.optedIn != true {
             text += " You're not opted in yet: type \"optin\" to receive introduction offers."
         }
-        try ctx.reply(text)
+        var change = MemberChanges(context, person: context.person == nil ? ctx.me(context) : nil,
+                                   messages: [QueuedMessage(ctx.replyDraft(text))], at: ctx.now)
+        change.addTopics = adding
+        let added = try ctx.tx.changeMember(change)
+        for topic in added {
+            ctx.broker.indexChange { $0.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis) }
+        }
         if !added.isEmpty {
-            try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now, topics: added)
+            try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now, topics: added.map(\.text))
         }
     }
 
@@ -79,14 +83,16 @@ extension CommandCatalog {
         let item = ChatText.plain(args)
         guard !item.isEmpty else { throw Refusal("Usage: expertise remove TOPIC.") }
         let key = TopicText.key(item)
-        let topics = try ctx.tx.topics(of: ctx.member)
+        let context = try ctx.memberContext()
+        let topics = context.topics
         guard let topic = topics.first(where: { $0.key == key && !key.isEmpty })
                 ?? topics.first(where: { $0.text.lowercased() == item.lowercased() }) else {
             let list = topics.isEmpty ? "you have none" : "yours are \(topics.map(\.text).joined(separator: ", "))"
             throw Refusal("You don't list \"\(Text.quote(item, limit: 60))\"; \(list).")
         }
-        try ctx.tx.removeTopic(id: topic.id)
+        var change = MemberChanges(context, messages: [QueuedMessage(ctx.replyDraft("Removed \(topic.text)."))], at: ctx.now)
+        change.removeTopics = [topic.id]
+        try ctx.tx.changeMember(change)
         ctx.broker.indexChange { $0.remove(topicID: topic.id) }
-        try ctx.reply("Removed \(topic.text).")
     }
 }

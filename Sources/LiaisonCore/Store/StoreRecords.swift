@@ -160,3 +160,47 @@ public struct RequestChanges: Sendable {
         self.at = at
     }
 }
+
+/// A member's own rows as their commands decide on them.
+public struct MemberContext: Sendable {
+    public var member: Identity
+    /// nil: never stored.
+    public var person: Person?
+    public var version: RowVersion
+    public var topics: [Topic]
+    public var banned: Bool
+}
+
+/// A topic to add: as typed, with its key and analysis.
+public struct NewTopic: Sendable, Equatable {
+    public var text: String
+    public var key: String
+    public var analysis: String
+
+    public init(_ text: String) {
+        self.text = text
+        key = TopicText.key(text)
+        analysis = TopicText.analysis(text)
+    }
+}
+
+/// A member's change to their own rows (opt-in, away, preferences, topics) and the replies
+/// it sends, written as one.
+public struct MemberChanges: Sendable {
+    public var guards: [Guard]
+    public var member: Identity
+    /// The row as it is now, when it changed (or is new).
+    public var person: Person?
+    public var addTopics: [NewTopic] = []
+    public var removeTopics: [Int64] = []
+    public var messages: [QueuedMessage] = []
+    public var at: Date
+
+    public init(_ context: MemberContext, person: Person? = nil, messages: [QueuedMessage] = [], at: Date) {
+        guards = [.member(context.member, context.version)]
+        member = context.member
+        self.person = person
+        self.messages = messages
+        self.at = at
+    }
+}

@@ -90,6 +90,13 @@ extension StoreTransaction {
                               people: try people([request.requester] + offers.map(\.expert)))
     }
 
+    /// A member's own rows.
+    public func memberContext(_ member: Identity) throws -> MemberContext {
+        MemberContext(member: member, person: try person(member),
+                      version: RowVersion(try versions(ofMembers: [member])[member]),
+                      topics: try topics(of: member), banned: try isBanned(member))
+    }
+
     // MARK: Applies
 
     /// Throws `StoreConflict` for the first guard whose row changed since it was read.
@@ -142,6 +149,23 @@ extension StoreTransaction {
                try unsentOffer(requestID: requestID, expert: expert) { continue }
             try enqueue(message.draft, at: change.at)
         }
+    }
+}
+
+extension StoreTransaction {
+    /// A member's change, all of it or nothing. Returns the topics added, with their ids (a
+    /// topic the member lists already is not added again).
+    @discardableResult
+    public func changeMember(_ change: MemberChanges) throws -> [Topic] {
+        try check(change.guards)
+        if let person = change.person { try savePerson(person) }
+        var added: [Topic] = []
+        for topic in change.addTopics {
+            if let new = try addTopic(change.member, text: topic.text, key: topic.key, analysis: topic.analysis) { added.append(new) }
+        }
+        for id in change.removeTopics { try removeTopic(id: id) }
+        for message in change.messages { try enqueue(message.draft, at: change.at) }
+        return added
     }
 }
 
