@@ -191,6 +191,9 @@ public protocol StoreTransaction {
     func addBlock(blocker: Identity, blocked: Identity, requestID: Int64, at: Date) throws -> Bool
     func removeBlock(blocker: Identity, blocked: Identity) throws -> Bool
     func isBlocked(blocker: Identity, blocked: Identity) throws -> Bool
+    /// Whether `blocker` blocks every identity of `blocked`'s member already, so that
+    /// `addBlock` would add nothing.
+    func blocksAll(blocker: Identity, blocked: Identity) throws -> Bool
     /// Those of `blockers` for whom `isBlocked(blocker:blocked:)` holds, in one read.
     func blockers(among blockers: [Identity], blocking blocked: Identity) throws -> Set<Identity>
     /// Request ids the blocker blocked through, for `prefs`.

@@ -41,6 +41,15 @@ extension SQLiteTransaction {
         return removed
     }
 
+    func blocksAll(blocker: Identity, blocked: Identity) throws -> Bool {
+        for id in try identities(ofMemberOf: blocked) {
+            if try int("SELECT COUNT(*) FROM block WHERE blocker = ? AND blocked_digest = ?", [blocker.raw, try blockDigest(id)]) == 0 {
+                return false
+            }
+        }
+        return true
+    }
+
     func isBlocked(blocker: Identity, blocked: Identity) throws -> Bool {
         // A block on any identity of theirs, past or present: linking into a fresh identity
         // does not shed it. Most members block nobody: then nothing more is read.

@@ -156,10 +156,12 @@ extension Broker {
         return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
     }
 
-    /// Everything SPEC §4 requires before an offer.
+    /// Everything SPEC §4 requires before an offer. `unblocking`: as it will be once the
+    /// expert's block of the requester, which this change removes, is gone.
     func isEligible(_ expert: Person, for requester: Identity, requesterChannels: Set<String>,
-                    tx: any StoreTransaction, now: Date) throws -> Bool {
-        let pool = try tx.candidatePool([expert.identity], requester: requester, known: [expert.identity: expert], now: now)
+                    tx: any StoreTransaction, now: Date, unblocking: Bool = false) throws -> Bool {
+        var pool = try tx.candidatePool([expert.identity], requester: requester, known: [expert.identity: expert], now: now)
+        if unblocking { pool.blockers.remove(expert.identity) }
         return isEligible(expert, for: requester, requesterChannels: requesterChannels, channels: channels(of: pool),
                           pool: pool, now: now)
     }

@@ -12,19 +12,31 @@ extension Broker {
     @discardableResult
     func run(_ request: Request, offers: [Offer]? = nil, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
              _ event: (inout RequestLifecycle) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
+        try plan(request, offers: offers, tx: tx, now: now, ctx: ctx) { plan in try event(&plan.after) }
+    }
+
+    /// The same, for an event that also changes what hangs off the request beside its
+    /// lifecycle (blocks, thanks) or sends messages of its own: `event` may add them to the
+    /// plan (messages before those of its effects; `trailing` after them).
+    @discardableResult
+    func plan(_ request: Request, offers: [Offer]? = nil, tx: any StoreTransaction, now: Date, ctx: CommandContext? = nil,
+              _ event: (inout LifecyclePlan) throws -> [LifecycleEffect]) throws -> [LifecycleEffect] {
         let context = try tx.requestContext(for: request, offers: offers)
         let before = RequestLifecycle(request: context.request, offers: context.offers,
                                       introductions: context.introductions, rules: lifecycleRules)
         var plan = LifecyclePlan(context: context, after: before)
-        let effects = try event(&plan.after)
+        let effects = try event(&plan)
         try decide(effects, plan: &plan, tx: tx, now: now, ctx: ctx)
+        plan.messages += plan.trailing
         let offers = plan.after.changedOffers(since: before)
         var guards = [Guard.request(context.request.id, context.version)]
         guards += offers.made.compactMap { offer in plan.expertVersions[offer.expert].map { .member(offer.expert, .at($0)) } }
-        try tx.changeRequest(RequestChanges(guards: guards,
-                                            request: plan.after.request != before.request ? plan.after.request : nil,
-                                            changedOffers: offers.changed, newOffers: offers.made,
-                                            introductions: plan.introductions, messages: plan.messages, at: now))
+        var change = RequestChanges(guards: guards, request: plan.after.request != before.request ? plan.after.request : nil,
+                                    changedOffers: offers.changed, newOffers: offers.made,
+                                    introductions: plan.introductions, messages: plan.messages, at: now)
+        change.thanked = plan.thanked
+        change.blocks = plan.blocks
+        try tx.changeRequest(change)
         return effects
     }
 
@@ -134,7 +146,11 @@ struct LifecyclePlan {
     let context: RequestContext
     var after: RequestLifecycle
     var introductions: [Introduction] = []
+    var thanked: [Introduction] = []
+    var blocks: [BlockChange] = []
     var messages: [QueuedMessage] = []
+    /// Messages that follow those of the event's effects.
+    var trailing: [QueuedMessage] = []
     /// Versions of the members a refill ranked, for the guards of the offers made to them.
     var expertVersions: [Identity: Int64] = [:]
 

@@ -49,7 +49,9 @@ extension CommandCatalog {
         guard request.status == .open else {
             throw Refusal("Request #\(id) is already \(request.status.rawValue).")
         }
-        try ctx.broker.cancel(request, .cancelled, tx: ctx.tx, now: ctx.now)
-        try ctx.reply("Cancelled request #\(id) (\(request.topic)).")
+        try ctx.broker.plan(request, tx: ctx.tx, now: ctx.now) { plan in
+            plan.trailing.append(QueuedMessage(ctx.replyDraft("Cancelled request #\(id) (\(request.topic)).")))
+            return plan.after.cancel(.cancelled, now: ctx.now)
+        }
     }
 }

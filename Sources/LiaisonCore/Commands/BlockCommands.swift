@@ -6,36 +6,43 @@ extension CommandCatalog {
     ) { args, ctx in
         let id = try ctx.requestID(args, usage: "block ID")
         // Only someone who was offered the request knows who asked it.
-        guard var offer = try ctx.tx.offer(requestID: id, expert: ctx.member), let request = try ctx.tx.request(id) else {
+        guard try ctx.tx.offer(requestID: id, expert: ctx.member) != nil, let request = try ctx.tx.request(id) else {
             throw Refusal("You have no offer #\(id) to block.")
         }
-        guard try ctx.tx.addBlock(blocker: ctx.member, blocked: request.requester, requestID: id, at: ctx.now) else {
+        guard try !ctx.tx.blocksAll(blocker: ctx.member, blocked: request.requester) else {
             throw Refusal("You already blocked the requester of #\(id).")
         }
-        var text = "Blocked: you won't get offers from the requester of #\(id) again. They are not told."
-        if offer.status == .pending {
-            offer.status = .declined
-            offer.answeredAt = ctx.now
-            try ctx.tx.saveOffer(offer)
-            text += " Offer #\(id) is declined."
+        // The block, the quiet decline, the reply and the refill's offers: one write.
+        try ctx.broker.plan(request, tx: ctx.tx, now: ctx.now) { plan in
+            plan.blocks = [.add(blocker: ctx.member, blocked: request.requester, requestID: id)]
+            let (declined, effects) = plan.after.blocked(by: ctx.member, now: ctx.now)
+            var text = "Blocked: you won't get offers from the requester of #\(id) again. They are not told."
+            if declined { text += " Offer #\(id) is declined." }
+            plan.messages.append(QueuedMessage(ctx.replyDraft(text)))
+            return effects
         }
-        try ctx.reply(text)
-        try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now)
     }
 
     static let unblock = ChatCommand("unblock", usage: "unblock ID", summary: "undo block ID") { args, ctx in
         let id = try ctx.requestID(args, usage: "unblock ID")
         guard try ctx.tx.offer(requestID: id, expert: ctx.member) != nil, let request = try ctx.tx.request(id),
-              try ctx.tx.removeBlock(blocker: ctx.member, blocked: request.requester) else {
+              try ctx.tx.isBlocked(blocker: ctx.member, blocked: request.requester) else {
             throw Refusal("You have no block through #\(id).")
         }
-        try ctx.reply("Unblocked the requester of #\(id).")
         // As `back` does: the open request comes to you again, and others of theirs that you match.
-        // Its lifecycle renews only a declined offer, while there is room for one.
-        if request.status == .open, request.expiresAt > ctx.now, let person = try ctx.tx.person(ctx.member),
-           try ctx.broker.isEligible(person, for: request.requester,
-                                     requesterChannels: ctx.broker.channels(of: request.requester, tx: ctx.tx), tx: ctx.tx, now: ctx.now) {
-            try ctx.broker.run(request, tx: ctx.tx, now: ctx.now) { $0.offer(to: ctx.member, renewingDecline: true, now: ctx.now) }
+        // Its lifecycle renews only a declined offer, while there is room for one. Eligibility
+        // is decided as if the block were gone already.
+        let person = try ctx.tx.person(ctx.member)
+        let eligible = try person.map { person in
+            try ctx.broker.isEligible(person, for: request.requester,
+                                      requesterChannels: ctx.broker.channels(of: request.requester, tx: ctx.tx),
+                                      tx: ctx.tx, now: ctx.now, unblocking: true)
+        } ?? false
+        try ctx.broker.plan(request, tx: ctx.tx, now: ctx.now, ctx: ctx) { plan in
+            plan.blocks = [.remove(blocker: ctx.member, blocked: request.requester)]
+            plan.messages.append(QueuedMessage(ctx.replyDraft("Unblocked the requester of #\(id).")))
+            guard request.status == .open, request.expiresAt > ctx.now, eligible else { return [] }
+            return plan.after.offer(to: ctx.member, renewingDecline: true, now: ctx.now)
         }
         try ctx.broker.offerStandingRequests(to: ctx.member, tx: ctx.tx, now: ctx.now)
     }
@@ -57,16 +64,18 @@ extension CommandCatalog {
         }
         let fresh = intros.filter { $0.thankedAt == nil }
         guard !fresh.isEmpty else { throw Refusal("You already thanked for #\(id); it was passed on.") }
-        var names: [String] = []
-        for var intro in fresh {
-            intro.thankedAt = ctx.now
-            try ctx.tx.saveIntroduction(intro)
-            let name = try ctx.tx.person(intro.expert)?.displayName ?? intro.expert.id
-            names.append(name)
-            try ctx.tell(intro.expert, "\(ctx.message.displayName) thanks you for the introduction on #\(id) (\(request.topic)). You made a difference!")
+        try ctx.broker.plan(request, tx: ctx.tx, now: ctx.now) { plan in
+            var names: [String] = []
+            for var intro in fresh {
+                intro.thankedAt = ctx.now
+                plan.thanked.append(intro)
+                names.append(plan.name(intro.expert))
+                plan.messages.append(QueuedMessage(ctx.tellDraft(intro.expert, "\(ctx.message.displayName) thanks you for the introduction on #\(id) (\(request.topic)). You made a difference!")))
+            }
+            plan.messages.append(QueuedMessage(ctx.replyDraft("Thanks passed on to \(Text.list(names)).")))
+            return []
         }
         ctx.broker.note(.thanks)
-        try ctx.reply("Thanks passed on to \(Text.list(names)).")
     }
 }
 

@@ -213,6 +213,18 @@ public struct RequestLifecycle: Sendable, Equatable {
         return effects
     }
 
+    /// The expert blocked the requester: their pending offer, if any, is declined quietly
+    /// (the requester is never told), and the request looks for someone else. Returns
+    /// whether an offer was declined.
+    public mutating func blocked(by expert: Identity, now: Date) -> (declined: Bool, effects: [LifecycleEffect]) {
+        guard let i = offers.firstIndex(where: { $0.expert == expert }), offers[i].status == .pending else {
+            return (false, [.refill])
+        }
+        offers[i].status = .declined
+        offers[i].answeredAt = now
+        return (true, [.refill])
+    }
+
     public static func noOffer(_ id: Int64) -> Refusal { Refusal("You have no offer #\(id) to answer.") }
 
     /// The offers that differ from `before`'s, to save, and those made since, to create.

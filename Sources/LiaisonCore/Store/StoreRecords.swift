@@ -146,6 +146,10 @@ public struct RequestChanges: Sendable {
     public var newOffers: [Offer]
     /// New ones; the store gives them their ids.
     public var introductions: [Introduction]
+    /// Introductions the requester thanked for (`thankedAt` set).
+    public var thanked: [Introduction] = []
+    /// Blocks of the request's requester by one of its experts, made or undone.
+    public var blocks: [BlockChange] = []
     public var messages: [QueuedMessage]
     public var at: Date
 
@@ -203,4 +207,10 @@ public struct MemberChanges: Sendable {
         self.messages = messages
         self.at = at
     }
+}
+
+/// A block of a requester by an expert (kept as a digest of the blocked identity).
+public enum BlockChange: Sendable, Equatable {
+    case add(blocker: Identity, blocked: Identity, requestID: Int64)
+    case remove(blocker: Identity, blocked: Identity)
 }

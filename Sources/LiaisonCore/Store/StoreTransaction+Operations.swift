@@ -144,6 +144,13 @@ extension StoreTransaction {
         for offer in change.changedOffers { try saveOffer(offer) }
         for offer in change.newOffers { try createOffer(offer) }
         for introduction in change.introductions { _ = try createIntroduction(introduction) }
+        for introduction in change.thanked { try saveIntroduction(introduction) }
+        for block in change.blocks {
+            switch block {
+            case .add(let blocker, let blocked, let requestID): _ = try addBlock(blocker: blocker, blocked: blocked, requestID: requestID, at: change.at)
+            case .remove(let blocker, let blocked): _ = try removeBlock(blocker: blocker, blocked: blocked)
+            }
+        }
         for message in change.messages {
             if let requestID = message.unlessUnsentOfferOf, let expert = message.draft.target.person,
                try unsentOffer(requestID: requestID, expert: expert) { continue }
