@@ -313,8 +313,16 @@ def liaison_conf(port, channel, nick, identity, console=False):
     return conf.replace("[console]\nenabled = no", "[console]\nenabled = yes") if console else conf
 
 
-def start_liaison(port, target, identity, console=False):
-    bot = Bot(liaison_conf(port, target.channel, target.nick, identity, console)).start(console=console)
+def start_liaison(port, target, identity, console=False, binary=None):
+    bot = Bot(liaison_conf(port, target.channel, target.nick, identity, console))
+    if binary is None:
+        bot.start(console=console)
+    else:  # conftest.Bot starts conftest.BINARY: another build for this one
+        saved, conftest.BINARY = conftest.BINARY, binary
+        try:
+            bot.start(console=console)
+        finally:
+            conftest.BINARY = saved
     target.proc, target.bot = bot.proc, bot
     return bot
 
@@ -366,8 +374,8 @@ def floor_target(channel):
     return Target("floor", "floorbench", channel, lambda k: f"!ping {k}", lambda k, text: text == f"pong {k}")
 
 
-def liaison_target(channel, nick="liaison"):
-    return Target("liaison", nick, channel, lambda k: f"!ask subject number {k}",
+def liaison_target(channel, nick="liaison", name="liaison"):
+    return Target(name, nick, channel, lambda k: f"!ask subject number {k}",
                   lambda k, text: f"Request #{k + 1}:" in text)  # ids from 1 in a fresh state
 
 
@@ -387,6 +395,7 @@ def compare(server, targets, clients, args, work, port, identity):
     starters = {
         "floor": lambda t: start_floor(work, port, t),
         "liaison": lambda t: start_liaison(port, t, identity),
+        "baseline": lambda t: start_liaison(port, t, identity, binary=args.baseline),
         "sopel": lambda t: start_sopel(work, port, t),
         "limnoria": lambda t: start_limnoria(work, port, t),
     }
@@ -395,7 +404,7 @@ def compare(server, targets, clients, args, work, port, identity):
             starters[t.name](t)
         wait_joined(clients[0], targets)
         for t in targets:
-            if t.name == "liaison":
+            if t.name in ("liaison", "baseline"):
                 t.bot.wait_log("WordNet loaded", timeout=60)
         time.sleep(2)
         for t in targets:
@@ -418,7 +427,7 @@ def compare(server, targets, clients, args, work, port, identity):
         for t in targets:
             emit(f"{server}_{t.name}_cpu_per_request", t.cpu * 1000 / len(t.latencies), "ms")
         lp50, lp99 = percentiles(by["liaison"].latencies)
-        for other in ("sopel", "limnoria", "floor"):
+        for other in ("baseline", "sopel", "limnoria", "floor"):
             if other in by:
                 op50, op99 = percentiles(by[other].latencies)
                 emit(f"{server}_reply_p50_ratio_liaison_over_{other}", lp50 / op50, "x", 2)
@@ -428,7 +437,7 @@ def compare(server, targets, clients, args, work, port, identity):
             for t in targets:
                 emit(f"{server}_{t.name}_burst_200", statistics.median(t.bursts), "ms", 1)
             lb = statistics.median(by["liaison"].bursts)
-            for other in ("sopel", "limnoria"):
+            for other in ("baseline", "sopel", "limnoria"):
                 if other in by:
                     emit(f"{server}_burst_ratio_liaison_over_{other}", lb / statistics.median(by[other].bursts), "x", 2)
     finally:
@@ -534,7 +543,14 @@ def main():
     ap.add_argument("--only", action="append", choices=["compare", "pileup", "members"],
                     help="run only this part on ngIRCd (repeatable; InspIRCd only with compare)")
     ap.add_argument("--binary", default=os.environ.get("LIAISON_BIN", str(ROOT / ".build" / "release" / "liaison")))
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="another liaison build (an earlier commit's) run beside --binary in the same "
+                         "interleaved rounds, as 'baseline', with ratios of liaison over it")
     args = ap.parse_args()
+    if args.baseline is not None:
+        args.baseline = args.baseline.absolute()
+        if not args.baseline.is_file():
+            sys.exit(f"no liaison binary at {args.baseline} (--baseline PATH)")
     conftest.BINARY = binary = Path(args.binary).absolute()  # what conftest.Bot starts
     if not binary.is_file():
         sys.exit(f"no liaison binary at {binary} (--binary PATH or LIAISON_BIN)")
@@ -559,6 +575,8 @@ def main():
         port = env["NGIRCD_PORT"]
         targets = [floor_target("#bench-floor"), liaison_target("#bench-liaison"),
                    sopel_target("#bench-sopel"), limnoria_target("#bench-limnoria")]
+        if args.baseline is not None:
+            targets.insert(2, liaison_target("#bench-baseline", nick="liaisonbase", name="baseline"))
         clients = connect(port, "req", args.requesters, [t.channel for t in targets])
         if "compare" in parts:
             compare("ngircd", targets, clients, args, work, port, identity="nick")
@@ -572,6 +590,8 @@ def main():
         if not args.no_inspircd:
             port = env["INSPIRCD_PORT"]
             targets = [floor_target("#ibench-floor"), liaison_target("#ibench-liaison"), sopel_target("#ibench-sopel")]
+            if args.baseline is not None:
+                targets.insert(2, liaison_target("#ibench-baseline", nick="liaisonbase", name="baseline"))
             clients = connect(port, "ireq", args.requesters, [t.channel for t in targets])
             compare("inspircd", targets, clients, argparse.Namespace(**{**vars(args), "no_burst": True}),
                     work, port, identity="account")

@@ -112,8 +112,10 @@ extension Broker {
             var setting = try tx.channelSetting(network: network, channel: channel)
                 ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
             setting.joined = false
-            try tx.saveChannelSetting(setting)
-            try tx.appendAudit(actor: Identity(network: network, id: "(server)"), action: "kicked from \(channel)", subject: nil, at: now)
+            var change = AdminChanges(at: now)
+            change.channelSettings = [setting]
+            change.audit = [AuditNote(actor: Identity(network: network, id: "(server)"), action: "kicked from \(channel)")]
+            try tx.changeAdmin(change)
         }
     }
 
@@ -128,8 +130,10 @@ extension Broker {
             var setting = try tx.channelSetting(network: network, channel: channel)
                 ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
             setting.joined = true
-            try tx.saveChannelSetting(setting)
-            try tx.appendAudit(actor: id, action: "invite to \(channel) on \(network)", subject: nil, at: now)
+            var change = AdminChanges(at: now)
+            change.channelSettings = [setting]
+            change.audit = [AuditNote(actor: id, action: "invite to \(channel) on \(network)")]
+            try tx.changeAdmin(change)
             accepted = true
         }
         return accepted

@@ -26,10 +26,8 @@ extension Broker {
         for id in touched.sorted() {
             if let request = try tx.request(id) { try refill(request, tx: tx, now: now) }
         }
-        for var request in try tx.nobodyNoticesDue(at: now) {
-            request.nobodyDueAt = nil
-            try tx.saveRequest(request)
-            try refill(request, tx: tx, now: now)
+        for request in try tx.nobodyNoticesDue(at: now) {
+            try run(request, tx: tx, now: now) { $0.nobodyNoticeDue() }
         }
         for request in try tx.dueFollowups(at: now) {
             let made = try tx.introductions(requestID: request.id)
@@ -37,11 +35,11 @@ extension Broker {
         }
         for var person in try tx.awayEnded(at: now) {
             person.awayUntil = nil
-            try tx.savePerson(person)
-            if person.optedIn == true {
-                try tx.enqueue(.message, to: .person(person.identity), text: "Your away time is over: offers resumed.", at: now)
-                try offerStandingRequests(to: person.identity, tx: tx, now: now)
-            }
+            let context = try tx.memberContext(person.identity)
+            let back = person.optedIn == true
+            let notice = OutboxDraft(to: .person(person.identity), text: "Your away time is over: offers resumed.")
+            try tx.changeMember(MemberChanges(context, person: person, messages: back ? [QueuedMessage(notice)] : [], at: now))
+            if back { try offerStandingRequests(to: person.identity, tx: tx, now: now) }
         }
     }
 }

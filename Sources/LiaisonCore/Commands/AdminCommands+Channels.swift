@@ -41,11 +41,14 @@ extension AdminCommands {
         var setting = try ctx.tx.channelSetting(network: network, channel: channel)
             ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
         setting.joined = joined
-        try ctx.tx.saveChannelSetting(setting)
-        try ctx.tx.enqueue(joined ? .join : .part, to: .channel(network: network, name: channel), text: "", at: ctx.now)
-        try record(ctx, "\(verb) \(network) \(channel)")
-        try ctx.reply(joined ? "Joining \(channel) on \(network)."
-                      : "Leaving \(channel) on \(network); I stay out until an admin says \"admin join\".")
+        // The setting, the transport's join or part, the audit entry and the reply: one write.
+        var change = AdminChanges(at: ctx.now)
+        change.channelSettings = [setting]
+        change.audit = [audit(ctx, "\(verb) \(network) \(channel)")]
+        change.messages = [QueuedMessage(OutboxDraft(joined ? .join : .part, to: .channel(network: network, name: channel), text: "")),
+                           QueuedMessage(ctx.replyDraft(joined ? "Joining \(channel) on \(network)."
+                                                        : "Leaving \(channel) on \(network); I stay out until an admin says \"admin join\"."))]
+        try ctx.tx.changeAdmin(change)
     }
 
     static func quiet(_ args: String, _ ctx: CommandContext) throws {
@@ -57,9 +60,12 @@ extension AdminCommands {
         var setting = try ctx.tx.channelSetting(network: network, channel: channel)
             ?? ChannelSetting(network: network, channel: channel, joined: nil, quiet: false)
         setting.quiet = on
-        try ctx.tx.saveChannelSetting(setting)
-        try record(ctx, "quiet \(network) \(channel) \(on ? "on" : "off")")
-        try ctx.reply(on ? "Quiet in \(channel): I answer only commands there now." : "Listening for questions in \(channel) again.")
+        var change = AdminChanges(at: ctx.now)
+        change.channelSettings = [setting]
+        change.audit = [audit(ctx, "quiet \(network) \(channel) \(on ? "on" : "off")")]
+        change.messages = [QueuedMessage(ctx.replyDraft(on ? "Quiet in \(channel): I answer only commands there now."
+                                                        : "Listening for questions in \(channel) again."))]
+        try ctx.tx.changeAdmin(change)
     }
 }
 

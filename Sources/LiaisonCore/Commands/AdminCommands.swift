@@ -18,10 +18,16 @@ enum AdminCommands {
     }
 
     static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
-        try ctx.tx.appendAudit(actor: ctx.member, action: action, subject: subject, at: ctx.now)
+        let note = audit(ctx, action, subject: subject)
+        try ctx.tx.appendAudit(actor: note.actor, action: note.action, subject: note.subject, at: ctx.now)
+    }
+
+    /// The audit entry of an admin action, for a change written as one; logged now.
+    static func audit(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) -> AuditNote {
         // The stored action keeps "{subject}" so that a forget of the subject can blank it;
         // the log line names them.
         ctx.broker.log("info: admin \(ctx.member): \(action.replacingOccurrences(of: "{subject}", with: subject?.raw ?? "-"))")
+        return AuditNote(actor: ctx.member, action: action, subject: subject)
     }
 
     static func stats(_ args: String, _ ctx: CommandContext) throws {

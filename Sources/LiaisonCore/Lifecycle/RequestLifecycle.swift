@@ -202,6 +202,13 @@ public struct RequestLifecycle: Sendable, Equatable {
         return introductions == 0 ? [.nobodyAvailable] : []
     }
 
+    /// The time to tell the requester that nobody was available came: the refill decides
+    /// again, with no notice pending.
+    public mutating func nobodyNoticeDue() -> [LifecycleEffect] {
+        request.nobodyDueAt = nil
+        return [.refill]
+    }
+
     /// The one place pending offers end without their expert's answer.
     private mutating func withdrawPending(_ reason: WithdrawalReason, now: Date) -> [LifecycleEffect] {
         var effects: [LifecycleEffect] = []

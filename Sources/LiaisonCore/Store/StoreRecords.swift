@@ -214,3 +214,27 @@ public enum BlockChange: Sendable, Equatable {
     case add(blocker: Identity, blocked: Identity, requestID: Int64)
     case remove(blocker: Identity, blocked: Identity)
 }
+
+/// An entry of the admin audit log: `action` may hold "{subject}" for the identity acted on.
+public struct AuditNote: Sendable, Equatable {
+    public var actor: Identity
+    public var action: String
+    public var subject: Identity?
+
+    public init(actor: Identity, action: String, subject: Identity? = nil) {
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+    }
+}
+
+/// Directory-wide settings an admin or the server changes (channel settings, with the
+/// audit entries and messages they bring), written as one.
+public struct AdminChanges: Sendable {
+    public var channelSettings: [ChannelSetting] = []
+    public var audit: [AuditNote] = []
+    public var messages: [QueuedMessage] = []
+    public var at: Date
+
+    public init(at: Date) { self.at = at }
+}

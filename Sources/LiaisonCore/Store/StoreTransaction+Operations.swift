@@ -176,6 +176,15 @@ extension StoreTransaction {
     }
 }
 
+extension StoreTransaction {
+    /// Settings, audit entries and messages, all of them or nothing.
+    public func changeAdmin(_ change: AdminChanges) throws {
+        for setting in change.channelSettings { try saveChannelSetting(setting) }
+        for note in change.audit { try appendAudit(actor: note.actor, action: note.action, subject: note.subject, at: change.at) }
+        for message in change.messages { try enqueue(message.draft, at: change.at) }
+    }
+}
+
 extension CandidatePool {
     /// What the person row alone decides of eligibility.
     public static func mayBeEligible(_ expert: Person, for requester: Identity, now: Date) -> Bool {
