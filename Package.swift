@@ -94,7 +94,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LiaisonMatrixTests", dependencies: [
-            "LiaisonMatrix", "LiaisonCore", .product(name: "Logging", package: "swift-log"),
+            "LiaisonMatrix", "LiaisonCore", "LiaisonTestSupport", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "LiaisonAppTests", dependencies: [

@@ -153,19 +153,17 @@ public actor IRCClient: Service {
             }
         try await channel.executeThenClose { inbound, outbound in
             await self.connected(outbound)
-            // A child's result: whether the connection is to stay open for the server to
-            // close it (the sender's, after QUIT).
-            try await withThrowingTaskGroup(of: Bool.self) { group in
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await line in inbound { await self.receive(line) }
                     throw IRCError.closedByServer
                 }
                 group.addTask { try await self.sendLoop() }
-                group.addTask { try await self.tickLoop(); return false }
-                group.addTask { try await self.leaveOnShutdown(); return false }
-                // The first task to end (EOF, error, dead link, shutdown's time up) ends the
-                // connection, but for the sender after QUIT: then the server closes it.
-                while let serverCloses = try await group.next(), serverCloses {}
+                group.addTask { try await self.tickLoop() }
+                group.addTask { try await self.leaveOnShutdown() }
+                // The first task to end (EOF, error, dead link, the time given to leave)
+                // ends the connection.
+                _ = try await group.next()
                 group.cancelAll()
             }
         }
@@ -208,9 +206,9 @@ public actor IRCClient: Service {
 
     /// Writes queued lines as the flood control allows; sleeps until woken or a token is due.
     /// When the connection is being left, it ends with QUIT once nothing is left to send or
-    /// the 3 s for that are over, and returns true.
-    func sendLoop() async throws -> Bool {
-        guard var wakes = wakes?.makeAsyncIterator() else { return false }
+    /// the 3 s for that are over.
+    func sendLoop() async throws {
+        guard var wakes = wakes?.makeAsyncIterator() else { return }
         while !Task.isCancelled {
             if quitDue { break }
             // While lines wait for the bucket, keep reading the outbox so new targets join
@@ -220,7 +218,7 @@ public actor IRCClient: Service {
             }
             let (line, wait) = queue.next(now: now())
             if let line {
-                guard let writer else { return false }
+                guard let writer else { return }
                 // Expect the echo before writing: it may arrive before write() returns.
                 let echoed = expectEcho(line)
                 try await writer.write(contentsOf: line.wireLines)
@@ -246,19 +244,21 @@ public actor IRCClient: Service {
                 await pullOutbox()
                 if !queue.isEmpty { continue }
             }
-            guard await wakes.next() != nil else { return false }
+            guard await wakes.next() != nil else { return }
             await pullOutbox()
         }
-        guard leaving, let writer, !Task.isCancelled else { return false }
+        guard leaving, let writer, !Task.isCancelled else { return }
         quitSent = true
         try await writer.write(IRCMessage(command: "QUIT", params: ["Liaison is shutting down"]).serialized())
         writer.finish()
-        return true
+        // The server closes the connection on QUIT; one that has not within 2 s has it
+        // closed here.
+        try await clock.sleep(for: .seconds(2))
     }
 
     /// Graceful shutdown: the sender is told to leave (what is queued may go out for up to
-    /// 3 s, SPEC §8; the rest stays in the outbox), then to QUIT at once. A server that has
-    /// not closed the connection 2 s after that has it closed here.
+    /// 3 s, SPEC §8; the rest stays in the outbox), then to QUIT at once. Should the sender
+    /// be stuck (a server that reads nothing), the connection is closed 2 s after that.
     func leaveOnShutdown() async throws {
         try await gracefulShutdown()
         leaving = true
