@@ -37,9 +37,8 @@ public actor IRCClient: Service {
     /// This connection is being left (graceful shutdown): the sender writes what is queued
     /// and what the outbox holds, then QUIT.
     var leaving = false
-    /// The 3 s for that are over: QUIT goes out now; what is still queued stays in the outbox.
-    var quitDue = false
-    /// QUIT is written: the server closes the connection.
+    /// QUIT is written (by the sender, or when the 3 s are up): nothing more is, and the
+    /// server closes the connection.
     var quitSent = false
     /// Outbox entries written or queued on this connection: lines still to confirm.
     var inFlight: [Int64: Int] = [:]
@@ -172,7 +171,6 @@ public actor IRCClient: Service {
     func connected(_ outbound: NIOAsyncChannelOutboundWriter<String>) {
         writer = outbound
         leaving = false
-        quitDue = false
         quitSent = false
         lastReceived = now()
         pingSentAt = nil
@@ -205,12 +203,11 @@ public actor IRCClient: Service {
     }
 
     /// Writes queued lines as the flood control allows; sleeps until woken or a token is due.
-    /// When the connection is being left, it ends with QUIT once nothing is left to send or
-    /// the 3 s for that are over.
+    /// When the connection is being left, it ends with QUIT once the queue is empty (lines
+    /// waiting for the bucket still go out, and new rows join them as before).
     func sendLoop() async throws {
         guard var wakes = wakes?.makeAsyncIterator() else { return }
-        while !Task.isCancelled {
-            if quitDue { break }
+        while !Task.isCancelled && !quitSent {
             // While lines wait for the bucket, keep reading the outbox so new targets join
             // the round robin instead of queueing behind a flood.
             if session.isRegistered, !queue.isEmpty, now().timeIntervalSince(lastOutboxPoll) > 0.2 {
@@ -218,7 +215,7 @@ public actor IRCClient: Service {
             }
             let (line, wait) = queue.next(now: now())
             if let line {
-                guard let writer else { return }
+                guard let writer, !quitSent else { break }
                 // Expect the echo before writing: it may arrive before write() returns.
                 let echoed = expectEcho(line)
                 try await writer.write(contentsOf: line.wireLines)
@@ -234,12 +231,8 @@ public actor IRCClient: Service {
                 try await clock.sleep(for: .milliseconds(max(1, Int(min(wait, 0.2) * 1000))))
                 continue
             }
-            if leaving {
-                // Nothing queued: what the outbox holds now is the last to go.
-                await pullOutbox()
-                if queue.isEmpty { break }
-                continue
-            }
+            // Leaving, and nothing is queued now: QUIT.
+            if leaving { break }
             if session.isRegistered, now().timeIntervalSince(lastOutboxPoll) > 0.05 {
                 await pullOutbox()
                 if !queue.isEmpty { continue }
@@ -247,26 +240,31 @@ public actor IRCClient: Service {
             guard await wakes.next() != nil else { return }
             await pullOutbox()
         }
-        guard leaving, let writer, !Task.isCancelled else { return }
-        quitSent = true
-        try await writer.write(IRCMessage(command: "QUIT", params: ["Liaison is shutting down"]).serialized())
-        writer.finish()
+        guard leaving, !Task.isCancelled else { return }
+        if !quitSent { try await quit() }
         // The server closes the connection on QUIT; one that has not within 2 s has it
         // closed here.
         try await clock.sleep(for: .seconds(2))
     }
 
     /// Graceful shutdown: the sender is told to leave (what is queued may go out for up to
-    /// 3 s, SPEC §8; the rest stays in the outbox), then to QUIT at once. Should the sender
-    /// be stuck (a server that reads nothing), the connection is closed 2 s after that.
+    /// 3 s, SPEC §8; the rest stays in the outbox). When the 3 s are up, QUIT goes out from
+    /// here, whatever the sender is waiting for; 2 s later the connection is closed.
     func leaveOnShutdown() async throws {
         try await gracefulShutdown()
         leaving = true
         wake.signal()
         try await clock.sleep(for: .seconds(3))
-        quitDue = true
-        wake.signal()
+        if !quitSent { try await quit() }
         try await clock.sleep(for: .seconds(2))
+    }
+
+    /// The last line on this connection.
+    func quit() async throws {
+        guard let writer else { return }
+        quitSent = true
+        try await writer.write(IRCMessage(command: "QUIT", params: ["Liaison is shutting down"]).serialized())
+        writer.finish()
     }
 
     /// Keep-alive, dead-link detection, nick regain and retrying undelivered messages.
