@@ -54,6 +54,56 @@ import Testing
         #expect(server.connections == 1 && server.closed == 1, "the server closed the connection; no new one")
     }
 
+    /// Lines that wait for the flood bucket when the shutdown begins, on a clock the test
+    /// moves in steps of 200 ms, each once every wait has started (the keep-alive tick, the
+    /// shutdown's 3 s and the sender's wait for a token).
+    static func leave(floodInterval: TimeInterval) async throws -> (lines: [String], host: OutboxHost) {
+        let server = try await LoopbackIRCServer.start()
+        let serving = Task { try await server.serve() }
+        let host = OutboxHost()
+        let clock = ManualClock()
+        var settings = Self.settings(port: server.port)
+        settings.floodBurst = 1
+        settings.floodInterval = floodInterval
+        let client = IRCClient(settings: settings, host: host, logger: Logger(label: "test"), clock: clock, now: { clock.date })
+        let group = Self.group(client)
+        let running = Task { try await group.run() }
+        try await eventually("registered and in #rec") { server.received.contains("JOIN #rec") }
+        for id in Int64(1)...3 {
+            await host.add(OutboxEntry(id: id, kind: .message, target: .channel(network: "test", name: "#rec"), text: "line \(id)"))
+        }
+        client.outboxChanged()
+        try await eventually("the first line out, the others waiting for the bucket") {
+            server.received.contains("PRIVMSG #rec :line 1") && clock.sleeping == 2
+        }
+        await group.triggerGracefulShutdown()
+        try await eventually("QUIT") {
+            guard !server.received.contains(where: { $0.hasPrefix("QUIT") }) else { return true }
+            if clock.sleeping == 3 { clock.advance(by: .milliseconds(200)) }
+            return false
+        }
+        try await within("run() ends") { try await running.value }
+        server.close()
+        try await within("the server stops") { try await serving.value }
+        return (server.received, host)
+    }
+
+    @Test func linesWaitingForTheFloodBucketGoOutBeforeQuit() async throws {
+        let (lines, host) = try await Self.leave(floodInterval: 1)
+        let quit = try #require(lines.firstIndex(of: "QUIT :Liaison is shutting down"))
+        #expect(lines.filter { $0.hasPrefix("PRIVMSG") } == ["PRIVMSG #rec :line 1", "PRIVMSG #rec :line 2", "PRIVMSG #rec :line 3"])
+        #expect(lines.lastIndex { $0.hasPrefix("PRIVMSG") }.map { $0 < quit } == true)
+        #expect(await host.delivered == [1, 2, 3])
+    }
+
+    @Test func afterThreeSecondsQuitGoesOutAndTheRestStaysInTheOutbox() async throws {
+        let (lines, host) = try await Self.leave(floodInterval: 10)
+        #expect(lines.filter { $0.hasPrefix("PRIVMSG") } == ["PRIVMSG #rec :line 1"])
+        #expect(lines.last == "QUIT :Liaison is shutting down")
+        #expect(await host.delivered == [1])
+        #expect(await host.pending.map(\.id) == [2, 3], "for the next connection")
+    }
+
     @Test func cancellationClosesTheConnectionAndEndsRun() async throws {
         let server = try await LoopbackIRCServer.start()
         let serving = Task { try await server.serve() }
