@@ -35,7 +35,7 @@ public actor IRCClient: Service {
     var pingSentAt: Date?
     var lastOutboxPoll = Date.distantPast
     /// This connection is being left (graceful shutdown): the sender writes what is queued
-    /// and what the outbox holds, then QUIT.
+    /// (new rows still join lines waiting for the bucket), then QUIT.
     var leaving = false
     /// QUIT is written (by the sender, or when the 3 s are up): nothing more is, and the
     /// server closes the connection.
@@ -238,7 +238,8 @@ public actor IRCClient: Service {
                 if !queue.isEmpty { continue }
             }
             guard await wakes.next() != nil else { return }
-            await pullOutbox()
+            // Woken to leave: what is queued goes, nothing more is read.
+            if !leaving { await pullOutbox() }
         }
         guard leaving, !Task.isCancelled else { return }
         if !quitSent { try await quit() }
