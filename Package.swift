@@ -37,12 +37,14 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Matrix: the client-server API over async-http-client.
         .target(name: "LiaisonMatrix", dependencies: [
             "LiaisonCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // bot.conf: the INI parser and the settings it yields. Pure, fuzzed on its own.
         .target(name: "LiaisonConfig", dependencies: ["LiaisonCore"]),
@@ -88,9 +90,14 @@ let package = Package(
         .testTarget(name: "LiaisonStoreContractTests", dependencies: ["LiaisonStore", "LiaisonCore"]),
         .testTarget(name: "LiaisonIRCTests", dependencies: [
             "LiaisonIRC", "LiaisonIRCProtocol", "LiaisonCore", "LiaisonTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            // The client's lifecycle, against a loopback server.
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LiaisonMatrixTests", dependencies: [
-            "LiaisonMatrix", "LiaisonCore", .product(name: "Logging", package: "swift-log"),
+            "LiaisonMatrix", "LiaisonCore", "LiaisonTestSupport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "LiaisonAppTests", dependencies: [
             "LiaisonApp", "LiaisonConfig", "LiaisonCore", "LiaisonStore", "LiaisonIRC", "LiaisonMatrix", "LiaisonTestSupport",

@@ -86,12 +86,14 @@ public enum LiaisonRunner {
         for settings in ircSettings {
             let client = IRCClient(settings: settings, host: engine, logger: logger)
             await engine.register(network: settings.network) { client.outboxChanged() }
-            services.append(.init(service: IRCService(client: client)))
+            // On shutdown it sends what it can for up to 3 s, then QUITs.
+            services.append(.init(service: client))
         }
         for settings in matrixSettings {
             let client = MatrixClient(settings: settings, host: engine, logger: logger)
             await engine.register(network: settings.network) { client.outboxChanged() }
-            services.append(.init(service: MatrixService(client: client)))
+            // On shutdown it stops syncing and finishes the sends under way.
+            services.append(.init(service: client))
         }
         if config.consoleEnabled {
             // Alone, the console's end of input ends the process; beside other networks it

@@ -1,6 +1,4 @@
 import Foundation
-import LiaisonIRC
-import LiaisonMatrix
 import Logging
 import ServiceLifecycle
 
@@ -41,32 +39,6 @@ struct TimerService: Service {
             }
         } catch is CancellationError {
             return
-        }
-    }
-}
-
-/// One IRC network; on shutdown it sends what it can for up to 3 s, then QUITs.
-struct IRCService: Service {
-    let client: IRCClient
-
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            await client.run()
-        } onGracefulShutdown: {
-            Task { await client.quit() }
-        }
-    }
-}
-
-/// One Matrix homeserver.
-struct MatrixService: Service {
-    let client: MatrixClient
-
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            await client.run()
-        } onGracefulShutdown: {
-            Task { await client.stop() }
         }
     }
 }

@@ -2,27 +2,46 @@ import NIOHTTP1
 import Logging
 import Foundation
 import LiaisonCore
+import ServiceLifecycle
 
 extension MatrixClient {
     /// Delivers committed messages as they come, retrying failures with backoff; a send's
-    /// transaction ID comes from its outbox entry, so a retry never posts twice.
+    /// transaction ID comes from its outbox entry, so a retry never posts twice. On graceful
+    /// shutdown no new delivery starts, and those under way get up to 3 s (SPEC §8): then
+    /// they are cancelled, and what they had not sent stays in the outbox.
     func deliveryLoop() async {
         let wakes = wake.makeStream()
-        var iterator = wakes.makeAsyncIterator()
-        while !Task.isCancelled {
-            await deliverOutbox()
-            if stopping { break }
-            // Woken by new messages; otherwise look again soon for retries.
-            let timer = Task { try? await Task.sleep(for: .seconds(2)); self.wake.signal() }
-            _ = await iterator.next()
-            timer.cancel()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.deliverUntilShutdown(wakes) }
+            group.addTask {
+                guard (try? await gracefulShutdown()) != nil else { return }
+                self.wake.signal()
+                try? await self.clock.sleep(for: .seconds(3))
+            }
+            // Without news, look again every 2 s for retries that are due.
+            group.addTask {
+                while (try? await self.clock.sleep(for: .seconds(2))) != nil { self.wake.signal() }
+            }
+            // The first to end: the deliveries (all done after shutdown), or the 3 s.
+            _ = await group.next()
+            group.cancelAll()
         }
-        // Shutdown: what is under way gets its few seconds (stop() cancels the rest).
-        for task in laneTasks.values { await task.value }
     }
 
-    func cancelLanes() {
-        for task in laneTasks.values { task.cancel() }
+    /// Starts each destination's deliveries as a child task whenever woken, until graceful
+    /// shutdown; returns when the deliveries under way are done.
+    func deliverUntilShutdown(_ wakes: AsyncStream<Void>) async {
+        await withDiscardingTaskGroup { lanes in
+            var iterator = wakes.makeAsyncIterator()
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                for (lane, entries) in await dueLanes() where !Task.isShuttingDownGracefully {
+                    busyLanes.insert(lane)
+                    lanes.addTask { await self.deliverLane(lane, entries) }
+                }
+                // Woken by new messages, by a lane that finished, by the 2 s look, or by shutdown.
+                guard await iterator.next() != nil else { break }
+            }
+        }
     }
 
     /// Where an entry goes: entries for one destination keep their order; destinations do
@@ -35,22 +54,21 @@ extension MatrixClient {
         }
     }
 
-    func deliverOutbox() async {
+    /// What to deliver now, by destination: none for a destination with a delivery under way.
+    func dueLanes() async -> [(String, [OutboxEntry])] {
         // Before the first sync nobody's rooms are known, so nobody's privacy can be checked.
-        guard accessToken != nil, stateLoaded else { return }
+        guard accessToken != nil, stateLoaded else { return [] }
         var lanes: [(String, [OutboxEntry])] = []
         var index: [String: Int] = [:]
         for entry in await host.outbox(network: network) {
             let lane = Self.lane(entry)
-            guard laneTasks[lane] == nil else { continue }
+            guard !busyLanes.contains(lane) else { continue }
             if let i = index[lane] { lanes[i].1.append(entry) } else {
                 index[lane] = lanes.count
                 lanes.append((lane, [entry]))
             }
         }
-        for (lane, entries) in lanes where !stopping {
-            laneTasks[lane] = Task { await self.deliverLane(lane, entries) }
-        }
+        return lanes
     }
 
     /// One destination's entries in order; the first that cannot go yet holds back the
@@ -58,12 +76,12 @@ extension MatrixClient {
     func deliverLane(_ lane: String, _ entries: [OutboxEntry]) async {
         var progressed = false
         defer {
-            laneTasks[lane] = nil
+            busyLanes.remove(lane)
             // More may have been committed for this destination meanwhile.
             if progressed { wake.signal() }
         }
         for entry in entries {
-            if let at = retryAt[entry.id], at > Date() { return }
+            if let at = retryAt[entry.id], at > now() { return }
             do {
                 try await deliver(entry)
                 retryAt[entry.id] = nil
@@ -81,7 +99,7 @@ extension MatrixClient {
             } catch {
                 let n = (attempts[entry.id] ?? 0) + 1
                 attempts[entry.id] = n
-                retryAt[entry.id] = Date().addingTimeInterval(min(pow(2, Double(n)), 300))
+                retryAt[entry.id] = now().addingTimeInterval(min(pow(2, Double(n)), 300))
                 logger.warning("\(network): delivery failed (attempt \(n)), will retry: \(error)")
                 return
             }

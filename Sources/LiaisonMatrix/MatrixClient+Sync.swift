@@ -3,6 +3,7 @@ import NIOHTTP1
 import Logging
 import Foundation
 import LiaisonCore
+import ServiceLifecycle
 
 extension MatrixClient {
     /// Only what the bot needs: messages, membership, redactions, encryption, names, and
@@ -35,13 +36,15 @@ extension MatrixClient {
     /// Long-polls /sync. The position is saved after the events it covers were handled,
     /// and every message is handled at most once (its event ID is recorded in the same
     /// transaction as its effects), so a crash at any point neither replays nor skips.
+    /// Graceful shutdown ends the long poll (and a wait to retry); an answer already in is
+    /// handled first.
     func syncLoop() async {
         var backoff: TimeInterval = 0.5
         var since = await host.networkState(network: network, key: "since")
         let firstEver = since == nil
         if firstEver { logger.info("\(network): first sync of this account: no history is handled") }
         var joinedConfigured = false
-        while !stopping && !Task.isCancelled {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 // m.direct comes in a sync only when it changes: read it before anything
                 // could write it, or a restart would replace every DM with the first new one.
@@ -51,7 +54,10 @@ extension MatrixClient {
                 // After a restart, members and names are not in memory: the first sync
                 // brings the full state along with what happened since.
                 if !joinedConfigured, since != nil { query["full_state"] = "true" }
-                let response = try await call(.GET, "/_matrix/client/v3/sync", query: query, timeout: .seconds(60), as: MatrixSync.self)
+                let poll = query
+                let response = try await cancelWhenGracefulShutdown {
+                    try await self.call(.GET, "/_matrix/client/v3/sync", query: poll, timeout: .seconds(60), as: MatrixSync.self)
+                }
                 guard let next = response.nextBatch else { throw MatrixError.badResponse("sync without next_batch") }
                 await process(response, since: since)
                 guard await host.setNetworkState(network: network, key: "since", value: next) else { continue }
@@ -65,6 +71,9 @@ extension MatrixClient {
                 backoff = 0.5
                 await host.connectionChanged(network: network, up: true)
             } catch is CancellationError {
+                return
+            } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+                // The long poll was ended for the shutdown.
                 return
             } catch {
                 // A stopped homeserver is waited for, not crashed on.

@@ -1,22 +1,28 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 public import LiaisonCore
 public import Logging
 import NIOCore
 import NIOHTTP1
+public import ServiceLifecycle
 
-/// One Matrix homeserver: logs in (keeping its device across restarts), long-polls /sync,
-/// turns room messages into chat events for the host, and delivers the host's outbox into
-/// DMs, rooms and introduction rooms. Sends are idempotent by transaction ID.
-public actor MatrixClient {
+/// One Matrix homeserver, as a service of the app's service group: logs in (keeping its
+/// device across restarts), long-polls /sync, turns room messages into chat events for the
+/// host, and delivers the host's outbox into DMs, rooms and introduction rooms. Sends are
+/// idempotent by transaction ID. On graceful shutdown it stops syncing and gives the sends
+/// under way up to 3 s (SPEC §8); cancelled, it stops at once.
+public actor MatrixClient: Service {
     let settings: MatrixSettings
     let host: any ChatHost
     let logger: Logger
     let transport: any MatrixTransport
+    /// Every wait: backoff, rate limits, the look for retries, the shutdown's 3 s.
+    let clock: any Clock<Duration>
+    /// Wall-clock time for when a failed send is due again.
+    let now: @Sendable () -> Date
 
     var accessToken: String?
     var deviceID: String?
-    var stopping = false
     /// Per room: members, the bot's own markers, and names for display (see MatrixRoom).
     var rooms: [String: MatrixRoom] = [:]
     /// The first sync after start has loaded every joined room's state: until then nothing
@@ -38,22 +44,26 @@ public actor MatrixClient {
     /// Outbox entries that failed, and when to try them again.
     var retryAt: [Int64: Date] = [:]
     var attempts: [Int64: Int] = [:]
-    /// Deliveries run per destination (a room, a person), side by side: one slow or
-    /// failing destination never holds up another.
-    var laneTasks: [String: Task<Void, Never>] = [:]
+    /// Deliveries run per destination (a room, a person), side by side, each a child task
+    /// of the delivery loop: one slow or failing destination never holds up another. These
+    /// are the destinations with a delivery under way.
+    var busyLanes: Set<String> = []
     let wake = WakeSignal()
-    var syncTask: Task<Void, Never>?
-    var deliveryTask: Task<Void, Never>?
 
-    public init(settings: MatrixSettings, host: any ChatHost, logger: Logger) {
-        self.init(settings: settings, host: host, logger: logger, transport: HTTPTransport(homeserver: settings.homeserver))
+    public init(settings: MatrixSettings, host: any ChatHost, logger: Logger,
+                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.init(settings: settings, host: host, logger: logger, transport: HTTPTransport(homeserver: settings.homeserver),
+                  clock: clock, now: now)
     }
 
-    init(settings: MatrixSettings, host: any ChatHost, logger: Logger, transport: any MatrixTransport) {
+    init(settings: MatrixSettings, host: any ChatHost, logger: Logger, transport: any MatrixTransport,
+         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init) {
         self.settings = settings
         self.host = host
         self.logger = logger
         self.transport = transport
+        self.clock = clock
+        self.now = now
     }
 
     public nonisolated func outboxChanged() { wake.signal() }
@@ -61,10 +71,12 @@ public actor MatrixClient {
     var network: String { settings.network }
     var me: String { settings.userID }
 
-    /// Runs until cancelled or stopped: log in, then sync and deliver side by side.
+    /// Runs until graceful shutdown or cancellation: log in, then sync and deliver side by
+    /// side, as child tasks.
     public func run() async {
         var backoff: TimeInterval = 1
-        while !stopping && !Task.isCancelled {
+        while true {
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
             do {
                 try await login()
                 break
@@ -74,33 +86,16 @@ public actor MatrixClient {
                 backoff = min(backoff * 2, 60)
             }
         }
-        let sync = Task { await self.syncLoop() }
-        let delivery = Task { await self.deliveryLoop() }
-        syncTask = sync
-        deliveryTask = delivery
-        await sync.value
-        await delivery.value
-    }
-
-    /// Shutdown: the long poll ends now; deliveries get up to 3 s (SPEC §8), the rest stays
-    /// in the outbox.
-    public func stop() {
-        stopping = true
-        syncTask?.cancel()
-        wake.signal()
-        let delivery = deliveryTask
-        Task {
-            try? await Task.sleep(for: .seconds(3))
-            delivery?.cancel()
-            self.cancelLanes()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.syncLoop() }
+            group.addTask { await self.deliveryLoop() }
         }
     }
 
+    /// Waits `seconds`; a graceful shutdown or cancellation ends the wait early.
     func pause(_ seconds: TimeInterval) async {
-        let until = Date().addingTimeInterval(seconds)
-        while Date() < until, !stopping, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(200))
-        }
+        let clock = clock
+        try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(seconds)) }
     }
 
     // MARK: HTTP
@@ -136,7 +131,7 @@ public actor MatrixClient {
                 let ms = reply?.retryAfterMs.map { Double($0) / 1000 } ?? response.retryAfter.flatMap(Double.init) ?? 1
                 logger.info("\(network): rate limited; waiting \(String(format: "%.1f", ms)) s")
                 await pause(min(max(ms, 0.05), 120))
-                if stopping { throw CancellationError() }
+                if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
                 continue
             }
             guard (200..<300).contains(response.status) else {

@@ -12,6 +12,11 @@ actor RecordingHost: ChatHost {
     var state: [String: String] = [:]
     /// What `invited` answers (the inviter is an admin).
     var inviterIsAdmin = false
+    /// The outbox: what the client is to deliver, and what it reported delivered.
+    var pending: [OutboxEntry] = []
+    var deliveredIDs: [Int64] = []
+
+    func add(_ entry: OutboxEntry) { pending.append(entry) }
 
     func allowInvitations(_ allowed: Bool) { inviterIsAdmin = allowed }
 
@@ -25,8 +30,13 @@ actor RecordingHost: ChatHost {
         return inviterIsAdmin
     }
     func channelsToJoin(network: String, configured: [String]) -> [String] { configured }
-    func outbox(network: String, waiting: Set<Target>, after: Int64) -> [OutboxEntry] { [] }
-    func delivered(_ ids: [Int64]) {}
+    func outbox(network: String, waiting: Set<Target>, after: Int64) -> [OutboxEntry] {
+        pending.filter { $0.id > after && !waiting.contains($0.target) }
+    }
+    func delivered(_ ids: [Int64]) {
+        deliveredIDs += ids
+        pending.removeAll { ids.contains($0.id) }
+    }
     func displayName(_ identity: Identity) -> String? { nil }
     func redacted(network: String, eventID: String, by: Identity) { redactions.append((eventID, by)) }
     func networkState(network: String, key: String) -> String? { state[key] }

@@ -48,7 +48,7 @@ extension IRCClient {
             return true
         }
         guard entry.writtenAt != nil, checksHistory, historyAsked.count < 1000, historyAsked.insert(key).inserted else { return false }
-        historyChecks[key] = HistoryCheck(target: entry.target, wire: target, entries: [entry], asked: Date())
+        historyChecks[key] = HistoryCheck(target: entry.target, wire: target, entries: [entry], asked: now())
         let offered = Int(session.isupport["CHATHISTORY"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 100
         send(priority: IRCMessage(command: "CHATHISTORY", params: ["LATEST", target, "*", String(min(100, offered))]))
         return true

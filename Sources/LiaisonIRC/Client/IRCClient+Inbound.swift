@@ -8,7 +8,7 @@ import LiaisonCore
 extension IRCClient {
     /// One line from the server.
     func receive(_ line: String) async {
-        lastReceived = Date()
+        lastReceived = now()
         pingSentAt = nil
         guard let message = IRCMessage.parse(line) else {
             logger.debug("\(settings.network): unparsable line ignored")
@@ -19,7 +19,7 @@ extension IRCClient {
             historyLine(message, in: batch)
             return
         }
-        for action in inbound.handle(message, now: Date()) { await perform(action) }
+        for action in inbound.handle(message, now: now()) { await perform(action) }
     }
 
     func perform(_ action: InboundAction) async {
@@ -32,7 +32,7 @@ extension IRCClient {
         case .log(let level, let text):
             logger.log(level: level, "\(text)")
         case .registered:
-            registeredAt = Date()
+            registeredAt = now()
             let channels = await host.channelsToJoin(network: settings.network, configured: settings.channels)
             for channel in channels { send(priority: IRCMessage(command: "JOIN", params: [channel])) }
             wake.signal()

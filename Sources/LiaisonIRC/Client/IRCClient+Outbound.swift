@@ -43,7 +43,7 @@ extension IRCClient {
             for nick in users.nicks(loggedInTo: id.id) {
                 guard let u = users.user(nick) else { continue }
                 let holds = (!u.channels.isEmpty && session.has("account-notify"))
-                    || u.confirmed.map { Date().timeIntervalSince($0) < 3 } == true
+                    || u.confirmed.map { now().timeIntervalSince($0) < 3 } == true
                 guard holds else {
                     confirm(u.nick)
                     continue
@@ -60,7 +60,7 @@ extension IRCClient {
 
     /// Whether someone reads what is sent to this nick now (see `IRCUsers.User.presence`).
     func presence(_ u: IRCUsers.User) -> IRCUsers.Presence {
-        u.presence(now: Date(), live: !u.channels.isEmpty && session.has("away-notify"), canAsk: session.supportsWHOX)
+        u.presence(now: now(), live: !u.channels.isEmpty && session.has("away-notify"), canAsk: session.supportsWHOX)
     }
 
     /// Reads committed messages and queues their lines; joins and parts go out directly.
@@ -68,7 +68,7 @@ extension IRCClient {
     /// `heldAway`) are left out by the store, so however many wait, every deliverable row is
     /// reached.
     func pullOutbox() async {
-        lastOutboxPoll = Date()
+        lastOutboxPoll = now()
         guard session.isRegistered else { return }
         var after: Int64 = 0
         while true {

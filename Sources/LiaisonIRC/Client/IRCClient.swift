@@ -1,18 +1,25 @@
 import LiaisonIRCProtocol
-import Foundation
+public import Foundation
 public import LiaisonCore
 public import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+public import ServiceLifecycle
 
-/// One IRC network: connects (TCP or TLS), registers, keeps the connection alive and
-/// reconnects with backoff; turns server lines into chat events for the host and delivers
-/// the host's outbox with flood control.
-public actor IRCClient {
+/// One IRC network, as a service of the app's service group: connects (TCP or TLS),
+/// registers, keeps the connection alive and reconnects with backoff; turns server lines
+/// into chat events for the host and delivers the host's outbox with flood control. On
+/// graceful shutdown it sends what it can for up to 3 s, then QUITs (SPEC §8); cancelled, it
+/// closes the connection at once.
+public actor IRCClient: Service {
     let settings: IRCClientSettings
     let host: any ChatHost
     let logger: Logger
+    /// Every wait: reconnect backoff, flood pacing, the keep-alive tick, the shutdown's 3 s.
+    let clock: any Clock<Duration>
+    /// Wall-clock time for what is remembered between lines (silence, away checks, retries).
+    let now: @Sendable () -> Date
     /// What the server's lines said (registration, users, membership reported); the
     /// decisions about each line are made there, and carried out here.
     var inbound: IRCInbound
@@ -24,10 +31,15 @@ public actor IRCClient {
     var rng = SystemRandomNumberGenerator()
 
     var writer: NIOAsyncChannelOutboundWriter<String>?
-    var lastReceived = Date()
+    var lastReceived: Date
     var pingSentAt: Date?
     var lastOutboxPoll = Date.distantPast
-    var stopping = false
+    /// This connection is being left (graceful shutdown): the sender writes what is queued
+    /// (new rows still join lines waiting for the bucket), then QUIT.
+    var leaving = false
+    /// QUIT is written (by the sender, or when the 3 s are up): nothing more is, and the
+    /// server closes the connection.
+    var quitSent = false
     /// Outbox entries written or queued on this connection: lines still to confirm.
     var inFlight: [Int64: Int] = [:]
     /// Lines waiting for their echo (`echo-message`), oldest first.
@@ -40,7 +52,7 @@ public actor IRCClient {
     /// People online but away (AWAY, the WHOX G flag): their rows are left out of outbox
     /// reads until they are back, and looked at again every minute (a WHOX asks once more).
     var heldAway: Set<Target> = []
-    var lastAwayRetry = Date()
+    var lastAwayRetry: Date
     var registeredAt: Date?
     /// draft/multiline batches opened on this connection (their references).
     var batches = 0
@@ -59,12 +71,17 @@ public actor IRCClient {
     /// The current connection's wake-ups.
     var wakes: AsyncStream<Void>?
 
-    public init(settings: IRCClientSettings, host: any ChatHost, logger: Logger) {
+    public init(settings: IRCClientSettings, host: any ChatHost, logger: Logger,
+                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init) {
         self.settings = settings
         self.host = host
         self.logger = logger
+        self.clock = clock
+        self.now = now
         inbound = IRCInbound(settings: settings)
-        queue = FloodQueue(burst: settings.floodBurst, interval: settings.floodInterval)
+        queue = FloodQueue(burst: settings.floodBurst, interval: settings.floodInterval, now: now())
+        lastReceived = now()
+        lastAwayRetry = now()
     }
 
     /// Something new may be in the outbox.
@@ -72,38 +89,30 @@ public actor IRCClient {
         wake.signal()
     }
 
-    /// Runs until cancelled: connect, serve, and reconnect after any failure.
+    /// Runs until graceful shutdown or cancellation: connect, serve, and reconnect after any
+    /// failure.
     public func run() async {
-        while !Task.isCancelled && !stopping {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await connectAndServe()
             } catch is CancellationError {
                 break
             } catch {
-                logger.warning("\(settings.network): connection lost: \(error)")
+                if !quitSent { logger.warning("\(settings.network): connection lost: \(error)") }
             }
             await disconnected()
-            guard !Task.isCancelled && !stopping else { break }
+            guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
             let delay = backoff.nextDelay(using: &rng)
             logger.info("\(settings.network): reconnecting in \(String(format: "%.1f", delay)) s")
-            // In short steps, so a shutdown during a long wait is not held up by it.
-            let until = Date().addingTimeInterval(delay)
-            while Date() < until, !stopping, !Task.isCancelled {
-                do { try await Task.sleep(for: .milliseconds(200)) } catch { break }
+            // A shutdown during the wait ends it.
+            let clock = clock
+            do {
+                try await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(delay)) }
+            } catch {
+                break
             }
         }
-    }
-
-    /// Leave politely: QUIT, then the connection closes.
-    public func quit(_ reason: String = "Liaison is shutting down") async {
-        stopping = true
-        // What is queued may go out for up to 3 s (SPEC §8); the rest stays in the outbox.
-        let deadline = Date().addingTimeInterval(3)
-        while writer != nil, !queue.isEmpty, Date() < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        if let writer { try? await writer.write(IRCMessage(command: "QUIT", params: [reason]).serialized()) }
-        writer?.finish()
+        if quitSent { logger.info("\(settings.network): left the network") }
     }
 
     func tlsContext() throws -> NIOSSLContext? {
@@ -150,7 +159,9 @@ public actor IRCClient {
                 }
                 group.addTask { try await self.sendLoop() }
                 group.addTask { try await self.tickLoop() }
-                // The first task to end (EOF, error, dead link) ends the connection.
+                group.addTask { try await self.leaveOnShutdown() }
+                // The first task to end (EOF, error, dead link, the time given to leave)
+                // ends the connection.
                 _ = try await group.next()
                 group.cancelAll()
             }
@@ -159,7 +170,9 @@ public actor IRCClient {
 
     func connected(_ outbound: NIOAsyncChannelOutboundWriter<String>) {
         writer = outbound
-        lastReceived = Date()
+        leaving = false
+        quitSent = false
+        lastReceived = now()
         pingSentAt = nil
         queue.clear()
         wakes = wake.makeStream()
@@ -183,24 +196,26 @@ public actor IRCClient {
         markedWritten = []
         batches = 0
         // A connection that held for a minute resets the backoff; one dropped at once does not.
-        if let since = registeredAt, Date().timeIntervalSince(since) > 60 { backoff.reset() }
+        if let since = registeredAt, now().timeIntervalSince(since) > 60 { backoff.reset() }
         registeredAt = nil
         await host.networkReset(settings.network)
         await host.connectionChanged(network: settings.network, up: false)
     }
 
     /// Writes queued lines as the flood control allows; sleeps until woken or a token is due.
+    /// When the connection is being left, it ends with QUIT once the queue is empty (lines
+    /// waiting for the bucket still go out, and new rows join them as before).
     func sendLoop() async throws {
         guard var wakes = wakes?.makeAsyncIterator() else { return }
-        while !Task.isCancelled {
+        while !Task.isCancelled && !quitSent {
             // While lines wait for the bucket, keep reading the outbox so new targets join
             // the round robin instead of queueing behind a flood.
-            if session.isRegistered, !queue.isEmpty, Date().timeIntervalSince(lastOutboxPoll) > 0.2 {
+            if session.isRegistered, !queue.isEmpty, now().timeIntervalSince(lastOutboxPoll) > 0.2 {
                 await pullOutbox()
             }
-            let (line, wait) = queue.next(now: Date())
+            let (line, wait) = queue.next(now: now())
             if let line {
-                guard let writer else { return }
+                guard let writer, !quitSent else { break }
                 // Expect the echo before writing: it may arrive before write() returns.
                 let echoed = expectEcho(line)
                 try await writer.write(contentsOf: line.wireLines)
@@ -213,23 +228,51 @@ public actor IRCClient {
                 continue
             }
             if let wait {
-                try await Task.sleep(for: .milliseconds(max(1, Int(min(wait, 0.2) * 1000))))
+                try await clock.sleep(for: .milliseconds(max(1, Int(min(wait, 0.2) * 1000))))
                 continue
             }
-            if session.isRegistered, Date().timeIntervalSince(lastOutboxPoll) > 0.05 {
+            // Leaving, and nothing is queued now: QUIT.
+            if leaving { break }
+            if session.isRegistered, now().timeIntervalSince(lastOutboxPoll) > 0.05 {
                 await pullOutbox()
                 if !queue.isEmpty { continue }
             }
             guard await wakes.next() != nil else { return }
-            await pullOutbox()
+            // Woken to leave: what is queued goes, nothing more is read.
+            if !leaving { await pullOutbox() }
         }
+        guard leaving, !Task.isCancelled else { return }
+        if !quitSent { try await quit() }
+        // The server closes the connection on QUIT; one that has not within 2 s has it
+        // closed here.
+        try await clock.sleep(for: .seconds(2))
+    }
+
+    /// Graceful shutdown: the sender is told to leave (what is queued may go out for up to
+    /// 3 s, SPEC §8; the rest stays in the outbox). When the 3 s are up, QUIT goes out from
+    /// here, whatever the sender is waiting for; 2 s later the connection is closed.
+    func leaveOnShutdown() async throws {
+        try await gracefulShutdown()
+        leaving = true
+        wake.signal()
+        try await clock.sleep(for: .seconds(3))
+        if !quitSent { try await quit() }
+        try await clock.sleep(for: .seconds(2))
+    }
+
+    /// The last line on this connection.
+    func quit() async throws {
+        guard let writer else { return }
+        quitSent = true
+        try await writer.write(IRCMessage(command: "QUIT", params: ["Liaison is shutting down"]).serialized())
+        writer.finish()
     }
 
     /// Keep-alive, dead-link detection, nick regain and retrying undelivered messages.
     func tickLoop() async throws {
         while !Task.isCancelled {
-            try await Task.sleep(for: .seconds(1))
-            let now = Date()
+            try await clock.sleep(for: .seconds(1))
+            let now = self.now()
             let silent = now.timeIntervalSince(lastReceived)
             if silent > settings.pingTimeout {
                 logger.warning("\(settings.network): no traffic for \(Int(silent)) s; reconnecting")
