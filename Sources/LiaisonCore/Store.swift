@@ -37,11 +37,6 @@ extension StoreTransaction {
     public func enqueue(_ kind: OutboxKind, to target: Target, text: String, about: Set<Identity> = [], at: Date) throws {
         try enqueue(OutboxDraft(kind, to: target, text: text, about: about), at: at)
     }
-
-    /// An introduction in a room of its own: `requester` and `expert` meet there.
-    public func enqueueIntroduction(_ requester: Identity, _ expert: Identity, text: String, at: Date) throws {
-        try enqueue(OutboxDraft(.introduction, to: .person(requester), text: text, other: expert, about: [expert]), at: at)
-    }
 }
 
 /// The batched reads one id at a time: what they must return, for a store that has nothing

@@ -50,8 +50,11 @@ extension Broker {
         // The count people see is the directory's (as `topics` counts), never this
         // requester's eligible members: a block, an asks-from or a decline must not show in it.
         let knowing = membersKnowing(besides: ctx.member, hits: hits, people: context.pool.people, banned: context.bannedKnowing)
-        let channels = self.channels(of: context.pool)
-        let candidates = rank(draft, hits: hits, pool: context.pool, channels: channels, now: ctx.now)
+        let newRequester = Person(identity: ctx.member, displayName: ctx.message.displayName, firstSeen: ctx.now)
+        var plan = LifecyclePlan(context: RequestContext(request: draft, version: .absent, offers: [], introductions: 0,
+                                                         people: [ctx.member: context.requester ?? newRequester]),
+                                 after: RequestLifecycle(request: draft, offers: [], introductions: 0, rules: lifecycleRules))
+        let candidates = rank(draft, hits: hits, pool: context.pool, channels: plan.learn(context.pool, broker: self), now: ctx.now)
         if origin == .heard && knowing == 0 { return }
         if origin == .heard, let channel {
             // Channel noise control: past the per-minute budget, answer privately instead.
@@ -66,49 +69,23 @@ extension Broker {
         if context.askedToday >= settings.maxRequestsPerDay {
             throw Refusal("You have made \(settings.maxRequestsPerDay) requests in the last 24 hours, the daily limit; try again tomorrow.")
         }
-        // Decided on the load alone: the request, its first offers and every message, then
-        // one write of all of them, guarded by the versions the load saw.
-        let requester = context.requester ?? Person(identity: ctx.member, displayName: ctx.message.displayName, firstSeen: ctx.now)
-        var lifecycle = RequestLifecycle(request: draft, offers: [], introductions: 0, rules: lifecycleRules)
-        let effects = lifecycle.open(candidates: candidates, knowing: knowing, now: ctx.now)
-        let offers = lifecycle.offers
-        let details = try tx.offerDetails(experts: offers.map(\.expert))
-        let requesterCounterparts = offers.isEmpty ? [] : try tx.counterparts(of: ctx.member)
+        // Decided on the load, as any lifecycle event is (the offers' texts read only the
+        // offered experts' topics and introductions), then one write of all of it, guarded by
+        // the versions the load saw.
+        let effects = plan.after.open(candidates: candidates, knowing: knowing, now: ctx.now)
         note(.request)
-        var messages: [OutboxDraft] = []
-        for effect in effects {
-            switch effect {
-            case .opened(let knowing):
-                messages.append(ctx.replyDraft(openedReply(lifecycle.request, knowing: knowing)))
-            case .offer(let offer):
-                note(.offer)
-                let detail = details[offer.expert]
-                let ground = commonGround(ctx.member, offer.expert,
-                                          channels: (channels[ctx.member] ?? [], channels[offer.expert] ?? []),
-                                          counterparts: (requesterCounterparts, detail?.expertCounterparts ?? []))
-                messages.append(offerDraft(lifecycle.request, offer, requesterName: requester.displayName,
-                                           topics: detail?.topics ?? [], ground: ground))
-            default:
-                assertionFailure("a new request's lifecycle only opens and offers: \(effect)")
-            }
-        }
+        try decide(effects, plan: &plan, tx: tx, now: ctx.now, ctx: ctx)
+        let offers = plan.after.offers
         let guards = [Guard.member(ctx.member, context.requesterVersion)]
-            + offers.map { Guard.member($0.expert, RowVersion(context.pool.versions[$0.expert])) }
-        try tx.recordRequest(NewRequest(guards: guards, newRequester: context.requester == nil ? requester : nil,
-                                        request: lifecycle.request, sourceEvent: ctx.message.eventID,
-                                        offers: offers, messages: messages))
+            + offers.map { Guard.member($0.expert, RowVersion(plan.expertVersions[$0.expert])) }
+        try tx.recordRequest(NewRequest(guards: guards, newRequester: context.requester == nil ? newRequester : nil,
+                                        request: plan.after.request, sourceEvent: ctx.message.eventID,
+                                        offers: offers, messages: plan.messages.map(\.draft)))
     }
 
     /// Opted-in, unbanned members whose topics match, whoever asks (what `topics` counts),
-    /// less the requester themselves.
-    func membersKnowing(_ topic: String, besides requester: Identity, tx: any StoreTransaction) throws -> Int {
-        let hits = index.search(topic)
-        let people = try tx.people(hits.map(\.member))
-        let optedIn = Set(hits.map(\.member).filter { $0 != requester && people[$0]?.optedIn == true })
-        return membersKnowing(besides: requester, hits: hits, people: people, banned: try tx.banned(among: Array(optedIn)))
-    }
-
-    /// The same, for `hits` already searched, their person rows and the bans among them.
+    /// less the requester themselves: from the `hits` searched, their person rows and the
+    /// bans among them.
     func membersKnowing(besides requester: Identity, hits: [MatchHit], people: [Identity: Person], banned: Set<Identity>) -> Int {
         var seen = Set<Identity>()
         var count = 0
@@ -177,16 +154,6 @@ extension Broker {
         return (pool.offersThisWeek[id] ?? 0) < limit
     }
 
-    /// SPEC §3.2: the private question to one expert, whose offer row its lifecycle wrote.
-    func sendOffer(_ request: Request, _ offer: Offer, tx: any StoreTransaction, now: Date) throws {
-        note(.offer)
-        let requester = try tx.person(request.requester)
-        let draft = offerDraft(request, offer, requesterName: requester?.displayName ?? request.requester.id,
-                               topics: try tx.topics(of: offer.expert).map(\.text),
-                               ground: try commonGround(request.requester, offer.expert, tx: tx))
-        try tx.enqueue(draft, at: now)
-    }
-
     /// The offer's words: who asks, about what, where; the expert's topics that matched; the
     /// common ground; how to answer.
     func offerDraft(_ request: Request, _ offer: Offer, requesterName: String, topics: [String], ground: String) -> OutboxDraft {
@@ -224,13 +191,8 @@ extension Broker {
         profile(id.network).reach(name, id.id)
     }
 
-    /// Channels both are in, and earlier introductions in common (SPEC §3.2, §3.4).
-    func commonGround(_ a: Identity, _ b: Identity, tx: any StoreTransaction) throws -> String {
-        commonGround(a, b, channels: (try channels(of: a, tx: tx), try channels(of: b, tx: tx)),
-                     counterparts: (try tx.counterparts(of: a), try tx.counterparts(of: b)))
-    }
-
-    /// The same, from each one's channels and the people each was introduced to before.
+    /// Channels both are in, and earlier introductions in common (SPEC §3.2, §3.4), from each
+    /// one's channels and the people each was introduced to before.
     func commonGround(_ a: Identity, _ b: Identity, channels: (Set<String>, Set<String>),
                       counterparts: (Set<Identity>, Set<Identity>)) -> String {
         var parts: [String] = []

@@ -42,8 +42,8 @@ extension Broker {
 
     /// Each effect in words for whoever reads it (SPEC §3.3-§3.5), into `plan`, in order. A
     /// refill ranks the next members here and decides their offers into the same plan.
-    private func decide(_ effects: [LifecycleEffect], plan: inout LifecyclePlan, tx: any StoreTransaction, now: Date,
-                        ctx: CommandContext?) throws {
+    func decide(_ effects: [LifecycleEffect], plan: inout LifecyclePlan, tx: any StoreTransaction, now: Date,
+                ctx: CommandContext?) throws {
         for effect in effects {
             let request = plan.after.request
             switch effect {
@@ -52,6 +52,7 @@ extension Broker {
             case .offer(let offer):
                 note(.offer)
                 let details = try tx.offerDetails(experts: [offer.expert])[offer.expert]
+                if let details { plan.counterparts[offer.expert] = details.expertCounterparts }
                 let ground = try plan.commonGround(request.requester, offer.expert, broker: self, tx: tx)
                 plan.messages.append(QueuedMessage(offerDraft(request, offer, requesterName: plan.name(request.requester),
                                                               topics: details?.topics ?? [], ground: ground)))
@@ -83,8 +84,7 @@ extension Broker {
                 let hits = index.search(request.topic)
                 let pool = try tx.candidatePool(hits.map(\.member), requester: request.requester,
                                                 offered: Set(plan.after.offers.map(\.expert)), now: now)
-                plan.expertVersions.merge(pool.versions) { $1 }
-                let ranked = rank(request, hits: hits, pool: pool, channels: channels(of: pool), now: now)
+                let ranked = rank(request, hits: hits, pool: pool, channels: plan.learn(pool, broker: self), now: now)
                 let more = plan.after.refill(candidates: ranked, now: now)
                 try decide(more, plan: &plan, tx: tx, now: now, ctx: nil)
             case .remind(let experts):
@@ -153,6 +153,11 @@ struct LifecyclePlan {
     var trailing: [QueuedMessage] = []
     /// Versions of the members a refill ranked, for the guards of the offers made to them.
     var expertVersions: [Identity: Int64] = [:]
+    /// What this plan has read already, so that no offer reads it again: the channels of
+    /// those a candidate pool was read for, and the people each was introduced to before.
+    var channels: [Identity: Set<String>] = [:]
+    var channelsRead: Set<Identity> = []
+    var counterparts: [Identity: Set<Identity>] = [:]
 
     init(context: RequestContext, after: RequestLifecycle) {
         self.context = context
@@ -162,17 +167,39 @@ struct LifecyclePlan {
     /// How a person with an offer on the request, or its requester, is named.
     func name(_ id: Identity) -> String { context.people[id]?.displayName ?? id.id }
 
+    /// Keeps what a candidate pool read (versions for the guards, channels for the offers'
+    /// common ground); returns the pool's channels, with the live ones.
+    mutating func learn(_ pool: CandidatePool, broker: Broker) -> [Identity: Set<String>] {
+        let found = broker.channels(of: pool)
+        channels.merge(found) { $1 }
+        channelsRead.formUnion(pool.channels.ids)
+        expertVersions.merge(pool.versions) { $1 }
+        return found
+    }
+
     /// Channels both are in and earlier introductions in common, as they stand with this
     /// plan's own introductions counted (they are written only at its end).
-    func commonGround(_ a: Identity, _ b: Identity, broker: Broker, tx: any StoreTransaction) throws -> String {
-        var counterparts = (try tx.counterparts(of: a), try tx.counterparts(of: b))
+    mutating func commonGround(_ a: Identity, _ b: Identity, broker: Broker, tx: any StoreTransaction) throws -> String {
+        var counterparts = (try self.counterparts(of: a, tx: tx), try self.counterparts(of: b, tx: tx))
         for made in introductions {
             for (one, other) in [(made.requester, made.expert), (made.expert, made.requester)] {
                 if one == a { counterparts.0.insert(other) }
                 if one == b { counterparts.1.insert(other) }
             }
         }
-        return broker.commonGround(a, b, channels: (try broker.channels(of: a, tx: tx), try broker.channels(of: b, tx: tx)),
+        return broker.commonGround(a, b, channels: (try channels(of: a, broker: broker, tx: tx), try channels(of: b, broker: broker, tx: tx)),
                                    counterparts: counterparts)
+    }
+
+    private func channels(of id: Identity, broker: Broker, tx: any StoreTransaction) throws -> Set<String> {
+        channelsRead.contains(id) ? channels[id] ?? [] : try broker.channels(of: id, tx: tx)
+    }
+
+    /// As stored, read once per plan.
+    private mutating func counterparts(of id: Identity, tx: any StoreTransaction) throws -> Set<Identity> {
+        if let known = counterparts[id] { return known }
+        let read = try tx.counterparts(of: id)
+        counterparts[id] = read
+        return read
     }
 }

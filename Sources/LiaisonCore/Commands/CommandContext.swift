@@ -54,11 +54,6 @@ public final class CommandContext {
         OutboxDraft(to: .person(id), text: text, about: about.union([message.sender, member]))
     }
 
-    /// The sender's person record; a new one (not yet saved) for someone the bot never stored.
-    func me() throws -> Person {
-        try tx.person(member) ?? Person(identity: member, displayName: message.displayName, firstSeen: now)
-    }
-
     /// The sender's own rows, read once for a command that changes them.
     func memberContext() throws -> MemberContext {
         try tx.memberContext(member)
@@ -72,11 +67,6 @@ public final class CommandContext {
     /// Writes the sender's changed `person` row and the reply saying so, as one.
     func save(_ person: Person, _ context: MemberContext, reply text: String) throws {
         try tx.changeMember(MemberChanges(context, person: person, messages: [QueuedMessage(replyDraft(text))], at: now))
-    }
-
-    /// Stores the sender (for their name in offers and introductions) when a change needs it.
-    func ensurePerson() throws {
-        if try tx.person(member) == nil { try tx.savePerson(try me()) }
     }
 
     /// Membership needs an identity that cannot be spoofed (SPEC §1).
