@@ -10,24 +10,41 @@ extension AdminCommands {
         guard !TopicText.key(parts[0]).isEmpty, !TopicText.key(parts[1]).isEmpty else {
             throw Refusal("Both sides of an alias need words I can match.")
         }
-        try ctx.tx.setAlias(Alias(alias: parts[0], topic: parts[1]))
-        try refreshAliases(ctx)
-        try record(ctx, "alias \(parts[0]) = \(parts[1])")
-        try ctx.reply("Alias saved: \(parts[0]) = \(parts[1]).")
+        try changeAliases(set: Alias(alias: parts[0], topic: parts[1]), audit: "alias \(parts[0]) = \(parts[1])",
+                          reply: "Alias saved: \(parts[0]) = \(parts[1]).", ctx)
     }
 
     static func unalias(_ args: String, _ ctx: CommandContext) throws {
         let alias = ChatText.plain(args)
         guard !alias.isEmpty else { throw Refusal("Usage: admin unalias ALIAS.") }
-        guard try ctx.tx.removeAlias(alias) else { throw Refusal("There is no alias \"\(Text.quote(alias, limit: 60))\".") }
-        try refreshAliases(ctx)
-        try record(ctx, "unalias \(alias)")
-        try ctx.reply("Alias \(alias) removed.")
+        try changeAliases(remove: alias, audit: "unalias \(alias)", reply: "Alias \(alias) removed.", ctx)
     }
 
-    static func refreshAliases(_ ctx: CommandContext) throws {
-        let all = try ctx.tx.aliases().map { ($0.alias, $0.topic) }
-        ctx.broker.indexChange { $0.setAliases(all) }
+    /// Saves or removes one alias, with its audit entry and reply; the index takes the new
+    /// list once that is written.
+    static func changeAliases(set: Alias? = nil, remove: String? = nil, audit action: String, reply: String,
+                              _ ctx: CommandContext) throws {
+        var all = try ctx.tx.aliases()
+        if let remove {
+            let key = TopicText.key(remove)
+            guard all.contains(where: { TopicText.key($0.alias) == key }) else {
+                throw Refusal("There is no alias \"\(Text.quote(remove, limit: 60))\".")
+            }
+            all.removeAll { TopicText.key($0.alias) == key }
+        }
+        if let set {
+            let key = TopicText.key(set.alias)
+            all.removeAll { TopicText.key($0.alias) == key }
+            all.append(set)
+        }
+        var change = AdminChanges(at: ctx.now)
+        change.setAliases = set.map { [$0] } ?? []
+        change.removeAliases = remove.map { [$0] } ?? []
+        change.audit = [audit(ctx, action)]
+        change.messages = [QueuedMessage(ctx.replyDraft(reply))]
+        try ctx.tx.changeAdmin(change)
+        let pairs = all.sorted { TopicText.key($0.alias) < TopicText.key($1.alias) }.map { ($0.alias, $0.topic) }
+        ctx.broker.indexChange { $0.setAliases(pairs) }
     }
 
     static func aliases(_ args: String, _ ctx: CommandContext) throws {
@@ -68,11 +85,13 @@ extension AdminCommands {
         guard let reloader = ctx.broker.reloader else { throw Refusal("Reload is not available in this process.") }
         let (settings, summary, joins) = try reloader()
         ctx.broker.updateSettings(settings)
+        var change = AdminChanges(at: ctx.now)
         for (network, channel) in joins where ctx.broker.networks.contains(network) {
             let parted = try ctx.tx.channelSetting(network: network, channel: channel)?.joined == false
-            if !parted { try ctx.tx.enqueue(.join, to: .channel(network: network, name: channel), text: "", at: ctx.now) }
+            if !parted { change.messages.append(QueuedMessage(OutboxDraft(.join, to: .channel(network: network, name: channel), text: ""))) }
         }
-        try record(ctx, "reload")
-        try ctx.reply("Reloaded bot.conf: \(summary)")
+        change.audit = [audit(ctx, "reload")]
+        change.messages.append(QueuedMessage(ctx.replyDraft("Reloaded bot.conf: \(summary)")))
+        try ctx.tx.changeAdmin(change)
     }
 }

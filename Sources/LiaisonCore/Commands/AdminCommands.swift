@@ -17,11 +17,6 @@ enum AdminCommands {
         return ctx.broker.canonical(id)
     }
 
-    static func record(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) throws {
-        let note = audit(ctx, action, subject: subject)
-        try ctx.tx.appendAudit(actor: note.actor, action: note.action, subject: note.subject, at: ctx.now)
-    }
-
     /// The audit entry of an admin action, for a change written as one; logged now.
     static func audit(_ ctx: CommandContext, _ action: String, subject: Identity? = nil) -> AuditNote {
         // The stored action keeps "{subject}" so that a forget of the subject can blank it;
@@ -72,10 +67,9 @@ enum AdminCommands {
 
     static func remove(_ args: String, _ ctx: CommandContext) throws {
         let id = try identity(args, usage: "admin remove IDENTITY", ctx)
-        guard !(try ctx.tx.dataReferring(to: id)).isEmpty else { throw Refusal("I store nothing about \(id.raw).") }
-        try ctx.broker.erase(id, tx: ctx.tx, now: ctx.now)
-        try record(ctx, "removed a member and their data")
-        try ctx.reply("Removed \(id.raw) and their data.")
+        guard try ctx.tx.storesAnything(about: [id]) else { throw Refusal("I store nothing about \(id.raw).") }
+        try ctx.broker.erase(try ctx.tx.linkContext(id), audit: [audit(ctx, "removed a member and their data")], tx: ctx.tx, now: ctx.now)
+        try ctx.tx.reply([QueuedMessage(ctx.replyDraft("Removed \(id.raw) and their data."))], at: ctx.now)
     }
 
     static func ban(_ args: String, _ ctx: CommandContext) throws {
@@ -83,29 +77,34 @@ enum AdminCommands {
         guard let first = parts.first else { throw Refusal("Usage: admin ban IDENTITY [REASON].") }
         let id = try identity(first, usage: "admin ban IDENTITY [REASON]", ctx)
         guard id != ctx.member else { throw Refusal("You can't ban yourself.") }
-        guard !(try ctx.tx.isBanned(id)) else { throw Refusal("\(id.raw) is already banned.") }
+        let banned = try ctx.tx.linkContext(id)
+        guard !banned.banned else { throw Refusal("\(id.raw) is already banned.") }
         let reason = parts.count > 1 ? Text.quote(parts[1], limit: 200) : nil
-        try ctx.tx.ban(Ban(identity: id, reason: reason, bannedBy: ctx.member, createdAt: ctx.now))
+        // The ban is written first, so that the refills below see it.
+        var change = AdminChanges(at: ctx.now)
+        change.guards = [.member(id, banned.version)]
+        change.bans = [Ban(identity: id, reason: reason, bannedBy: ctx.member, createdAt: ctx.now)]
+        try ctx.tx.changeAdmin(change)
         ctx.broker.topicsListing = nil   // a banned member's topics no longer count
         // A ban ends what the member had under way, whichever of their identities it names:
         // their open requests and offers to them.
-        let member = try ctx.tx.member(of: id) ?? id
-        for request in try ctx.tx.requests(of: member, status: .open) {
-            try ctx.broker.cancel(request, .removed, tx: ctx.tx, now: ctx.now)
-        }
-        for requestID in try ctx.broker.withdrawOffers(to: member, tx: ctx.tx, now: ctx.now) {
-            if let request = try ctx.tx.request(requestID) { try ctx.broker.refill(request, tx: ctx.tx, now: ctx.now) }
-        }
-        try record(ctx, "ban {subject}\(reason.map { " (reason: \($0))" } ?? "")", subject: id)
-        try ctx.reply("Banned \(id.raw): they can neither ask nor receive offers.")
+        let touched = try ctx.broker.endUnderWay(banned.memberOf ?? id, tx: ctx.tx, now: ctx.now)
+        try ctx.broker.refill(touched, tx: ctx.tx, now: ctx.now)
+        var done = AdminChanges(at: ctx.now)
+        done.audit = [audit(ctx, "ban {subject}\(reason.map { " (reason: \($0))" } ?? "")", subject: id)]
+        done.messages = [QueuedMessage(ctx.replyDraft("Banned \(id.raw): they can neither ask nor receive offers."))]
+        try ctx.tx.changeAdmin(done)
     }
 
     static func unban(_ args: String, _ ctx: CommandContext) throws {
         let id = try identity(args, usage: "admin unban IDENTITY", ctx)
-        guard try ctx.tx.unban(id) else { throw Refusal("\(id.raw) is not banned.") }
+        guard try ctx.tx.bans().contains(where: { $0.identity == id }) else { throw Refusal("\(id.raw) is not banned.") }
+        var change = AdminChanges(at: ctx.now)
+        change.unbans = [id]
+        change.audit = [audit(ctx, "unban {subject}", subject: id)]
+        change.messages = [QueuedMessage(ctx.replyDraft("Unbanned \(id.raw)."))]
+        try ctx.tx.changeAdmin(change)
         ctx.broker.topicsListing = nil
-        try record(ctx, "unban {subject}", subject: id)
-        try ctx.reply("Unbanned \(id.raw).")
     }
 
     static func bans(_ args: String, _ ctx: CommandContext) throws {

@@ -65,15 +65,18 @@ extension Broker {
         guard network != me.network else {
             throw Refusal("You are on \(network) already: send \"link \(network == NetworkName.console ? "OTHER" : network)\" from your identity on the other network's side, or name the other network here.")
         }
-        let member = ctx.member
-        if try ([member] + ctx.tx.linkedIdentities(of: member)).contains(where: { $0.network == network }) {
+        let member = try ctx.tx.linkContext(ctx.member)
+        if member.identities.contains(where: { $0.network == network }) {
             throw Refusal("You already have an identity on \(network) linked; \"unlink \(network)\" first.")
         }
         var rng = SystemRandomNumberGenerator()
         let code = String((0..<8).map { _ in Self.linkCodeAlphabet[Int.random(in: 0..<Self.linkCodeAlphabet.count, using: &rng)] })
-        try ctx.tx.saveLinkCode(code, issuer: member, network: network, expiresAt: ctx.now.addingTimeInterval(Self.linkCodeTTL))
-        try ctx.tx.appendAudit(actor: me, action: "link code for \(network)", subject: nil, at: ctx.now)
-        try ctx.reply("Your link code is \(code). Within 10 minutes, send \"link \(code)\" to me from your identity on \(network). It works once.")
+        var change = LinkChange(guards: [.member(member.identity, member.version)],
+                                steps: [.issueCode(code, issuer: member.identity, network: network,
+                                                   expiresAt: ctx.now.addingTimeInterval(Self.linkCodeTTL))], at: ctx.now)
+        change.audit = [AuditNote(actor: me, action: "link code for \(network)")]
+        change.messages = [QueuedMessage(ctx.replyDraft("Your link code is \(code). Within 10 minutes, send \"link \(code)\" to me from your identity on \(network). It works once."))]
+        try ctx.tx.relink(change)
     }
 
     func redeemLinkCode(_ typed: String, _ ctx: CommandContext) throws {
@@ -92,22 +95,29 @@ extension Broker {
         for (code, issuer) in try ctx.tx.linkCodes(network: me.network, now: ctx.now) {
             if Self.constantTimeEqual(Array(code.utf8), candidate) { found = issuer }
         }
-        guard let member = found else {
+        guard let issuer = found else {
             throw Refusal("That is not a link code I'm waiting for from \(me.network) (codes work once, for 10 minutes). Ask for a new one with \"link \(me.network)\" from your other identity.")
         }
-        try ctx.tx.deleteLinkCodes(issuer: member)
-        guard member != me, try ctx.tx.member(of: me) == nil else {
+        let alias = try ctx.tx.linkContext(me)
+        guard issuer != me, alias.memberOf == nil else {
             throw Refusal("This identity is already part of a member; \"unlink \(me.network)\" first.")
         }
-        guard try ctx.tx.linkedIdentities(of: me).isEmpty else {
+        guard alias.linked.isEmpty else {
             throw Refusal("Other identities are linked to this one; unlink them first.")
         }
-        try merge(me, into: member, tx: ctx.tx, now: ctx.now, displayName: ctx.message.displayName)
+        let member = try ctx.tx.linkContext(issuer)
+        let merged = merge(alias, into: member, now: ctx.now)
+        var change = LinkChange(guards: [.member(me, alias.version), .member(issuer, member.version)],
+                                steps: [.dropCodes(issuer: issuer), .merge(alias: me, into: issuer, person: merged)], at: ctx.now)
+        change.audit = [AuditNote(actor: me, action: "link", subject: issuer)]
+        let name = merged.displayName
+        change.messages = [
+            QueuedMessage(ctx.tellDraft(me, "Linked: you are one member with \(handle(name, network: issuer.network, id: issuer.id)). Offers and introductions go to that identity; \"unlink \(me.network)\" undoes it.")),
+            QueuedMessage(ctx.tellDraft(issuer, "Linked: \(handle(ctx.message.displayName, network: me.network, id: me.id)) is now you too. Your topics and preferences are shared; \"unlink \(me.network)\" undoes it.")),
+        ]
+        let moved = try ctx.tx.relink(change)
         linkAttempts[me] = nil
-        try ctx.tx.appendAudit(actor: me, action: "link", subject: member, at: ctx.now)
-        let name = try ctx.tx.person(member)?.displayName ?? member.id
-        try ctx.tell(me, "Linked: you are one member with \(handle(name, network: member.network, id: member.id)). Offers and introductions go to that identity; \"unlink \(me.network)\" undoes it.")
-        try ctx.tell(member, "Linked: \(handle(ctx.message.displayName, network: me.network, id: me.id)) is now you too. Your topics and preferences are shared; \"unlink \(me.network)\" undoes it.")
+        moveInIndex(from: me, moved)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -118,67 +128,60 @@ extension Broker {
         return difference == 0
     }
 
-    /// `alias` becomes part of `member`: topics united, each preference the stricter one,
-    /// both block lists, history moved (issue 7).
-    func merge(_ alias: Identity, into member: Identity, tx: any StoreTransaction, now: Date, displayName: String) throws {
-        let mine = try tx.person(member) ?? Person(identity: member, displayName: member.id, firstSeen: now)
-        if let other = try tx.person(alias) {
-            var merged = mine
-            let order: [AsksFrom] = [.nobody, .channels, .anyone]
-            merged.asksFrom = order[min(order.firstIndex(of: mine.asksFrom) ?? 2, order.firstIndex(of: other.asksFrom) ?? 2)]
-            switch (mine.maxOffersPerWeek, other.maxOffersPerWeek) {
-            case let (a?, b?): merged.maxOffersPerWeek = min(a, b)
-            case let (a, b): merged.maxOffersPerWeek = a ?? b
-            }
-            if let until = [mine.awayUntil, other.awayUntil].compactMap({ $0 }).filter({ $0 > now }).max() { merged.awayUntil = until }
-            // Consent given on either side stands; topics come from both.
-            merged.optedIn = mine.optedIn == true || other.optedIn == true ? true : (mine.optedIn ?? other.optedIn)
-            merged.note = mine.note ?? other.note
-            merged.firstSeen = min(mine.firstSeen, other.firstSeen)
-            try tx.savePerson(merged)
-            try tx.deletePerson(alias)
-        } else {
-            try tx.savePerson(mine)
+    /// The member's row once `alias` is part of it: each preference the stricter one,
+    /// consent given on either side, the earlier first sighting (issue 7). Topics, blocks and
+    /// history move in the store.
+    func merge(_ alias: LinkContext, into member: LinkContext, now: Date) -> Person {
+        let mine = member.person ?? Person(identity: member.identity, displayName: member.identity.id, firstSeen: now)
+        guard let other = alias.person else { return mine }
+        var merged = mine
+        let order: [AsksFrom] = [.nobody, .channels, .anyone]
+        merged.asksFrom = order[min(order.firstIndex(of: mine.asksFrom) ?? 2, order.firstIndex(of: other.asksFrom) ?? 2)]
+        switch (mine.maxOffersPerWeek, other.maxOffersPerWeek) {
+        case let (a?, b?): merged.maxOffersPerWeek = min(a, b)
+        case let (a, b): merged.maxOffersPerWeek = a ?? b
         }
-        let moved = try tx.rekey(from: alias, to: member)
-        try tx.link(alias, to: member, at: now)
-        // Every topic of the alias leaves the index, the duplicates the merge dropped too;
-        // the ones that moved come back under the member.
-        pendingIndexChanges.append { index in
-            index.removeAll(member: alias)
-            for topic in moved { index.insert(topicID: topic.id, member: member, text: topic.text, analysis: topic.analysis) }
+        if let until = [mine.awayUntil, other.awayUntil].compactMap({ $0 }).filter({ $0 > now }).max() { merged.awayUntil = until }
+        // Consent given on either side stands; topics come from both.
+        merged.optedIn = mine.optedIn == true || other.optedIn == true ? true : (mine.optedIn ?? other.optedIn)
+        merged.note = mine.note ?? other.note
+        merged.firstSeen = min(mine.firstSeen, other.firstSeen)
+        return merged
+    }
+
+    /// Every topic of `old` leaves the index (the duplicates a merge dropped too); the ones
+    /// that moved come back under their new member.
+    func moveInIndex(from old: Identity, _ moved: [Identity: [Topic]]) {
+        indexChange { index in
+            index.removeAll(member: old)
+            for (member, topics) in moved {
+                for topic in topics { index.insert(topicID: topic.id, member: member, text: topic.text, analysis: topic.analysis) }
+            }
         }
     }
 
     func unlink(network: String, _ ctx: CommandContext) throws {
-        let member = ctx.member
-        let identities = [member] + (try ctx.tx.linkedIdentities(of: member))
+        let member = try ctx.tx.linkContext(ctx.member)
+        let identities = member.identities
         guard identities.count > 1, let leaving = identities.first(where: { $0.network == network }) else {
             throw Refusal("You have no linked identity on \(network).")
         }
         // A ban on one identity covers the member; unlinking must not shed it.
-        guard try !ctx.tx.isBanned(member) else {
+        guard !member.banned else {
             throw Refusal("Sorry, you can't use Liaison: an admin has banned you.")
         }
-        if leaving == member {
+        let step: LinkChange.Step
+        if leaving == member.identity {
             // The member's own identity leaves: the next one keeps the data.
-            guard let heir = identities.first(where: { $0 != member }) else { return }
-            try ctx.tx.unlink(heir)
-            try ctx.tx.repointLinks(from: member, to: heir)
-            if var person = try ctx.tx.person(member) {
-                person.identity = heir
-                try ctx.tx.deletePerson(member)
-                try ctx.tx.savePerson(person)
-            }
-            let moved = try ctx.tx.rekey(from: member, to: heir)
-            pendingIndexChanges.append { index in
-                index.removeAll(member: member)
-                for topic in moved { index.insert(topicID: topic.id, member: heir, text: topic.text, analysis: topic.analysis) }
-            }
+            guard let heir = identities.first(where: { $0 != member.identity }) else { return }
+            step = .handOver(member: member.identity, heir: heir, person: member.person)
         } else {
-            try ctx.tx.unlink(leaving)
+            step = .unlink(leaving)
         }
-        try ctx.tx.appendAudit(actor: ctx.message.sender, action: "unlink", subject: leaving, at: ctx.now)
-        try ctx.reply("Unlinked \(leaving.network): that identity is on its own again, with no topics or preferences; the rest of your member stays as it was.")
+        var change = LinkChange(guards: [.member(member.identity, member.version)], steps: [step], at: ctx.now)
+        change.audit = [AuditNote(actor: ctx.message.sender, action: "unlink", subject: leaving)]
+        change.messages = [QueuedMessage(ctx.replyDraft("Unlinked \(leaving.network): that identity is on its own again, with no topics or preferences; the rest of your member stays as it was."))]
+        let moved = try ctx.tx.relink(change)
+        if leaving == member.identity { moveInIndex(from: member.identity, moved) }
     }
 }

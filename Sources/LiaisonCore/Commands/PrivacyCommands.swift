@@ -74,11 +74,11 @@ extension CommandCatalog {
         switch arg {
         case "":
             // Refused at the first step, not after walking them through it.
-            if try ctx.tx.isBanned(ctx.member) {
+            let member = try ctx.tx.linkContext(ctx.member)
+            if member.banned {
                 throw Refusal("A banned identity can't use forget; ask an admin.")
             }
-            let stored = try [ctx.member] + ctx.tx.linkedIdentities(of: ctx.member)
-            guard try stored.contains(where: { try !ctx.tx.dataReferring(to: $0).isEmpty }) else {
+            guard try ctx.tx.storesAnything(about: member.identities) else {
                 try ctx.reply("I store nothing about you, so there is nothing to forget.")
                 return
             }
@@ -88,12 +88,13 @@ extension CommandCatalog {
             guard let asked = ctx.broker.forgetRequested[ctx.member], ctx.now.timeIntervalSince(asked) <= forgetWindow else {
                 throw Refusal("Type \"forget\" first, then \"forget confirm\" within 10 minutes.")
             }
-            if try ctx.tx.isBanned(ctx.member) {
+            let member = try ctx.tx.linkContext(ctx.member)
+            if member.banned {
                 throw Refusal("A banned identity can't use forget; ask an admin.")
             }
-            try ctx.broker.erase(ctx.member, tx: ctx.tx, now: ctx.now)
+            try ctx.broker.erase(member, tx: ctx.tx, now: ctx.now)
             ctx.broker.forgetRequested[ctx.member] = nil
-            try ctx.reply("Done: I no longer store anything about you.")
+            try ctx.tx.reply([QueuedMessage(ctx.replyDraft("Done: I no longer store anything about you."))], at: ctx.now)
         default:
             throw Refusal("Usage: forget, then forget confirm.")
         }
@@ -101,18 +102,23 @@ extension CommandCatalog {
 }
 
 extension Broker {
-    /// `forget` and `admin remove`: end what the identity had under way, then delete every row.
-    func erase(_ id: Identity, tx: any StoreTransaction, now: Date) throws {
-        for request in try tx.requests(of: id, status: .open) {
+    /// `forget` and `admin remove`: end what the identity had under way, then delete every row
+    /// of it and of the identities linked into it (`audit`: written with the deletion).
+    func erase(_ id: LinkContext, audit: [AuditNote] = [], tx: any StoreTransaction, now: Date) throws {
+        let touched = try endUnderWay(id.identity, tx: tx, now: now)
+        var erasure = Erasure(guards: [], identities: id.identities, at: now)
+        erasure.audit = audit
+        try tx.erase(erasure)
+        indexChange { $0.removeAll(member: id.identity) }
+        try refill(touched, tx: tx, now: now)
+    }
+
+    /// Cancels the open requests of `member` and ends every pending offer to them (a ban, an
+    /// erasure). Returns the requests whose offers ended, to refill once the member is gone.
+    func endUnderWay(_ member: Identity, tx: any StoreTransaction, now: Date) throws -> [Int64] {
+        for request in try tx.requests(of: member, status: .open) {
             try cancel(request, .removed, tx: tx, now: now)
         }
-        let touched = try withdrawOffers(to: id, tx: tx, now: now)
-        let linked = try tx.linkedIdentities(of: id)
-        try tx.forget(id)
-        for alias in linked { try tx.forget(alias) }
-        indexChange { $0.removeAll(member: id) }
-        for requestID in touched {
-            if let request = try tx.request(requestID) { try refill(request, tx: tx, now: now) }
-        }
+        return try withdrawOffers(to: member, tx: tx, now: now)
     }
 }

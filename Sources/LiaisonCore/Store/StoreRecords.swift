@@ -228,9 +228,14 @@ public struct AuditNote: Sendable, Equatable {
     }
 }
 
-/// Directory-wide settings an admin or the server changes (channel settings, with the
-/// audit entries and messages they bring), written as one.
+/// Directory-wide settings an admin or the server changes (bans, aliases, channel settings,
+/// with the audit entries and messages they bring), written as one.
 public struct AdminChanges: Sendable {
+    public var guards: [Guard] = []
+    public var bans: [Ban] = []
+    public var unbans: [Identity] = []
+    public var setAliases: [Alias] = []
+    public var removeAliases: [String] = []
     public var channelSettings: [ChannelSetting] = []
     public var audit: [AuditNote] = []
     public var messages: [QueuedMessage] = []

@@ -179,8 +179,13 @@ extension StoreTransaction {
 extension StoreTransaction {
     /// Settings, audit entries and messages, all of them or nothing.
     public func changeAdmin(_ change: AdminChanges) throws {
+        try check(change.guards)
+        for ban in change.bans { try self.ban(ban) }
+        for id in change.unbans { _ = try unban(id) }
+        for alias in change.setAliases { try setAlias(alias) }
+        for alias in change.removeAliases { _ = try removeAlias(alias) }
         for setting in change.channelSettings { try saveChannelSetting(setting) }
-        for note in change.audit { try appendAudit(actor: note.actor, action: note.action, subject: note.subject, at: change.at) }
+        try appendAudit(change.audit, at: change.at)
         for message in change.messages { try enqueue(message.draft, at: change.at) }
     }
 }
