@@ -3,15 +3,14 @@ import Foundation
 extension Broker {
     /// Works out what a message asks for (SPEC §2) and runs it.
     func dispatch(_ message: IncomingMessage, tx: any StoreTransaction, now: Date) throws {
-        if let eventID = message.eventID, try !tx.markSeen(network: message.network, eventID: eventID, at: now) {
-            return // already handled before a restart: never twice
-        }
         // Only people who did something that needs it have a row (see CommandContext.me);
-        // talking to the bot stores nothing, so `forget` stays forgotten.
-        if var known = try tx.person(message.sender), known.displayName != message.displayName {
-            known.displayName = message.displayName
-            try tx.savePerson(known)
-        }
+        // talking to the bot stores nothing, so `forget` stays forgotten. The console
+        // remembers who spoke where (SPEC §7); live networks report membership.
+        var consoleChannel: String?
+        if message.network == NetworkName.console, case .channel(let channel) = message.place { consoleChannel = channel }
+        let stamp = EventStamp(network: message.network, eventID: message.eventID, sender: message.sender,
+                               displayName: message.displayName, consoleChannel: consoleChannel, at: now)
+        guard try tx.stamp(stamp) else { return }   // already handled before a restart: never twice
         let text = ChatText.plain(message.text)
         switch message.place {
         case .direct:
@@ -20,10 +19,6 @@ extension Broker {
             guard !command.isEmpty else { return }
             try runCommand(command, message: message, tx: tx, now: now)
         case .channel(let channel):
-            // The console remembers who spoke where (SPEC §7); live networks report membership.
-            if message.network == NetworkName.console {
-                try tx.recordChannelMember(message.sender, channel: channel)
-            }
             if let setting = try tx.channelSetting(network: message.network, channel: channel),
                setting.joined == false { return }
             try dispatchChannel(text, channel: channel, message: message, tx: tx, now: now)

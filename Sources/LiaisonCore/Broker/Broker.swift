@@ -122,7 +122,7 @@ public final class Broker {
             }
             do {
                 try store.transaction { tx in
-                    try tx.enqueue(.message, to: target, text: text, about: [message.sender], at: now)
+                    try tx.reply([QueuedMessage(OutboxDraft(to: target, text: text, about: [message.sender]))], at: now)
                 }
             } catch {
                 log("error: could not queue a reply: \(error)")

@@ -54,14 +54,10 @@ extension AdminCommands {
 
     static func requests(_ args: String, _ ctx: CommandContext) throws {
         var lines: [String] = []
-        for request in try ctx.tx.requests(status: .open) {
-            let who = try ctx.tx.person(request.requester)?.displayName ?? request.requester.id
-            var pending: [String] = []
-            for offer in try ctx.tx.offers(requestID: request.id) where offer.status == .pending {
-                pending.append(try ctx.tx.person(offer.expert)?.displayName ?? offer.expert.id)
-            }
-            let offers = pending.isEmpty ? "no pending offers" : "pending offers to \(Text.list(pending))"
-            lines.append("#\(request.id) \(who) (\(request.requester.raw)) asks about \(request.topic): \(offers); open until \(Text.date(request.expiresAt))")
+        for listing in try ctx.tx.openRequestList() {
+            let request = listing.request
+            let offers = listing.pending.isEmpty ? "no pending offers" : "pending offers to \(Text.list(listing.pending))"
+            lines.append("#\(request.id) \(listing.requesterName ?? request.requester.id) (\(request.requester.raw)) asks about \(request.topic): \(offers); open until \(Text.date(request.expiresAt))")
         }
         try ctx.reply(lines.isEmpty ? "No open requests." : "Open requests:\n" + lines.joined(separator: "\n"))
     }

@@ -44,18 +44,17 @@ enum AdminCommands {
     static func members(_ args: String, _ ctx: CommandContext) throws {
         let filter = ChatText.plain(args)
         var lines: [String] = []
-        for person in try ctx.tx.members(optedInOnly: false) {
-            let topics = try ctx.tx.topics(of: person.identity)
+        for listing in try ctx.tx.memberList() {
+            let person = listing.person, topics = listing.topics
             guard person.optedIn != nil || !topics.isEmpty else { continue }
             if !filter.isEmpty, !topics.contains(where: { ctx.broker.index.relevance(query: filter, topic: $0.text) > 0 }) { continue }
             var flags: [String] = []
             if person.optedIn == false { flags.append("opted out") }
             if person.optedIn == nil { flags.append("not opted in") }
             if person.isAway(at: ctx.now) { flags.append("away") }
-            if try ctx.tx.isBanned(person.identity) { flags.append("banned") }
+            if listing.banned { flags.append("banned") }
             let flagText = flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"
-            let linked = try ctx.tx.linkedIdentities(of: person.identity)
-            let ids = ([person.identity] + linked).map(\.raw).joined(separator: " + ")
+            let ids = ([person.identity] + listing.linked).map(\.raw).joined(separator: " + ")
             lines.append("\(person.displayName) (\(ids))\(flagText): \(topics.map(\.text).joined(separator: ", "))")
         }
         if lines.isEmpty {

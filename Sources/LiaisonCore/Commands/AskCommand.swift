@@ -15,21 +15,13 @@ extension CommandCatalog {
     static let requests = ChatCommand(
         "requests", usage: "requests", summary: "your open requests, and the offers waiting for your answer"
     ) { _, ctx in
-        var lines: [String] = []
-        let mine = try ctx.tx.requests(of: ctx.member, status: .open)
-        for request in mine {
-            let pending = try ctx.tx.offers(requestID: request.id).filter { $0.status == .pending }.count
-            let intros = try ctx.tx.introductions(requestID: request.id).count
-            var state = pending > 0 ? "waiting for \(Text.plural(pending, "answer"))" : "standing, waiting for someone new"
-            if intros > 0 { state += ", \(Text.plural(intros, "introduction")) made" }
-            lines.append("#\(request.id) \(request.topic) (\(state); open until \(Text.date(request.expiresAt)))")
+        let report = try ctx.tx.requestsReport(of: ctx.member)
+        let lines = report.mine.map { mine in
+            var state = mine.pendingOffers > 0 ? "waiting for \(Text.plural(mine.pendingOffers, "answer"))" : "standing, waiting for someone new"
+            if mine.introductions > 0 { state += ", \(Text.plural(mine.introductions, "introduction")) made" }
+            return "#\(mine.request.id) \(mine.request.topic) (\(state); open until \(Text.date(mine.request.expiresAt)))"
         }
-        var offers: [String] = []
-        for offer in try ctx.tx.offers(expert: ctx.member, status: .pending) {
-            guard let request = try ctx.tx.request(offer.requestID) else { continue }
-            let who = try ctx.tx.person(request.requester)?.displayName ?? "someone"
-            offers.append("#\(request.id) from \(who): \(request.topic)")
-        }
+        let offers = report.waiting.map { "#\($0.request.id) from \($0.requesterName ?? "someone"): \($0.request.topic)" }
         if lines.isEmpty && offers.isEmpty {
             try ctx.reply("You have no open requests and no offers waiting.")
             return

@@ -116,15 +116,11 @@ extension CommandCatalog {
             ?? "max-offers: at most \(Text.plural(ctx.settings.maxOffersPerWeek, "offer")) a week (the default)"
         parts.append(limit)
         parts.append(me.note.map { "note \"\($0)\"" } ?? "no note")
-        let blocked = try ctx.tx.blockRequestIDs(blocker: ctx.member)
+        let blocked = try ctx.tx.blockedRequesters(blocker: ctx.member)
         if blocked.isEmpty {
             parts.append("nobody blocked")
         } else {
-            var names: [String] = []
-            for id in blocked {
-                let name = try ctx.tx.request(id).flatMap { try ctx.tx.person($0.requester)?.displayName }
-                names.append("the requester of #\(id)\(name.map { " (\($0))" } ?? "")")
-            }
+            let names = blocked.map { "the requester of #\($0.requestID)\($0.requesterName.map { " (\($0))" } ?? "")" }
             parts.append("blocked: \(Text.list(names))")
         }
         return "Your preferences: \(parts.joined(separator: "; "))."

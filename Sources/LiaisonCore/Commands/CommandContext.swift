@@ -34,7 +34,7 @@ public final class CommandContext {
     /// Replies where the command was typed (in a channel, addressed by nick), or privately.
     /// `about`: other people the text names, so that `forget` of any of them removes it.
     func reply(_ text: String, about: Set<Identity> = []) throws {
-        try tx.enqueue(replyDraft(text, about: about), at: now)
+        try tx.reply([QueuedMessage(replyDraft(text, about: about))], at: now)
     }
 
     /// The reply `reply` would queue, as a value (for a change decided before it is written).
@@ -47,7 +47,7 @@ public final class CommandContext {
     }
 
     func tell(_ id: Identity, _ text: String, about: Set<Identity> = []) throws {
-        try tx.enqueue(tellDraft(id, text, about: about), at: now)
+        try tx.reply([QueuedMessage(tellDraft(id, text, about: about))], at: now)
     }
 
     func tellDraft(_ id: Identity, _ text: String, about: Set<Identity> = []) -> OutboxDraft {

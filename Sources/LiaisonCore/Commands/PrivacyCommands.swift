@@ -3,24 +3,20 @@ import Foundation
 extension CommandCatalog {
     static let mydata = ChatCommand("mydata", usage: "mydata", summary: "everything stored about you") { _, ctx in
         // A linked member is every identity of theirs.
-        let identities = [ctx.member] + (try ctx.tx.linkedIdentities(of: ctx.member))
-        var rows: [(table: String, row: String)] = []
-        for id in identities { rows += try ctx.tx.dataReferring(to: id) }
-        guard !rows.isEmpty else {
+        let data = try ctx.tx.storedData(about: ctx.member)
+        guard !data.rows.isEmpty else {
             try ctx.reply("I store nothing about you.")
             return
         }
-        try ctx.reply(try describeData(identities, rows: rows, ctx))
+        try ctx.reply(describeData(data))
     }
 
     /// What is stored about a person, grouped as they would recognise it, with dates and
     /// without internal columns; every stored row is counted in one of the groups.
-    static func describeData(_ identities: [Identity], rows: [(table: String, row: String)], _ ctx: CommandContext) throws -> String {
-        let tx = ctx.tx
-        let me = ctx.member
-        var lines = ["Everything I store about you (\(Text.plural(rows.count, "record"))):"]
-        lines.append("Identities: \(identities.map(\.raw).joined(separator: ", ")).")
-        if let person = try tx.person(me) {
+    static func describeData(_ data: StoredData) -> String {
+        var lines = ["Everything I store about you (\(Text.plural(data.rows.count, "record"))):"]
+        lines.append("Identities: \(data.identities.map(\.raw).joined(separator: ", ")).")
+        if let person = data.person {
             let status = person.optedIn == true ? "opted in" : person.optedIn == false ? "opted out" : "not opted in"
             var about = ["name \(person.displayName)", status, "asks-from \(person.asksFrom.rawValue)", "first seen \(Text.date(person.firstSeen))"]
             if let limit = person.maxOffersPerWeek { about.append("at most \(Text.plural(limit, "offer")) a week") }
@@ -28,26 +24,20 @@ extension CommandCatalog {
             if let note = person.note { about.append("note \"\(note)\"") }
             lines.append("You: \(about.joined(separator: ", ")).")
         }
-        let topics = try tx.topics(of: me).map(\.text)
+        let topics = data.topics.map(\.text)
         if !topics.isEmpty { lines.append("Topics: \(topics.joined(separator: ", ")).") }
-        var channels = Set<String>()
-        for id in identities { channels.formUnion(try tx.channels(of: id)) }
-        if !channels.isEmpty { lines.append("Channels I saw you in: \(channels.sorted().joined(separator: ", ")).") }
-        let requests = try tx.requests(of: me, status: nil)
-        if !requests.isEmpty {
-            lines.append("Your requests: " + requests.map { "#\($0.id) \($0.topic) (\($0.status.rawValue), asked \(Text.date($0.createdAt)))" }.joined(separator: "; ") + ".")
+        if !data.channels.isEmpty { lines.append("Channels I saw you in: \(data.channels.sorted().joined(separator: ", ")).") }
+        if !data.requests.isEmpty {
+            lines.append("Your requests: " + data.requests.map { "#\($0.id) \($0.topic) (\($0.status.rawValue), asked \(Text.date($0.createdAt)))" }.joined(separator: "; ") + ".")
         }
-        let offers = try tx.offers(expert: me, status: nil)
-        if !offers.isEmpty {
-            lines.append("Offers made to you: " + offers.map { "#\($0.requestID) (\($0.status.rawValue), \(Text.date($0.createdAt)))" }.joined(separator: "; ") + ".")
+        if !data.offers.isEmpty {
+            lines.append("Offers made to you: " + data.offers.map { "#\($0.requestID) (\($0.status.rawValue), \(Text.date($0.createdAt)))" }.joined(separator: "; ") + ".")
         }
-        let intros = try tx.introductions(involving: me)
-        if !intros.isEmpty {
-            var parts: [String] = []
-            for intro in intros {
+        if !data.introductions.isEmpty {
+            let me = data.identities[0]
+            let parts = data.introductions.map { intro, otherName in
                 let other = intro.requester == me ? intro.expert : intro.requester
-                let name = try tx.person(other)?.displayName ?? other.id
-                parts.append("#\(intro.requestID) \(intro.topic) with \(name) (\(Text.date(intro.createdAt))\(intro.thankedAt == nil ? "" : ", thanked"))")
+                return "#\(intro.requestID) \(intro.topic) with \(otherName ?? other.id) (\(Text.date(intro.createdAt))\(intro.thankedAt == nil ? "" : ", thanked"))"
             }
             lines.append("Introductions: \(parts.joined(separator: "; ")).")
         }
@@ -57,7 +47,7 @@ extension CommandCatalog {
                       "block": "people you blocked (kept only as digests)", "ban": "bans", "audit": "admin log entries",
                       "link": "links between your identities", "link_code": "link codes waiting", "network_state": "chat-network records (your direct room)"]
         var others: [String: Int] = [:]
-        for row in rows where !shown.contains(row.table) { others[row.table, default: 0] += 1 }
+        for row in data.rows where !shown.contains(row.table) { others[row.table, default: 0] += 1 }
         if !others.isEmpty {
             lines.append("Also: " + others.sorted { $0.key < $1.key }.map { "\($0.value) \(labels[$0.key] ?? $0.key)" }.joined(separator: ", ") + ".")
         }

@@ -29,6 +29,27 @@ public struct StoreConflict: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "a row changed while the change was decided: \(failed)" }
 }
 
+/// What an incoming event leaves behind, whatever it asks for: its seen mark (an event with
+/// an id is handled once, across restarts), the sender's display name as the network gives it
+/// now (only for someone who has a row), and the channel of a console line (SPEC §7).
+public struct EventStamp: Sendable, Equatable {
+    public var network: String
+    public var eventID: String?
+    public var sender: Identity
+    public var displayName: String
+    public var consoleChannel: String?
+    public var at: Date
+
+    public init(network: String, eventID: String?, sender: Identity, displayName: String, consoleChannel: String?, at: Date) {
+        self.network = network
+        self.eventID = eventID
+        self.sender = sender
+        self.displayName = displayName
+        self.consoleChannel = consoleChannel
+        self.at = at
+    }
+}
+
 /// Where people are, as stored: the member each identity is linked to, each member's linked
 /// identities, and the channels remembered for each identity (the console's). Live networks'
 /// channels are in the broker's memory, which merges them in (`Broker.channels(of:facts:)`).

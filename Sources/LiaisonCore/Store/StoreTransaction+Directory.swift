@@ -61,6 +61,17 @@ extension StoreTransaction {
         try appendAudit(erasure.audit, at: erasure.at)
     }
 
+    /// An event's stamp. Returns false, writing nothing, for an event handled before.
+    public func stamp(_ event: EventStamp) throws -> Bool {
+        if let eventID = event.eventID, try !markSeen(network: event.network, eventID: eventID, at: event.at) { return false }
+        if var known = try person(event.sender), known.displayName != event.displayName {
+            known.displayName = event.displayName
+            try savePerson(known)
+        }
+        if let channel = event.consoleChannel { try recordChannelMember(event.sender, channel: channel) }
+        return true
+    }
+
     /// Messages alone: a reply that changes nothing else.
     public func reply(_ messages: [QueuedMessage], at: Date) throws {
         for message in messages { try enqueue(message.draft, at: at) }
