@@ -115,12 +115,8 @@ extension Broker {
     }
 
     /// When no offer of an open request is pending any more, ask the next-best members; when
-    /// none are left, tell the requester once and keep the request standing (SPEC §3.3).
-    func refill(_ request: Request, tx: any StoreTransaction, now: Date) throws {
-        try refill([request.id], tx: tx, now: now)
-    }
-
-    /// The same for each of `requestIDs`, as it stands now, in order.
+    /// none are left, tell the requester once and keep the request standing (SPEC §3.3). For
+    /// each of `requestIDs` as it stands now, in order.
     func refill(_ requestIDs: [Int64], tx: any StoreTransaction, now: Date) throws {
         for id in requestIDs {
             guard let current = try tx.request(id) else { continue }

@@ -23,9 +23,7 @@ extension Broker {
             }
         }
         _ = try tx.dropExpiredOutbox(at: now)
-        for id in touched.sorted() {
-            if let request = try tx.request(id) { try refill(request, tx: tx, now: now) }
-        }
+        try refill(touched.sorted(), tx: tx, now: now)
         for request in try tx.nobodyNoticesDue(at: now) {
             try run(request, tx: tx, now: now) { $0.nobodyNoticeDue() }
         }

@@ -20,22 +20,12 @@ extension AdminCommands {
         try changeAliases(remove: alias, audit: "unalias \(alias)", reply: "Alias \(alias) removed.", ctx)
     }
 
-    /// Saves or removes one alias, with its audit entry and reply; the index takes the new
-    /// list once that is written.
+    /// Saves or removes one alias, with its audit entry and reply; the index takes the list as
+    /// stored once that is written.
     static func changeAliases(set: Alias? = nil, remove: String? = nil, audit action: String, reply: String,
                               _ ctx: CommandContext) throws {
-        var all = try ctx.tx.aliases()
-        if let remove {
-            let key = TopicText.key(remove)
-            guard all.contains(where: { TopicText.key($0.alias) == key }) else {
-                throw Refusal("There is no alias \"\(Text.quote(remove, limit: 60))\".")
-            }
-            all.removeAll { TopicText.key($0.alias) == key }
-        }
-        if let set {
-            let key = TopicText.key(set.alias)
-            all.removeAll { TopicText.key($0.alias) == key }
-            all.append(set)
+        if let remove, try !ctx.tx.aliases().contains(where: { TopicText.key($0.alias) == TopicText.key(remove) }) {
+            throw Refusal("There is no alias \"\(Text.quote(remove, limit: 60))\".")
         }
         var change = AdminChanges(at: ctx.now)
         change.setAliases = set.map { [$0] } ?? []
@@ -43,8 +33,8 @@ extension AdminCommands {
         change.audit = [audit(ctx, action)]
         change.messages = [QueuedMessage(ctx.replyDraft(reply))]
         try ctx.tx.changeAdmin(change)
-        let pairs = all.sorted { TopicText.key($0.alias) < TopicText.key($1.alias) }.map { ($0.alias, $0.topic) }
-        ctx.broker.indexChange { $0.setAliases(pairs) }
+        let all = try ctx.tx.aliases().map { ($0.alias, $0.topic) }
+        ctx.broker.indexChange { $0.setAliases(all) }
     }
 
     static func aliases(_ args: String, _ ctx: CommandContext) throws {
