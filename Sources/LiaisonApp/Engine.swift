@@ -38,14 +38,6 @@ actor Engine {
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
-        Lexicon.loadInBackground { [logger] outcome in
-            switch outcome {
-            case .loaded(let lemmas, let seconds):
-                logger.info("WordNet loaded (\(lemmas) words, \(String(format: "%.1f", seconds)) s): matching now expands related words")
-            case .missing(let directory):
-                logger.warning("WordNet not found in \(directory): matching works without related words (install wordnet-base or set LIAISON_WORDNET)")
-            }
-        }
         let metrics = EngineMetrics(networks: networks)
         self.metrics = metrics
         timesDeliveries = config.metricsListen != nil
@@ -88,6 +80,24 @@ actor Engine {
         }
         let indexed = broker.index.count
         logger.info("state file \(config.statePath) open, \(indexed) topics indexed")
+        Lexicon.loadInBackground { [weak self, logger] outcome in
+            switch outcome {
+            case .loaded(let lemmas, let seconds):
+                logger.info("WordNet loaded (\(lemmas) words, \(String(format: "%.1f", seconds)) s): matching now expands related words")
+                // Questions asked while it was read were matched without related words.
+                Task { await self?.lexiconArrived() }
+            case .missing(let directory):
+                logger.warning("WordNet not found in \(directory): matching works without related words (install wordnet-base or set LIAISON_WORDNET)")
+            }
+        }
+    }
+
+    /// WordNet is read: open requests with no offer pending ask whom it now finds.
+    func lexiconArrived() {
+        settle()
+        let offers = broker.lexiconArrived(now: clock())
+        if offers > 0 { logger.info("with WordNet read, open requests made \(Text.plural(offers, "offer"))") }
+        flush()
     }
 
     /// One console line: committed and its replies written before the next is read.

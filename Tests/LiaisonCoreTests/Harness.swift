@@ -9,11 +9,12 @@ final class Harness {
     let broker: Broker
     var now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(_ configure: (inout BrokerSettings) -> Void = { _ in }, path: String = ":memory:") throws {
+    init(_ configure: (inout BrokerSettings) -> Void = { _ in }, path: String = ":memory:",
+         lexicon: MatchIndex.LexiconSource = .given(Lexicon.system)) throws {
         var settings = BrokerSettings()
         configure(&settings)
         store = try SQLiteStore(path: path)
-        broker = try Broker(settings: settings, store: store, networks: ["console"])
+        broker = try Broker(settings: settings, store: store, networks: ["console"], lexicon: lexicon)
     }
 
     /// NAME says TEXT privately, or in CHANNEL; returns what the bot sent.

@@ -39,6 +39,50 @@ import LiaisonTestSupport
         #expect(try h.say("gus", "expertise add tax law").to("gus").mentioning("accept").isEmpty)
     }
 
+    /// WordNet is read in the background, so what is asked at start-up is matched without
+    /// related words (issue 12: "carpentry" asked in a channel then never reached the
+    /// woodworking member). When it arrives, each open request with no offer pending asks
+    /// whom it now finds, and a channel question that found nobody is heard again. Whoever
+    /// was asked before is not asked again, a request it still finds nobody for stays quiet.
+    @Test func whatWasAskedBeforeWordNetArrivesAsksWhomItThenFinds() throws {
+        let wordnet = try #require(Lexicon.system)
+        let arrival = LexiconArrival()
+        let h = try Harness(lexicon: .arriving { arrival.lexicon })
+        try h.member("alice", "woodworking")
+        try h.member("dan", "pottery")
+        try h.member("fay", "ceramics")
+        try h.member("hal", "photography")
+        #expect(try h.say("carl", "anyone have experience with carpentry? building a shelf", in: "#home").isEmpty,
+                "matched without WordNet, it finds nobody, and a channel question that finds nobody is not answered")
+        let pots = try h.say("gus", "ask pottery")
+        let potsID = try #require(requestID(in: pots))
+        #expect(pots.to("dan").mentioning("accept \(potsID)").count == 1 && pots.to("fay").isEmpty)
+        #expect(try h.say("dan", "decline \(potsID)").to("gus").isEmpty)
+        let watches = try #require(requestID(in: try h.say("ivy", "ask photos")))
+        let nobody = try #require(requestID(in: try h.say("erin", "ask quantum chromodynamics")))
+        #expect(try h.say("jo", "who knows about quantum chromodynamics?", in: "#home").isEmpty)
+        #expect(h.broker.lexiconArrived(now: h.now) == 0, "nothing changes while WordNet is being read")
+        #expect(try h.drain().isEmpty)
+
+        arrival.lexicon = wordnet
+        #expect(h.broker.lexiconArrived(now: h.now) == 2)
+        let arrived = try h.drain()
+        #expect(arrived.to("fay").mentioning("accept \(potsID)").count == 1, "the next member WordNet relates to pottery")
+        #expect(arrived.to("dan").isEmpty, "who declined is not asked again")
+        #expect(arrived.to("hal").mentioning("accept \(watches)").count == 1)
+        let shelf = arrived.to("alice")
+        let carpentry = try #require(requestID(in: shelf))
+        #expect(carpentry > nobody && shelf.mentioning("accept \(carpentry)").count == 1)
+        #expect(shelf.mentioning("You listed: woodworking.").count == 1, "the offer says which topic matched")
+        #expect(arrived.to("#home").count == 1 && arrived.to("#home").mentioning("carl").count == 1,
+                "the channel hears the answer to carl's question")
+        #expect(arrived.to("erin").isEmpty && arrived.to("jo").isEmpty && arrived.to("gus").isEmpty && arrived.to("ivy").isEmpty,
+                "requesters hear nothing new; nobody-found stays quiet")
+        #expect(arrived.count == 4, "\(arrived)")
+        #expect(h.broker.lexiconArrived(now: h.now) == 0, "a second arrival asks nobody twice")
+        #expect(try h.drain().isEmpty)
+    }
+
     /// After a restart (a new broker on the same state file), the open requests are found again.
     @Test func openRequestsAreFoundAfterARestart() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-standing-\(UUID().uuidString)")
@@ -113,5 +157,15 @@ import LiaisonTestSupport
         try check()
         print("standing index: \(topics.count) topics, \(expected) request/topic pairs that may match")
         #expect(expected > 1_000)
+    }
+}
+
+/// A lexicon handed over later, as the background read of WordNet does.
+final class LexiconArrival: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Lexicon?
+    var lexicon: Lexicon? {
+        get { lock.lock(); defer { lock.unlock() }; return value }
+        set { lock.lock(); value = newValue; lock.unlock() }
     }
 }

@@ -55,7 +55,14 @@ extension Broker {
                                                          people: [ctx.member: context.requester ?? newRequester]),
                                  after: RequestLifecycle(request: draft, offers: [], introductions: 0, rules: lifecycleRules))
         let candidates = rank(draft, hits: hits, pool: context.pool, channels: plan.learn(context.pool, broker: self), now: ctx.now)
-        if origin == .heard && knowing == 0 { return }
+        if origin == .heard && knowing == 0 {
+            // Matched without related words while WordNet is read: tried again when it is.
+            if index.awaitsLexicon {
+                heardBeforeLexicon.append(HeardQuestion(message: ctx.message, topic: rawTopic, original: original))
+                if heardBeforeLexicon.count > HeardQuestion.kept { heardBeforeLexicon.removeFirst() }
+            }
+            return
+        }
         if origin == .heard, let channel {
             // Channel noise control: past the per-minute budget, answer privately instead.
             if !allowChannelReply(network: ctx.message.network, channel: channel, now: ctx.now) {

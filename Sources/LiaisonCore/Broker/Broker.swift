@@ -47,6 +47,9 @@ public final class Broker {
     var standing: StandingRequests?
     /// The running transaction read `standing` (which may then hold what it rolls back).
     var standingTouched = false
+    /// Channel questions that found nobody while WordNet was still being read, oldest first,
+    /// to match again when it arrives (`lexiconArrived`). In memory only, and bounded.
+    var heardBeforeLexicon: [HeardQuestion] = []
 
     /// `lexicon`: the bot passes `.systemWhenLoaded` so that start-up never waits for WordNet;
     /// the default waits for it, so that tests match the same way from the first line.

@@ -100,6 +100,7 @@ extension Broker {
         erasure.audit = audit
         try tx.erase(erasure)
         indexChange { $0.removeAll(member: id.identity) }
+        heardBeforeLexicon.removeAll { id.identities.contains($0.message.sender) }
         try refill(touched, tx: tx, now: now)
     }
 

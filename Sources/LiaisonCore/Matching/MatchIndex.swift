@@ -92,6 +92,8 @@ public final class MatchIndex {
     public enum LexiconSource {
         case given(Lexicon?)
         case systemWhenLoaded
+        /// Whatever `provider` returns, from the first time it returns a lexicon.
+        case arriving(@Sendable () -> Lexicon?)
     }
 
     private let lexiconSource: LexiconSource
@@ -101,10 +103,13 @@ public final class MatchIndex {
     /// (WordNet missing, or still being read).
     public var lexicon: Lexicon? {
         if let lexiconSeen { return lexiconSeen }
-        guard case .systemWhenLoaded = lexiconSource, let ready = Lexicon.loaded else {
-            if case .given(let given) = lexiconSource { return given }
-            return nil
+        let arrived: Lexicon?
+        switch lexiconSource {
+        case .given(let given): return given
+        case .systemWhenLoaded: arrived = Lexicon.loaded
+        case .arriving(let provider): arrived = provider()
         }
+        guard let ready = arrived else { return nil }
         // What was computed without expansion is stale now.
         lexiconSeen = ready
         reachCache.removeAll()
@@ -113,6 +118,16 @@ public final class MatchIndex {
         expansionCache.removeAll()
         expansionGeneration = -1
         return ready
+    }
+    /// Whether WordNet is still to come: its background read is under way (not done, and
+    /// not found missing).
+    public var awaitsLexicon: Bool {
+        guard lexicon == nil else { return false }
+        switch lexiconSource {
+        case .given: return false
+        case .systemWhenLoaded: return LexiconLoad.shared.outcome == nil
+        case .arriving: return true
+        }
     }
     /// Per query word (folded): the related terms of this index's vocabulary that topics
     /// carry, with their quality. Reset when the vocabulary changes.
