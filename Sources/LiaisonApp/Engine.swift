@@ -6,6 +6,7 @@ import LiaisonCore
 import LiaisonIRC
 import LiaisonStore
 import Logging
+import ServiceLifecycle
 
 /// Owns the broker and the state file, and serialises everything that touches them: one
 /// event (or timer tick) at a time, committed, then its messages delivered.
@@ -29,12 +30,24 @@ actor Engine {
     /// Messages received and not yet handled (`settle`), and whether a settle is queued.
     private var inbox: [IncomingMessage] = []
     private var draining = false
+    /// What wakes the engine's own loop (`serve`).
+    enum Wake: Sendable {
+        /// Messages wait in the inbox.
+        case inbox
+        /// WordNet is read.
+        case lexicon
+    }
+    private let wakes: AsyncStream<Wake>
+    private let wakeUp: AsyncStream<Wake>.Continuation
 
     init(config: LiaisonConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.logger = logger
         self.clock = clock
         self.botName = config.botName
         self.consoleRuns = config.consoleEnabled
+        let (wakes, wakeUp) = AsyncStream.makeStream(of: Wake.self)
+        self.wakes = wakes
+        self.wakeUp = wakeUp
         store = try SQLiteStore(path: config.statePath)
         var networks = config.consoleEnabled ? [NetworkName.console] : []
         networks += config.irc.map(\.name) + config.matrix.map(\.name)
@@ -80,20 +93,33 @@ actor Engine {
         }
         let indexed = broker.index.count
         logger.info("state file \(config.statePath) open, \(indexed) topics indexed")
-        Lexicon.loadInBackground { [weak self, logger] outcome in
+        Lexicon.loadInBackground { [logger] outcome in
             switch outcome {
             case .loaded(let lemmas, let seconds):
                 logger.info("WordNet loaded (\(lemmas) words, \(String(format: "%.1f", seconds)) s): matching now expands related words")
                 // Questions asked while it was read were matched without related words.
-                Task { await self?.lexiconArrived() }
+                wakeUp.yield(.lexicon)
             case .missing(let directory):
                 logger.warning("WordNet not found in \(directory): matching works without related words (install wordnet-base or set LIAISON_WORDNET)")
             }
         }
     }
 
+    /// The engine's own loop (`EngineService`): handles the inbox whenever messages wait,
+    /// and what was asked before WordNet once it is read. On graceful shutdown it handles
+    /// what the inbox still holds, then ends.
+    func serve() async {
+        for await wake in wakes.cancelOnGracefulShutdown() {
+            switch wake {
+            case .inbox: settle()
+            case .lexicon: lexiconArrived()
+            }
+        }
+        settle()
+    }
+
     /// WordNet is read: open requests with no offer pending ask whom it now finds.
-    func lexiconArrived() {
+    private func lexiconArrived() {
         settle()
         let offers = broker.lexiconArrived(now: clock())
         if offers > 0 { logger.info("with WordNet read, open requests made \(Text.plural(offers, "offer"))") }
@@ -165,7 +191,7 @@ extension Engine: ChatHost {
         inbox.append(message)
         guard !draining else { return }
         draining = true
-        Task { self.settle() }
+        wakeUp.yield(.inbox)
     }
 
     func membership(_ identity: Identity, channels: Set<String>) {

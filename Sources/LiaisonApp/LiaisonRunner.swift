@@ -71,7 +71,8 @@ public enum LiaisonRunner {
         }
         // Messages committed before a crash, and what came due while the bot was down.
         _ = await engine.tick()
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: TimerService(engine: engine))]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: EngineService(engine: engine)),
+                                                                            .init(service: TimerService(engine: engine))]
         if let address = config.metricsListen, let registry {
             do {
                 services.append(.init(service: try await MetricsServer.bind(address, engine: engine, registry: registry, logger: logger)))

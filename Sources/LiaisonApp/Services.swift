@@ -22,6 +22,16 @@ struct ConsoleService: Service {
     }
 }
 
+/// The engine's inbox and its other wake-ups (`Engine.serve`). First in the group, so that
+/// on shutdown it ends last, after every network has handed over what it received.
+struct EngineService: Service {
+    let engine: Engine
+
+    func run() async throws {
+        await engine.serve()
+    }
+}
+
 /// Expiries, follow-ups and ends of `away`, from due times stored in the state file.
 struct TimerService: Service {
     let engine: Engine
