@@ -61,6 +61,8 @@ import LiaisonTestSupport
         let watches = try #require(requestID(in: try h.say("ivy", "ask photos")))
         let nobody = try #require(requestID(in: try h.say("erin", "ask quantum chromodynamics")))
         #expect(try h.say("jo", "who knows about quantum chromodynamics?", in: "#home").isEmpty)
+        #expect(try h.say("kim", "who knows about carpentry?", in: "#side").isEmpty)
+        try h.say("admin", "admin part #side")
         #expect(h.broker.lexiconArrived(now: h.now) == 0, "nothing changes while WordNet is being read")
         #expect(try h.drain().isEmpty)
 
@@ -76,6 +78,8 @@ import LiaisonTestSupport
         #expect(shelf.mentioning("You listed: woodworking.").count == 1, "the offer says which topic matched")
         #expect(arrived.to("#home").count == 1 && arrived.to("#home").mentioning("carl").count == 1,
                 "the channel hears the answer to carl's question")
+        #expect(arrived.to("#side").isEmpty && arrived.to("kim").isEmpty && shelf.count == 1,
+                "a question in a channel the bot has left since is not heard again")
         #expect(arrived.to("erin").isEmpty && arrived.to("jo").isEmpty && arrived.to("gus").isEmpty && arrived.to("ivy").isEmpty,
                 "requesters hear nothing new; nobody-found stays quiet")
         #expect(arrived.count == 4, "\(arrived)")

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import LiaisonCore
 import LiaisonIRCProtocol
 import LiaisonTestSupport
@@ -119,6 +120,23 @@ import Testing
 
         #expect(!server.received.contains { $0.hasPrefix("QUIT") }, "cancelled: no leave-taking")
         #expect(server.connections == 1, "and no new connection")
+    }
+
+    /// A shutdown while the TCP connect is still under way (a listener whose accept queue is
+    /// full never answers the SYN) ends run(), without waiting for the connect's timeout
+    /// (set to 120 s here, far beyond the test's limit).
+    @Test func aGracefulShutdownDuringTheConnectEndsRun() async throws {
+        let listener = try FullListener()
+        defer { listener.close() }
+        #expect(!listener.acceptsAConnect(withinMilliseconds: 300), "a connect to it hangs")
+        var settings = Self.settings(port: listener.port)
+        settings.connectTimeout = 120
+        let client = IRCClient(settings: settings, host: OutboxHost(), logger: Logger(label: "test"), clock: StoppedClock())
+        let group = Self.group(client)
+        let running = Task { try await group.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        await group.triggerGracefulShutdown()
+        try await within("run() ends before the connect times out", seconds: 60) { try await running.value }
     }
 
     @Test func aGracefulShutdownWhileWaitingToReconnectEndsRun() async throws {
@@ -280,5 +298,63 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
 
     func withLockedValue<T>(_ body: (inout Value) -> T) -> T {
         lock.withLock { body(&value) }
+    }
+}
+
+struct CannotListen: Error {}
+
+/// A loopback listener that never accepts, with its accept queue filled: a new connect's
+/// SYN goes unanswered, so the connect waits for its timeout.
+final class FullListener: Sendable {
+    let fd: Int32
+    let port: Int
+    private let fillers: [Int32]
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, size) } }
+        guard bound == 0, listen(listener, 0) == 0 else { throw CannotListen() }
+        var length = size
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        fd = listener
+        self.port = port
+        fillers = (0..<3).map { _ in Self.startConnect(port: port) }
+        usleep(100_000)
+    }
+
+    /// A non-blocking connect to 127.0.0.1:`port`, under way.
+    static func startConnect(port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return fd
+    }
+
+    /// Whether a new connect to it completes within `ms`.
+    func acceptsAConnect(withinMilliseconds ms: Int32) -> Bool {
+        let probe = Self.startConnect(port: port)
+        defer { Glibc.close(probe) }
+        var ready = pollfd(fd: probe, events: Int16(POLLOUT), revents: 0)
+        guard poll(&ready, 1, ms) == 1 else { return false }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(probe, SOL_SOCKET, SO_ERROR, &error, &length)
+        return error == 0
+    }
+
+    func close() {
+        for filler in fillers { Glibc.close(filler) }
+        Glibc.close(fd)
     }
 }

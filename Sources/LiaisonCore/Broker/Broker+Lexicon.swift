@@ -5,7 +5,8 @@ extension Broker {
     /// without it, and any other open request with no offer pending, ask the members that
     /// matching with related words now finds, as a refill would; a request for which it
     /// still finds nobody stays as it was, and its requester hears nothing new. Channel
-    /// questions that found nobody meanwhile are heard again, as if just asked. Returns the
+    /// questions that found nobody meanwhile are heard again, as if just asked (unless the
+    /// bot has left their channel since). Returns the
     /// offers made for open requests; does nothing while the index has no lexicon.
     @discardableResult
     public func lexiconArrived(now: Date) -> Int {
@@ -15,6 +16,9 @@ extension Broker {
         heardBeforeLexicon = []
         for question in heard {
             perform(replyTo: question.message, now: now) { tx in
+                // Not in a channel the bot has left since.
+                if case .channel(let channel) = question.message.place,
+                   try tx.channelSetting(network: question.message.network, channel: channel)?.joined == false { return }
                 let ctx = try self.commandContext(for: question.message, tx: tx, now: now)
                 try self.ask(topic: question.topic, original: question.original, ctx: ctx, origin: .heard)
             }

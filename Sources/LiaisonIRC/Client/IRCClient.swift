@@ -98,7 +98,7 @@ public actor IRCClient: Service {
             } catch is CancellationError {
                 break
             } catch {
-                if !quitSent { logger.warning("\(settings.network): connection lost: \(error)") }
+                if !quitSent && !Task.isShuttingDownGracefully { logger.warning("\(settings.network): connection lost: \(error)") }
             }
             await disconnected()
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
@@ -136,20 +136,29 @@ public actor IRCClient: Service {
             logger.warning("\(settings.network): host is an address: the certificate chain is verified, its name cannot be; use the server's name")
         }
         logger.info("\(settings.network): connecting to \(hostname):\(settings.port)\(ssl == nil ? "" : " (TLS)")")
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(15))
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connect(host: hostname, port: settings.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
-                    if let ssl {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: ssl, serverHostname: sniName))
+        // A connect can wait for its timeout (15 s), and awaiting it ignores cancellation: a
+        // shutdown meanwhile closes the channel, which ends the connect at once.
+        let connecting = ConnectingChannel()
+        let channel = try await withGracefulShutdownHandler {
+            try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(Int64(settings.connectTimeout * 1000)))
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .connect(host: hostname, port: settings.port) { channel in
+                    connecting.began(channel)
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
+                        if let ssl {
+                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: ssl, serverHostname: sniName))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(IRCLineEncoder()))
+                        return try NIOAsyncChannel<String, String>(wrappingChannelSynchronously: channel)
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IRCLineDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(IRCLineEncoder()))
-                    return try NIOAsyncChannel<String, String>(wrappingChannelSynchronously: channel)
                 }
-            }
+        } onGracefulShutdown: {
+            connecting.abandon()
+        }
+        connecting.connected()
         try await channel.executeThenClose { inbound, outbound in
             await self.connected(outbound)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -317,5 +326,38 @@ enum IRCError: Error, CustomStringConvertible {
         case .pingTimeout: "ping timeout"
         case .closedByServer: "closed by the server"
         }
+    }
+}
+
+/// The channel of a connect under way, so that a shutdown can close it before it connects.
+final class ConnectingChannel: @unchecked Sendable {
+    private let lock = NSLock()
+    private var channel: (any Channel)?
+    private var abandoned = false
+    private var done = false
+
+    /// The connect made its channel: closed at once if the shutdown came first.
+    func began(_ channel: any Channel) {
+        lock.lock()
+        self.channel = channel
+        let close = abandoned
+        lock.unlock()
+        if close { channel.close(promise: nil) }
+    }
+
+    /// Shutdown: a connect still under way ends now; a connection made is left to its own.
+    func abandon() {
+        lock.lock()
+        abandoned = true
+        // Active: connected, though `connected()` is not yet called; it QUITs as usual.
+        let pending = done || channel?.isActive == true ? nil : channel
+        lock.unlock()
+        pending?.close(promise: nil)
+    }
+
+    func connected() {
+        lock.lock()
+        done = true
+        lock.unlock()
     }
 }

@@ -22,6 +22,8 @@ public struct IRCClientSettings: Sendable {
     public var floodInterval: TimeInterval
     public var pingTimeout: TimeInterval
     public var version: String
+    /// How long a TCP connect may take before it counts as failed.
+    public var connectTimeout: TimeInterval = 15
 
     public init(network: String, host: String, port: Int, tls: Bool, tlsVerify: Bool, nick: String, user: String = "liaison",
                 realname: String = "Liaison introduction broker", sasl: SASLMode, clientCertFile: String?, channels: [String],
