@@ -6,8 +6,8 @@ extension Broker {
     /// matching with related words now finds, as a refill would; a request for which it
     /// still finds nobody stays as it was, and its requester hears nothing new. Channel
     /// questions that found nobody meanwhile are heard again, as if just asked (unless the
-    /// bot has left their channel since). Returns the
-    /// offers made for open requests; does nothing while the index has no lexicon.
+    /// bot has left their channel since). Returns the offers made for open requests; does
+    /// nothing while the index has no lexicon.
     @discardableResult
     public func lexiconArrived(now: Date) -> Int {
         guard index.lexicon != nil else { return 0 }
@@ -29,7 +29,6 @@ extension Broker {
     private func offerOpenRequestsAgain(now: Date) -> Int {
         var made = 0
         perform(replyTo: nil, now: now) { tx in
-            made = 0
             for request in try tx.openRequests(after: 0) where request.expiresAt > now {
                 let hits = index.search(request.topic)
                 guard !hits.isEmpty else { continue }

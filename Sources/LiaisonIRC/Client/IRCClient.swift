@@ -158,7 +158,6 @@ public actor IRCClient: Service {
         } onGracefulShutdown: {
             connecting.abandon()
         }
-        connecting.connected()
         try await channel.executeThenClose { inbound, outbound in
             await self.connected(outbound)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -329,12 +328,12 @@ enum IRCError: Error, CustomStringConvertible {
     }
 }
 
-/// The channel of a connect under way, so that a shutdown can close it before it connects.
+/// The channel of a connect under way, so that a shutdown can close it before it connects
+/// (the shutdown handler is only installed while the connect is awaited).
 final class ConnectingChannel: @unchecked Sendable {
     private let lock = NSLock()
     private var channel: (any Channel)?
     private var abandoned = false
-    private var done = false
 
     /// The connect made its channel: closed at once if the shutdown came first.
     func began(_ channel: any Channel) {
@@ -345,19 +344,13 @@ final class ConnectingChannel: @unchecked Sendable {
         if close { channel.close(promise: nil) }
     }
 
-    /// Shutdown: a connect still under way ends now; a connection made is left to its own.
+    /// Shutdown: a connect still under way ends now. One that connected in the meantime is
+    /// left alone, to QUIT as usual.
     func abandon() {
         lock.lock()
         abandoned = true
-        // Active: connected, though `connected()` is not yet called; it QUITs as usual.
-        let pending = done || channel?.isActive == true ? nil : channel
+        let pending = channel?.isActive == true ? nil : channel
         lock.unlock()
         pending?.close(promise: nil)
-    }
-
-    func connected() {
-        lock.lock()
-        done = true
-        lock.unlock()
     }
 }
