@@ -40,7 +40,8 @@ import LiaisonTestSupport
             ("forms/typos precision@1", held("forms_typos").precision, 0.95, 0.95, false),
             // issue 12 asks for 0.75; measured 0.679 on 2026-12-01, 0.750 on 2026-12-02 (definitions)
             ("related precision@1", held("related").precision, 0.75, 0.75, false),
-            // issue 12 asks for at most 0.02; measured 0.150 on 2026-12-01, 0.100 on 2026-12-02
+            // issue 12 asks for at most 0.02; measured 0.150 on 2026-12-01, 0.100 on 2026-12-02,
+            // 0.074 on 2026-12-04 (the second batch, 27 held out)
             ("nobody-fits wrong offers", held("nobody_fits").offerRate, 0.02, 0.15, true),
         ]
         for f in floors { Self.check(f.name, f.value, spec: f.spec, floor: f.floor, atMost: f.atMost) }
@@ -77,7 +78,8 @@ import LiaisonTestSupport
         }
         let held = found["holdout"] ?? (0, 0, 0)
         Self.check("detection recall", QualityTests.ratio(held.tp, held.positives), spec: 0.95, floor: 0.95)
-        // issue 12 asks for 0.99; measured 0.970 on 2026-12-01 and 2026-12-02
+        // issue 12 asks for 0.99; measured 0.970 on 2026-12-01 and 2026-12-02, 0.947 on 2026-12-04
+        // once the second batch (written before it was run) added held-out chatter
         Self.check("detection precision", QualityTests.ratio(held.tp, held.detected), spec: 0.99, floor: 0.94)
     }
 

@@ -193,6 +193,11 @@ import Testing
         ("any german speakers here?", "german"),
         ("any chess players around?", "chess"),
         ("any birdwatchers here?", "birdwatchers"),
+        ("can anyone recommend a good accountant?", "accountant"),
+        ("anyone here do beekeeping?", "beekeeping"),
+        // A request that says what it wants needs no "?", in a line that asks nothing else.
+        ("looking for someone who knows about immigration law", "immigration law"),
+        ("we're moving in june. I'm looking for someone familiar with landlord tenant law", "landlord tenant law"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -204,6 +209,10 @@ import Testing
         "who knows tax law? nvm found it",
         "is anyone here good at keeping secrets? lol", "any single parents here?", "any other speakers here?",
         "anybody know the way to the venue?",
+        "does anyone know how to get to the venue?", "anyone know a good name for my cat?",
+        "anyone know alice's email?", "anyone know a guy named steve?", "anyone do anything fun?",
+        "looking for someone who knows about rust? lol", "he is looking for someone who knows about rust",
+        "can anyone recommend something?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

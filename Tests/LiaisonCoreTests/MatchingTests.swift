@@ -306,6 +306,24 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(index.search("fix a bike chain").first?.member.id == "bicycle repair")
     }
 
+    /// Two words that WordNet lists as a thing of their own are met together or not at all,
+    /// on either side; a two-word noun that is a kind of its last word is not one (issue 12).
+    @Test func aCollocationIsNotItsParts() throws {
+        try #require(Lexicon.system != nil, "WordNet is installed in the test image")
+        let index = MatchIndex()
+        for (i, topic) in ["tennis", "guitar", "rock climbing", "table tennis"].enumerated() {
+            index.insert(topicID: Int64(i + 1), member: Identity(network: "t", id: topic), text: topic)
+        }
+        #expect(index.search("table tennis").map(\.member.id) == ["table tennis"])
+        #expect(index.search("pen pals").isEmpty)
+        // The other way round: "tennis" is not "table tennis".
+        #expect(index.search("tennis").map(\.member.id) == ["tennis"])
+        // An acoustic guitar is a guitar; rock climbing is a climb.
+        #expect(index.search("acoustic guitar").first?.member.id == "guitar")
+        #expect(index.search("climbing").first?.member.id == "rock climbing")
+        #expect(index.search("tenis").first?.member.id == "tennis")
+    }
+
     /// WordNet's definitions relate a word both ways, but alone they must meet the whole
     /// topic, and only through real senses and common nouns (issue 12).
     @Test func definitionsRelateWordsOnlyWhenTheyMeetTheWholeTopic() throws {

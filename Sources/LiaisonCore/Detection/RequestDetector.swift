@@ -11,7 +11,9 @@ import Foundation
 ///   would be noise.
 /// - "Ends with ?" tolerates trailing politeness and smileys: "who knows about rust?
 ///   thanks! :)" counts. Any other text after the "?" means it does not end with "?"
-///   ("who knows about rust? I need help" counts only when addressed).
+///   ("who knows about rust? I need help" counts only when addressed). A request that
+///   says it wants a person needs no "?" in a line that asks nothing: "looking for someone
+///   who knows about immigration law" (`RequestPhrases.declarative`).
 /// - A line that starts with "nick:" or "nick," (after greetings) or "@nick" talks to
 ///   someone else: not a request, unless it was addressed to the bot (the nick is then
 ///   taken to be the bot's and skipped). Lines starting with ">" or a quote mark, and
@@ -19,6 +21,8 @@ import Foundation
 /// - The request must open its sentence (after greetings and fillers), so a question inside
 ///   a sentence ("he asked who knows about rust?") is not one; a question sentence anywhere
 ///   in the line counts, with context before or after it.
+/// - Directions, contact details and people by name are facts, not skills: "how to get to
+///   the venue", "alice's email", "a guy named steve".
 /// - The topic is what a member would have listed: "a good pizza place" -> "pizza",
 ///   "camping spot near the lake" -> "camping", "any german speakers" -> "german".
 /// - A question followed only by laughter ("... secrets? lol") is banter.
@@ -102,7 +106,17 @@ public enum RequestDetector {
     ]
     static let emptyTopics: Set<String> = ["anymore", "one", "ones", "that", "this", "it"]
     /// "anyone know a good time to call?": not a skill when alone or followed by these.
-    static let vagueHeads: Set<String> = ["time", "reason", "excuse", "idea", "joke", "question", "day", "moment", "way", "kind", "sort"]
+    static let vagueHeads: Set<String> = [
+        "time", "reason", "excuse", "idea", "joke", "question", "day", "moment", "way", "kind", "sort", "name", "names",
+    ]
+    /// "anyone know alice's email?": how to reach someone, a fact about them.
+    static let contactWords: Set<String> = [
+        "email", "e-mail", "address", "number", "phone", "handle", "username", "nick", "birthday", "whereabouts",
+    ]
+    /// "anyone know a guy named steve?": a person by name, not a skill.
+    static let personWords: Set<String> = ["guy", "girl", "man", "woman", "person", "dude", "lady", "fellow", "kid", "chap"]
+    /// "how to get to the venue", "how to get there": directions, not a skill.
+    static let directions: [[String]] = [["get", "to"], ["go", "to"], ["get", "there"], ["get", "here"], ["get", "in", "touch"]]
 
     static func isFactOrEvent(_ topic: String) -> Bool {
         let words = topic.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
@@ -111,6 +125,14 @@ public enum RequestDetector {
         if words.contains(where: timeWords.contains) { return true }
         if vagueHeads.contains(first), words.count == 1 || ["to", "for", "why", "when", "of"].contains(words[1]) { return true }
         if words.count == 1 && eventWords.contains(first) || words.contains("password") { return true }
+        if directions.contains(where: { words.starts(with: $0) }) { return true }
+        let raw = topic.lowercased().split(separator: " ")
+        for (i, word) in raw.enumerated().dropLast() {
+            let next = raw[i + 1].filter { $0.isLetter || $0 == "-" }
+            // "alice's email", "a guy named steve"
+            if (word.hasSuffix("'s") || word.hasSuffix("\u{2019}s")) && contactWords.contains(next) { return true }
+            if personWords.contains(String(word)) && (next == "named" || next == "called") { return true }
+        }
         // "answer to question 3", "party on friday"; but "party planning" is a skill.
         return eventWords.contains(first) && words.count > 1 && ["to", "on", "for", "at", "in", "of"].contains(words[1])
     }
@@ -120,7 +142,9 @@ public enum RequestDetector {
         if text.lowercased().hasPrefix("/me ") { text = String(text.dropFirst(4)) }
         guard let first = text.first, !">\"\u{201C}\u{201E}\u{AB}'\u{2018}".contains(first) else { return nil }
         let tokens = ChatToken.split(text)
-        guard addressed || endsWithQuestion(tokens) else { return nil }
+        // Not a question: only a request that says it wants someone, in a line that asks nothing.
+        let asks = addressed || endsWithQuestion(tokens)
+        guard asks || !tokens.contains(where: { $0.trailing.contains("?") || $0.raw.contains("?") }) else { return nil }
         let words = ChatWords(tokens, from: 0).words
         guard var start = skipOpeners(words, tokens: tokens, from: 0) else { return nil }
         let opening = tokens[words[start].token]
@@ -130,7 +154,9 @@ public enum RequestDetector {
             else { return nil }
             start = next
         }
-        guard let topic = topicTokens(words, tokens: tokens, at: start, patterns: RequestPhrases.requests, addressed: addressed)
+        guard let topic = asks
+            ? topicTokens(words, tokens: tokens, at: start, patterns: RequestPhrases.requests, addressed: addressed)
+            : statedTopic(words, tokens: tokens, at: start)
         else { return nil }
         return reduce(topic, strict: true)
     }
@@ -150,6 +176,15 @@ public enum RequestDetector {
             topic = found
         }
         return reduce(topic, strict: false) ?? plain
+    }
+
+    /// "looking for someone who knows about X": the tokens after a request stated without a
+    /// question, nil when none starts at word `start`.
+    static func statedTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
+        guard let end = WordPattern.longest(RequestPhrases.declarative, words, tokens: tokens, at: start, punctuation: .request),
+              end < words.count, words[end].startsToken
+        else { return nil }
+        return tokens[words[end].token...]
     }
 
     /// The tokens after a request pattern at word `start`, or after "any" in "any X

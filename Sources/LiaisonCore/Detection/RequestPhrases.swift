@@ -27,11 +27,6 @@ enum RequestPhrases {
         "is|are? S H? able to help|assist me|us? out? with",
         "has|have S H? worked|dealt with",
         "has|have S H? any? experience with|in",
-        "i|we? am|are|is? looking|searching for S who|that knows|know",
-        "i|we? am|are|is? looking|searching for S familiar with",
-        "i|we? am|are|is? looking|searching for S with experience in|with",
-        "i|we? am|are|is? looking|searching for an|a expert|specialist on|in|with|for",
-        "i|we? need|want S who|that knows|know",
         "is|are there an|a|any expert|experts|specialist|specialists H? on|in|for|with",
         "any expert|experts|specialist|specialists H? on|in|for|with",
         // The other ways people ask for a person (issue 12).
@@ -57,6 +52,20 @@ enum RequestPhrases {
         "who H? is good at|with",
         "is|are there S H? who|that is|are good at|with",
         "is|are? S H? into",
+        "can|could|would S H? recommend a|an|any good|decent|reliable|great|trustworthy",
+        "who can|could recommend a|an|any good|decent|reliable|great|trustworthy",
+        "does|do S here|around do|practice|practise",
+        "S here|around do|does|practice|practise",
+    ].map(WordPattern.init) + declarative
+
+    /// Requests that say what they want without asking: "looking for someone who knows
+    /// about immigration law" needs no "?".
+    static let declarative: [WordPattern] = [
+        "i|we? am|are|is? looking|searching for S who|that knows|know",
+        "i|we? am|are|is? looking|searching for S familiar with",
+        "i|we? am|are|is? looking|searching for S with experience in|with",
+        "i|we? am|are|is? looking|searching for an|a expert|specialist on|in|with|for",
+        "i|we? need|want S who|that knows|know",
     ].map(WordPattern.init)
 
     /// Extra forms for an explicit `ask TEXT`, where the words around the topic are chattier.

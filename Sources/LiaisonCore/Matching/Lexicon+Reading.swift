@@ -106,6 +106,15 @@ extension Lexicon {
     func readIndex(_ data: Data, synsetOf: [Int: Int32], part: Int) {
         var pending: [Int32: [Int32]] = [:]
         Self.forEachEntry(data, maxFields: 200) { f in
+            // "table_tennis": a two-word noun, judged once the links are read (`findCollocations`).
+            if part == 0, f.count > 4, let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
+                let halves = f[0].split(separator: "_")
+                if halves.count == 2, halves.allSatisfy({ $0.count >= 2 && $0.allSatisfy(\.isLetter) }),
+                   let first = lemmaIDs[String(halves[0])], let second = lemmaIDs[String(halves[1])] {
+                    let synsets = f[(6 + p)..<(6 + p + n)].compactMap { Int($0).flatMap { synsetOf[$0] } }
+                    pendingCollocations.append((first, second, synsets))
+                }
+            }
             if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
                let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
                 let id = lemmaID(f[0])
@@ -205,6 +214,32 @@ extension Lexicon {
                 next[w] += 1
             }
         }
+    }
+
+    /// Keeps the two-word nouns that are no kind of their last word: no sense of "table
+    /// tennis" has tennis among its broader terms (three levels up) or its synonyms, so it
+    /// names a thing of its own; "acoustic guitar" is a guitar, "stock car" a car and "rock
+    /// climbing" a climb, so they are not kept.
+    func findCollocations() {
+        for (first, second, synsets) in pendingCollocations {
+            // "rock climbing" is a climb: the last word in any of its forms.
+            let heads = Set([second] + baseForms(lemmas[Int(second)]).compactMap { lemmaIDs[$0] })
+            let names = { (synset: Int32) in self.members(synset).contains(where: heads.contains) }
+            // "public speaking" is listed with "speaking" itself: no thing of its own.
+            var frontier = synsets, seen = Set<Int32>(), kind = synsets.contains(where: names)
+            for _ in 0..<3 where !kind && !frontier.isEmpty {
+                var next: [Int32] = []
+                for s in frontier where seen.insert(s).inserted {
+                    for k in Int(linkStart[Int(s)])..<Int(linkStart[Int(s) + 1]) where linkKinds[k] == .broader {
+                        if names(links[k]) { kind = true }
+                        next.append(links[k])
+                    }
+                }
+                frontier = next
+            }
+            if !kind { opaqueCollocations.insert(UInt64(UInt32(first)) << 32 | UInt64(UInt32(second))) }
+        }
+        pendingCollocations = []
     }
 
     /// "beekeeping" = "bee" + "keeping": a compound of two real words of 3+ letters each.

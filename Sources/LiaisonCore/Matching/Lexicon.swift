@@ -41,6 +41,11 @@ public final class Lexicon: @unchecked Sendable {
     var partStart: [Int32] = []
     /// Compound lemmas a lemma starts ("bee" -> "beekeeping", "beehive"): both halves real words.
     var compounds: [Int32: [Int32]] = [:]
+    /// Two-word nouns that name a thing of their own rather than a kind of their last word
+    /// ("table tennis", "coffee table", "pen pal"), as first << 32 | second lemma id.
+    var opaqueCollocations: Set<UInt64> = []
+    /// Two-word nouns met in index.noun, with their synsets, until the links are read.
+    var pendingCollocations: [(first: Int32, second: Int32, synsets: [Int32])] = []
     /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
     var exceptions: [String: String] = [:]
     /// Per lemma, a bit per part of speech in which it has several senses and none was seen
@@ -109,6 +114,7 @@ public final class Lexicon: @unchecked Sendable {
             }
         }
         findCompounds()
+        findCollocations()
         indexDefinitions()
     }
 
@@ -267,6 +273,17 @@ public final class Lexicon: @unchecked Sendable {
             }
         }
         return verb
+    }
+
+    /// "table tennis", "pen pals": two words (folded, lower case, the second in any form)
+    /// that WordNet lists together as a noun which is no kind of the second word. A topic
+    /// that meets one of them only is about something else: "tennis" is not "table tennis".
+    public func isCollocation(_ first: String, _ second: String) -> Bool {
+        guard !opaqueCollocations.isEmpty, let a = lemmaIDs[first] else { return false }
+        for base in baseForms(second) {
+            if let b = lemmaIDs[base], opaqueCollocations.contains(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))) { return true }
+        }
+        return false
     }
 
     /// Lemmas known.

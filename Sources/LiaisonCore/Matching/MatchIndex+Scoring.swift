@@ -40,6 +40,9 @@ struct QueryPlan {
         var words: [Word]
         /// Compound keys of neighbouring query words ("cyber security" -> "cybersecur").
         var compounds: [(key: Int32, first: Int)]
+        /// Neighbouring query words that name one thing together ("table tennis"): the
+        /// first's index. A topic must meet both or neither.
+        var collocations: [Int] = []
     }
 
     /// The query as typed first, then one variant per alias that applies.
@@ -167,7 +170,10 @@ extension MatchIndex {
             planned.append(planned1)
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
-        return QueryPlan.Variant(words: planned, compounds: compounds)
+        let collocations = lexicon.map { lexicon in
+            words.indices.dropLast().filter { lexicon.isCollocation(words[$0].surface, words[$0 + 1].surface) }
+        } ?? []
+        return QueryPlan.Variant(words: planned, compounds: compounds, collocations: collocations)
     }
 
     /// Topics carrying a term, or the stem a surface form stands for.
@@ -224,6 +230,18 @@ extension MatchIndex {
             best = (max(best?.quality ?? 0, r.quality), (best?.broader ?? true) && r.broader, (best?.definition ?? true) && r.definition)
         }
         return best
+    }
+
+    /// Whether the request met one word of two that the topic says together as a thing of
+    /// its own ("table tennis" listed, "tennis" asked).
+    private func splitsCollocation(_ topic: TopicView, _ covered: UnsafeMutableBufferPointer<Bool>,
+                                   _ resolver: TermResolver) -> Bool {
+        guard let lexicon else { return false }
+        let surfaces = topic.surfaces, base = surfaces.startIndex
+        for j in 0..<(topic.stems.count - 1) where covered[j] != covered[j + 1] {
+            if lexicon.isCollocation(resolver.string(surfaces[base + j]), resolver.string(surfaces[base + j + 1])) { return true }
+        }
+        return false
     }
 
     /// The best relevance of `topic` over the plan's variants; 0 when none matches.
@@ -298,6 +316,10 @@ extension MatchIndex {
             covered[j - base] = true
             direct = true
         }
+        // "table tennis" is not "tennis", nor "tennis" "table tennis": two words WordNet lists
+        // as a thing of their own are met together or not at all, on either side.
+        for i in variant.collocations where (quality[i] > 0) != (quality[i + 1] > 0) { return 0 }
+        if n > 1, covered.contains(false), splitsCollocation(topic, covered, resolver) { return 0 }
         // A word of the request left unmatched while the topic has a word of its own left
         // over: "cat behavior" is not "puppy behaviour", "criminal law" not "employment law".
         // An unmatched verb ("configure nginx") only says what to do.
