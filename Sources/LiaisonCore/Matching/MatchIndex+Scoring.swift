@@ -237,9 +237,22 @@ extension MatchIndex {
     private func splitsCollocation(_ topic: TopicView, _ covered: UnsafeMutableBufferPointer<Bool>,
                                    _ resolver: TermResolver) -> Bool {
         guard let lexicon else { return false }
+        if collocationGeneration != generation || collocationCache.count >= Self.maxExpansionCache {
+            collocationCache.removeAll(keepingCapacity: true)
+            collocationGeneration = generation
+        }
         let surfaces = topic.surfaces, base = surfaces.startIndex
         for j in 0..<(topic.stems.count - 1) where covered[j] != covered[j + 1] {
-            if lexicon.isCollocation(resolver.string(surfaces[base + j]), resolver.string(surfaces[base + j + 1])) { return true }
+            let a = surfaces[base + j], b = surfaces[base + j + 1]
+            // Looked up once per pair of words: at a million topics most candidates meet part of theirs.
+            let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+            if a >= 0, b >= 0, let known = collocationCache[key] {
+                if known { return true }
+                continue
+            }
+            let found = lexicon.isCollocation(resolver.string(a), resolver.string(b))
+            if a >= 0, b >= 0 { collocationCache[key] = found }
+            if found { return true }
         }
         return false
     }
@@ -319,7 +332,6 @@ extension MatchIndex {
         // "table tennis" is not "tennis", nor "tennis" "table tennis": two words WordNet lists
         // as a thing of their own are met together or not at all, on either side.
         for i in variant.collocations where (quality[i] > 0) != (quality[i + 1] > 0) { return 0 }
-        if n > 1, covered.contains(false), splitsCollocation(topic, covered, resolver) { return 0 }
         // A word of the request left unmatched while the topic has a word of its own left
         // over: "cat behavior" is not "puppy behaviour", "criminal law" not "employment law".
         // An unmatched verb ("configure nginx") only says what to do.
@@ -345,6 +357,9 @@ extension MatchIndex {
             }
         }
         guard total > 0, matched / total >= Self.coverageThreshold else { return 0 }
+        // The topic's side of the rule above, last: it looks words up, and most candidates
+        // have failed by now.
+        if n > 1, covered.contains(false), splitsCollocation(topic, covered, resolver) { return 0 }
         let topicCover = Double(covered.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(n)
         // min: the sums may round a hair above 1 for an exact match.
         return min(1, gained / total * (1 - Self.missingTopicWordPenalty * (1 - topicCover)))

@@ -117,6 +117,7 @@ public final class MatchIndex {
         reachGeneration += 1
         expansionCache.removeAll()
         expansionGeneration = -1
+        collocationCache.removeAll()
         return ready
     }
     /// Whether WordNet is still to come: its background read is under way (not done, and
@@ -133,6 +134,10 @@ public final class MatchIndex {
     /// carry, with their quality. Reset when the vocabulary changes.
     var expansionCache: [String: [(term: Int32, quality: Double, relation: Lexicon.Relation)]] = [:]
     var expansionGeneration = -1
+    /// Per pair of neighbouring topic words (surface ids, first << 32 | second): whether
+    /// WordNet lists them as a thing of their own. Reset when the vocabulary changes.
+    var collocationCache: [UInt64: Bool] = [:]
+    var collocationGeneration = -1
 
     public init(lexicon: Lexicon? = Lexicon.system) {
         lexiconSource = .given(lexicon)
