@@ -172,7 +172,7 @@ public enum RequestDetector {
         var topic = ArraySlice(tokens)
         if let start = skipOpeners(words, tokens: tokens, from: 0),
            let found = topicTokens(words, tokens: tokens, at: start,
-                                   patterns: RequestPhrases.requests + RequestPhrases.askOnly) {
+                                   patterns: RequestPhrases.askForms) {
             topic = found
         }
         return reduce(topic, strict: false) ?? plain
@@ -181,7 +181,7 @@ public enum RequestDetector {
     /// "looking for someone who knows about X": the tokens after a request stated without a
     /// question, nil when none starts at word `start`.
     static func statedTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
-        guard let end = WordPattern.longest(RequestPhrases.declarative, words, tokens: tokens, at: start, punctuation: .request),
+        guard let end = RequestPhrases.declarative.longest(words, tokens: tokens, at: start, punctuation: .request),
               end < words.count, words[end].startsToken
         else { return nil }
         return tokens[words[end].token...]
@@ -190,8 +190,8 @@ public enum RequestDetector {
     /// The tokens after a request pattern at word `start`, or after "any" in "any X
     /// experts"; nil when no request starts there.
     static func topicTokens(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int,
-                            patterns: [WordPattern], addressed: Bool = true) -> ArraySlice<ChatToken>? {
-        if let end = WordPattern.longest(patterns, words, tokens: tokens, at: start, punctuation: .request) {
+                            patterns: WordPatterns, addressed: Bool = true) -> ArraySlice<ChatToken>? {
+        if let end = patterns.longest(words, tokens: tokens, at: start, punctuation: .request) {
             // X must start on a whole token: "who knows who's ..." is no topic.
             guard end < words.count, words[end].startsToken else { return nil }
             return tokens[words[end].token...]
@@ -204,8 +204,7 @@ public enum RequestDetector {
     /// `addressed`: said to the bot, so "liaison: any electricians" needs no "here".
     private static func expertsTopic(_ words: [ChatWords.Word], tokens: [ChatToken],
                                      at start: Int, addressed: Bool) -> ArraySlice<ChatToken>? {
-        guard let end = WordPattern.longest(RequestPhrases.expertsPrefixes, words, tokens: tokens,
-                                            at: start, punctuation: .request),
+        guard let end = RequestPhrases.expertsPrefixes.longest(words, tokens: tokens, at: start, punctuation: .request),
               end < words.count, words[end].startsToken
         else { return nil }
         let sentence = cutAtSentenceEnd(tokens[words[end].token...])
@@ -256,8 +255,7 @@ public enum RequestDetector {
             let punctuated = !token.trailing.isEmpty
             if token.isDecoration && words[i].startsToken {
                 i += 1
-            } else if let end = WordPattern.longest(RequestPhrases.openers, words, tokens: tokens,
-                                                    at: i, punctuation: .free) {
+            } else if let end = RequestPhrases.openers.longest(words, tokens: tokens, at: i, punctuation: .free) {
                 i = end
                 afterOpener = true
             } else if RequestPhrases.audience.contains(words[i].text) && (afterOpener || punctuated)

@@ -4,7 +4,8 @@ enum RequestPhrases {
     /// The forms of SPEC §2, plus a few natural neighbours (someone/somebody, "here",
     /// "who is an expert on", "anyone with experience in", "anyone good at", "I need
     /// someone who knows"). X, the topic, follows the match.
-    static let requests: [WordPattern] = [
+    static let requests = WordPatterns(requestForms + declarativeForms)
+    private static let requestForms = [
         "who H? knows|know",
         "who can|could H? help|assist me|us? out? with",
         "who H? can|could help|assist me|us? out? with",
@@ -56,20 +57,22 @@ enum RequestPhrases {
         "who can|could recommend a|an|any good|decent|reliable|great|trustworthy",
         "does|do S here|around do|practice|practise",
         "S here|around do|does|practice|practise",
-    ].map(WordPattern.init) + declarative
+    ]
 
     /// Requests that say what they want without asking: "looking for someone who knows
     /// about immigration law" needs no "?".
-    static let declarative: [WordPattern] = [
+    static let declarative = WordPatterns(declarativeForms)
+    private static let declarativeForms = [
         "i|we? am|are|is? looking|searching for S who|that knows|know",
         "i|we? am|are|is? looking|searching for S familiar with",
         "i|we? am|are|is? looking|searching for S with experience in|with",
         "i|we? am|are|is? looking|searching for an|a expert|specialist on|in|with|for",
         "i|we? need|want S who|that knows|know",
-    ].map(WordPattern.init)
+    ]
 
-    /// Extra forms for an explicit `ask TEXT`, where the words around the topic are chattier.
-    static let askOnly: [WordPattern] = [
+    /// For an explicit `ask TEXT`: the request forms and extra ones, where the words around
+    /// the topic are chattier.
+    static let askForms = WordPatterns(requestForms + declarativeForms + [
         "S|expert|experts|specialist H? who|that knows|know",
         "an|a? expert|experts|specialist|guru on|in|with|for|at",
         "S H? who|that is|are familiar with",
@@ -81,10 +84,10 @@ enum RequestPhrases {
         "help|assist me|us? with",
         "an|a? intro|introduction to S who|that knows|know",
         "introduce me|us to S who|that knows|know",
-    ].map(WordPattern.init)
+    ])
 
     /// "any X experts (here)": the prefix before X, and the words that may end it.
-    static let expertsPrefixes: [WordPattern] = ["any", "are|is there any?"].map(WordPattern.init)
+    static let expertsPrefixes = WordPatterns(["any", "are|is there any?"])
     static let expertWords: Set<String> = ["expert", "experts", "specialist", "specialists", "guru", "gurus"]
     /// "any python people here?": words for people that X qualifies, dropped from the topic.
     static let peopleWords: Set<String> = [
@@ -116,7 +119,7 @@ enum RequestPhrases {
 
     /// Openers skipped before a request: "hey, quick question: does anyone know X?",
     /// "/me wonders if anyone knows X".
-    static let openers: [WordPattern] = [
+    static let openers = WordPatterns([
         "hey|hi|hello|hiya|heya|howdy|yo|ok|okay|so|well|um|umm|uh|hmm|hmmm|hm|oh|ah|btw|also|and|but",
         "sorry|question|q|please|pls|plz|morning|evening|greetings|sup|ps",
         "quick|random|dumb|stupid|silly|general|weird|odd|next question|one",
@@ -124,7 +127,7 @@ enum RequestPhrases {
         "real quick", "out of curiosity", "by any chance", "just? curious",
         "good morning|afternoon|evening",
         "i? am|was? just? wonder|wonders|wondering if|whether?",
-    ].map(WordPattern.init)
+    ])
 
     /// Words addressing the room, skipped after an opener ("hey all") or when punctuated
     /// ("folks, who knows X?").
