@@ -272,6 +272,11 @@ enum Migrations {
                     WHERE identity = OLD.identity OR identity IN (SELECT member FROM link WHERE identity = OLD.identity); END;
                 """)
         }
+        // An ask counts the asker's requests of the last day; by (requester, status) that read
+        // every request they ever made, so the ask grew with their history (issue 13).
+        migrator.registerMigration("v8 requests by requester and time") { db in
+            try db.execute(sql: "CREATE INDEX request_requester_created ON request(requester, created_at)")
+        }
         return migrator
     }
 }

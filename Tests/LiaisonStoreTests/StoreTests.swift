@@ -89,7 +89,8 @@ func mode(_ path: String) throws -> Int {
         #expect(applied == ["v1 directory, requests, outbox", "v2 network state, seen events, introduction rooms", "v3 topic analysis",
                             "v4 linked identities",
                             "v5 outbox lifetimes, offers and the people a message names; quiet nobody notices",
-                            "v6 outbox written_at", "v7 row versions; one open request per requester and topic"])
+                            "v6 outbox written_at", "v7 row versions; one open request per requester and topic",
+                            "v8 requests by requester and time"])
         #expect(try topics(store).map(\.text) == ["Rust"])
     }
 
@@ -134,7 +135,7 @@ func mode(_ path: String) throws -> Int {
         let error = try #require(throws: StoreError.self) { try SQLiteStore(path: path) }
         #expect(error.description.contains("written by a newer Liaison (schema v99 from the future)"))
         let queue = try DatabaseQueue(path: path)
-        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 8)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 9)
     }
 
     /// Upgrading a file that already holds two open requests by one person for one topic
