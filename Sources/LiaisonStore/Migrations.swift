@@ -272,10 +272,16 @@ enum Migrations {
                     WHERE identity = OLD.identity OR identity IN (SELECT member FROM link WHERE identity = OLD.identity); END;
                 """)
         }
-        // An ask counts the asker's requests of the last day; by (requester, status) that read
-        // every request they ever made, so the ask grew with their history (issue 13).
-        migrator.registerMigration("v8 requests by requester and time") { db in
-            try db.execute(sql: "CREATE INDEX request_requester_created ON request(requester, created_at)")
+        // An ask counts the asker's requests of the last day, and each candidate's offers of
+        // the last week and thanks. By (requester, status), (expert, status, created_at) and
+        // (expert) those read every request, offer or introduction the person ever had, so an
+        // ask grew with the directory's history (issue 13). These read only what is counted.
+        migrator.registerMigration("v8 counts by person and time") { db in
+            try db.execute(sql: """
+                CREATE INDEX request_requester_created ON request(requester, created_at);
+                CREATE INDEX offer_expert_created ON offer(expert, created_at);
+                CREATE INDEX introduction_thanked ON introduction(expert, thanked_at) WHERE thanked_at IS NOT NULL;
+                """)
         }
         return migrator
     }

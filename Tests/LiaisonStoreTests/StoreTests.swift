@@ -90,7 +90,7 @@ func mode(_ path: String) throws -> Int {
                             "v4 linked identities",
                             "v5 outbox lifetimes, offers and the people a message names; quiet nobody notices",
                             "v6 outbox written_at", "v7 row versions; one open request per requester and topic",
-                            "v8 requests by requester and time"])
+                            "v8 counts by person and time"])
         #expect(try topics(store).map(\.text) == ["Rust"])
     }
 
