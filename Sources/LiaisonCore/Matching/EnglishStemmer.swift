@@ -41,9 +41,14 @@ enum EnglishStemmer {
         w.contains { isVowel($0) || $0 == y }
     }
 
-    private static func ends(_ w: [UInt8], _ suffix: String) -> Bool {
-        let suf = Array(suffix.utf8)
-        return w.count >= suf.count && w.suffix(suf.count).elementsEqual(suf)
+    /// Compared in place: this runs for every rule, for every word of every request.
+    private static func ends(_ w: [UInt8], _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        return w.count >= n && suffix.withUTF8Buffer { w.suffix(n).elementsEqual($0) }
+    }
+
+    private static func ends(_ w: [UInt8], _ suffix: [UInt8]) -> Bool {
+        w.count >= suffix.count && w.suffix(suffix.count).elementsEqual(suffix)
     }
 
     private static func stripPlural(_ w: inout [UInt8]) {
@@ -60,8 +65,13 @@ enum EnglishStemmer {
         }
     }
 
+    struct Rule {
+        let suffix: String, bytes: [UInt8], replacement: [UInt8], minStem: Int
+    }
+
     /// (suffix, replacement, shortest stem left). Longer suffixes first.
-    private static let rules: [(String, String, Int)] = [
+    private static let rules: [Rule] = ruleTable.map { Rule(suffix: $0.0, bytes: Array($0.0.utf8), replacement: Array($0.1.utf8), minStem: $0.2) }
+    private static let ruleTable: [(String, String, Int)] = [
         ("ation", "", 3), ("ment", "", 3), ("ness", "", 3), ("ical", "ic", 3),
         ("ance", "", 4), ("ence", "", 4), ("able", "", 4), ("ible", "", 4),
         ("anc", "", 4), ("enc", "", 4), ("ial", "", 4), ("ism", "", 4), ("ist", "", 4),
@@ -73,10 +83,11 @@ enum EnglishStemmer {
     /// Strips one suffix; false when none applies. "-ing" and "-ed" end a word, so they are
     /// only tried first ("embedded" -> "embed", not "emb").
     private static func stripSuffix(_ w: inout [UInt8], inflections: Bool) -> Bool {
-        for (suffix, replacement, minStem) in rules where ends(w, suffix) {
+        for rule in rules where ends(w, rule.bytes) {
+            let suffix = rule.suffix
             if !inflections, suffix == "ing" || suffix == "ed" { continue }
-            let stemEnd = w.count - suffix.utf8.count
-            guard stemEnd >= minStem, hasVowel(w[..<stemEnd]) else { continue }
+            let stemEnd = w.count - rule.bytes.count
+            guard stemEnd >= rule.minStem, hasVowel(w[..<stemEnd]) else { continue }
             let before = w[stemEnd - 1]
             switch suffix {
             // "-ion" only after s/t ("regression", "execution"), not "opinion", "union".
@@ -87,8 +98,8 @@ enum EnglishStemmer {
             case "li": guard !isVowel(before), !"bpl".utf8.contains(before) else { continue }
             default: break
             }
-            w.removeLast(suffix.utf8.count)
-            w.append(contentsOf: replacement.utf8)
+            w.removeLast(rule.bytes.count)
+            w.append(contentsOf: rule.replacement)
             if suffix == "ing" || suffix == "ed" || suffix == "er" {
                 // Porter's step 1b: "programm" -> "program"; "automat" -> "automate".
                 if !undouble(&w), ends(w, "at") || ends(w, "bl") || ends(w, "iz") { w.append(e) }
