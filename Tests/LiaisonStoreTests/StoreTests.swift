@@ -266,6 +266,24 @@ func mode(_ path: String) throws -> Int {
         #expect(try reader.topicCount() == 5)
     }
 
+    /// The people and channels a transport cannot reach now are left out of the read, however
+    /// their names are spelled (they go into the query as JSON).
+    @Test func waitingTargetsAreLeftOutWhateverTheirNames() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+        let odd = Target.person(.console("we\"ird\\nick ü"))
+        let channel = Target.channel(network: NetworkName.console, name: "#a\"b\u{1}")
+        try store.transaction { tx in
+            for target in [odd, channel, .person(.console("bob"))] {
+                try tx.enqueue(.message, to: target, text: "hello", about: [], at: Date())
+            }
+        }
+        let rows = try store.pendingOutbox(network: NetworkName.console, now: Date(), waiting: [odd, channel], after: 0, limit: 10)
+        #expect(rows.map(\.target) == [.person(.console("bob"))])
+        #expect(try store.pendingOutbox(network: NetworkName.console, now: Date(), waiting: [], after: 0, limit: 10).count == 3)
+    }
+
     @Test func commitsStaySyncedAndDeliveryMarksLeaveThemSo() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -278,6 +296,14 @@ func mode(_ path: String) throws -> Int {
         try store.markSent(ids)
         #expect(try store.pendingOutbox(network: NetworkName.console, limit: 10).isEmpty)
         // 2 = FULL: the mark's own NORMAL does not stay behind for the next confirmed change.
+        #expect(try store.synchronousLevel() == 2)
+        // Nor does a "written, echo awaited" mark's.
+        try store.transaction { tx in
+            try tx.enqueue(.message, to: .person(.console("bob")), text: "again", about: [], at: Date())
+        }
+        let again = try store.pendingOutbox(network: NetworkName.console, limit: 10).map(\.id)
+        try store.markWritten(again, at: Date())
+        #expect(try store.pendingOutbox(network: NetworkName.console, limit: 10).map { $0.writtenAt != nil } == [true])
         #expect(try store.synchronousLevel() == 2)
     }
 }
