@@ -125,11 +125,20 @@ public final class SQLiteStore: Store {
         // Not synced on its own either, as `markSent`: lost in a power cut, the line is
         // sent again after the restart instead of being looked for in the history first (at
         // least once, SPEC §4). It was a sync per line written on servers with history.
+        try unsyncedWrite { db in
+            for id in ids { try db.cachedExecute(sql: "UPDATE outbox SET written_at = ? WHERE id = ?", arguments: [at.stored, id]) }
+        }
+    }
+
+    /// One transaction committed without a sync of its own (the next synced commit carries
+    /// it); confirmed changes stay synced. The pragmas are cached: compiling them was a third
+    /// of a delivery mark.
+    private func unsyncedWrite(_ body: (Database) throws -> Void) throws {
         try queue.writeWithoutTransaction { db in
             try db.cachedExecute(sql: "PRAGMA synchronous = NORMAL")
             defer { try? db.cachedExecute(sql: "PRAGMA synchronous = FULL") }
             try db.inTransaction {
-                for id in ids { try db.cachedExecute(sql: "UPDATE outbox SET written_at = ? WHERE id = ?", arguments: [at.stored, id]) }
+                try body(db)
                 return .commit
             }
         }
@@ -140,14 +149,8 @@ public final class SQLiteStore: Store {
         // A delivery mark is not synced on its own: lost in a power cut, it only means the
         // message is sent again (at least once, SPEC §4); the next synced commit carries it.
         // A crash of the process loses nothing either way (the WAL is in the OS already).
-        try queue.writeWithoutTransaction { db in
-            // Cached: compiling the two pragmas was a third of a delivery mark.
-            try db.cachedExecute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.cachedExecute(sql: "PRAGMA synchronous = FULL") }
-            try db.inTransaction {
-                for id in ids { try db.cachedExecute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
-                return .commit
-            }
+        try unsyncedWrite { db in
+            for id in ids { try db.cachedExecute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
         }
         // The last message to a forgotten person (its confirmation) leaves the WAL too.
         if scrubOnNextDelivery {

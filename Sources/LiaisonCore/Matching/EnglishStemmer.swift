@@ -65,7 +65,7 @@ enum EnglishStemmer {
         }
     }
 
-    struct Rule {
+    private struct Rule {
         let suffix: String, bytes: [UInt8], replacement: [UInt8], minStem: Int
     }
 

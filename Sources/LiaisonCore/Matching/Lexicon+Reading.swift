@@ -102,17 +102,22 @@ extension Lexicon {
         return out
     }
 
-    /// index.*: lemma -> synsets in frequency order (at most the first four senses per part of speech).
-    func readIndex(_ data: Data, synsetOf: [Int: Int32], part: Int) {
+    /// A two-word noun of index.noun ("table_tennis") with its synsets, judged once the
+    /// links are read (`findCollocations`).
+    typealias Collocation = (first: Int32, second: Int32, synsets: [Int32])
+
+    /// index.*: lemma -> synsets in frequency order (at most the first four senses per part
+    /// of speech). Returns the two-word nouns it met.
+    func readIndex(_ data: Data, synsetOf: [Int: Int32], part: Int) -> [Collocation] {
         var pending: [Int32: [Int32]] = [:]
+        var collocations: [Collocation] = []
         Self.forEachEntry(data, maxFields: 200) { f in
-            // "table_tennis": a two-word noun, judged once the links are read (`findCollocations`).
-            if part == 0, f.count > 4, let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
+            if part == 0, f.count > 4, f[0].contains("_"), let n = Int(f[2]), let p = Int(f[3]), f.count >= 6 + p + n {
                 let halves = f[0].split(separator: "_")
                 if halves.count == 2, halves.allSatisfy({ $0.count >= 2 && $0.allSatisfy(\.isLetter) }),
                    let first = lemmaIDs[String(halves[0])], let second = lemmaIDs[String(halves[1])] {
                     let synsets = f[(6 + p)..<(6 + p + n)].compactMap { Int($0).flatMap { synsetOf[$0] } }
-                    pendingCollocations.append((first, second, synsets))
+                    collocations.append((first, second, synsets))
                 }
             }
             if f.count > 4, !f[0].contains("_"), f[0].allSatisfy({ $0.isLetter }),
@@ -139,6 +144,7 @@ extension Lexicon {
             total += Int32(list.count)
             senseStart.append(total)
         }
+        return collocations
     }
 
     /// Pass 2 over a data file: each synset's relations (derivation, hypernym, hyponym).
@@ -220,8 +226,8 @@ extension Lexicon {
     /// tennis" has tennis among its broader terms (three levels up) or its synonyms, so it
     /// names a thing of its own; "acoustic guitar" is a guitar, "stock car" a car and "rock
     /// climbing" a climb, so they are not kept.
-    func findCollocations() {
-        for (first, second, synsets) in pendingCollocations {
+    func findCollocations(_ collocations: [Collocation]) {
+        for (first, second, synsets) in collocations {
             // "rock climbing" is a climb: the last word in any of its forms.
             let heads = Set([second] + baseForms(lemmas[Int(second)]).compactMap { lemmaIDs[$0] })
             let names = { (synset: Int32) in self.members(synset).contains(where: heads.contains) }
@@ -239,7 +245,6 @@ extension Lexicon {
             }
             if !kind { opaqueCollocations.insert(UInt64(UInt32(first)) << 32 | UInt64(UInt32(second))) }
         }
-        pendingCollocations = []
     }
 
     /// "beekeeping" = "bee" + "keeping": a compound of two real words of 3+ letters each.

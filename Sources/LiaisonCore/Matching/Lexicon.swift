@@ -44,8 +44,6 @@ public final class Lexicon: @unchecked Sendable {
     /// Two-word nouns that name a thing of their own rather than a kind of their last word
     /// ("table tennis", "coffee table", "pen pal"), as first << 32 | second lemma id.
     var opaqueCollocations: Set<UInt64> = []
-    /// Two-word nouns met in index.noun, with their synsets, until the links are read.
-    var pendingCollocations: [(first: Int32, second: Int32, synsets: [Int32])] = []
     /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
     var exceptions: [String: String] = [:]
     /// Per lemma, a bit per part of speech in which it has several senses and none was seen
@@ -100,9 +98,10 @@ public final class Lexicon: @unchecked Sendable {
             partStart.append(Int32(memberStart.count - 1))
             offsets.append(Self.readSynsetOffsets(data, into: self))
         }
+        var collocations: [Collocation] = []
         for (p, part) in parts.enumerated() {
             guard let index = try? Data(contentsOf: directory.appendingPathComponent("index.\(part)")) else { return nil }
-            readIndex(index, synsetOf: offsets[p], part: p)
+            collocations += readIndex(index, synsetOf: offsets[p], part: p)
         }
         for (p, data) in dataFiles.enumerated() { readLinks(data, offsets: offsets, part: p) }
         for part in parts {
@@ -114,7 +113,7 @@ public final class Lexicon: @unchecked Sendable {
             }
         }
         findCompounds()
-        findCollocations()
+        findCollocations(collocations)
         indexDefinitions()
     }
 

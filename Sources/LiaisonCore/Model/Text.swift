@@ -23,8 +23,6 @@ public enum Text {
         return String(collapsed.prefix(limit - 1)) + "…"
     }
 
-    /// A quotation that ends a sentence: `"who knows?"` stays, `"tax law"` gets its full
-    /// stop after the closing quote, so no sentence ends in `?".`.
     /// Printable ASCII, no space at either end and none doubled: what `quote` would leave.
     static func isPlainLine(_ text: String) -> Bool {
         var afterSpace = true
@@ -40,6 +38,8 @@ public enum Text {
         return !afterSpace || text.isEmpty
     }
 
+    /// A quotation that ends a sentence: `"who knows?"` stays, `"tax law"` gets its full
+    /// stop after the closing quote, so no sentence ends in `?".`.
     public static func quotedEnd(_ text: String) -> String {
         guard let last = text.last else { return "\"\"." }
         return "\"\(text)\"" + (".?!…".contains(last) ? "" : ".")
