@@ -200,14 +200,11 @@ func scale(_ n: Int, _ dataDir: String) throws {
     let before = rssMB()
     let index = MatchIndex()
     let store = try SQLiteStore(path: path)
-    // As the bot does at start-up (Broker.rebuildIndex): streamed from the state file.
+    // As the bot does at start-up (Broker.rebuildIndex): streamed from the state file, and
+    // the directory's aliases (none in the file).
     let build = try seconds {
-        index.reserveCapacity(try store.topicCount())
-        try store.forEachTopic { topic in
-            index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
-        }
+        try index.load(from: store)
         index.setAliases((directory?.aliases ?? []).map { ($0.alias, $0.topic) })
-        index.prepare()
     }
     emit("scale_\(n)_index_build", build, "s", decimals: 2)
     emit("scale_\(n)_topics_indexed", Double(index.count), "topics", decimals: 0)

@@ -28,7 +28,10 @@ final class MeteredStore: Store {
 
     func markSent(_ ids: [Int64]) throws { try base.markSent(ids) }
     func markWritten(_ ids: [Int64], at: Date) throws { try base.markWritten(ids, at: at) }
-    func forEachTopic(_ body: (Topic) throws -> Void) throws { try base.forEachTopic(body) }
+    func forEachTopic<Prepared: Sendable>(prepare: @escaping @Sendable (Topic) -> Prepared,
+                                          _ body: (Topic, Prepared) throws -> Void) throws {
+        try base.forEachTopic(prepare: prepare, body)
+    }
     func topicCount() throws -> Int { try base.topicCount() }
     func allAliases() throws -> [Alias] { try base.allAliases() }
     func channelSettings() throws -> [ChannelSetting] { try base.channelSettings() }

@@ -15,8 +15,11 @@ public protocol Store: AnyObject {
     func markSent(_ ids: [Int64]) throws
     /// Written to the network but not yet confirmed (`OutboxEntry.writtenAt`).
     func markWritten(_ ids: [Int64], at: Date) throws
-    /// Every topic, one at a time: start-up at a million topics need not hold them all.
-    func forEachTopic(_ body: (Topic) throws -> Void) throws
+    /// Every topic in id order, one at a time: start-up at a million topics need not hold
+    /// them all. `prepare` runs where the store reads the topics (SQLite reads on a second
+    /// thread), so what it works out of each topic is off the caller's path.
+    func forEachTopic<Prepared: Sendable>(prepare: @escaping @Sendable (Topic) -> Prepared,
+                                          _ body: (Topic, Prepared) throws -> Void) throws
     func topicCount() throws -> Int
     func allAliases() throws -> [Alias]
     /// Channel settings persisted by admin commands and kicks.
@@ -27,6 +30,11 @@ public protocol Store: AnyObject {
 }
 
 extension Store {
+    /// Every topic in id order, one at a time.
+    public func forEachTopic(_ body: (Topic) throws -> Void) throws {
+        try forEachTopic(prepare: { _ in () }) { topic, _ in try body(topic) }
+    }
+
     /// Every pending message of the network (tests, the console).
     public func pendingOutbox(network: String, limit: Int) throws -> [OutboxEntry] {
         try pendingOutbox(network: network, now: .distantPast, waiting: [], after: 0, limit: limit)

@@ -8,7 +8,7 @@ public final class Broker {
     public private(set) var settings: BrokerSettings
     public let store: any Store
     /// The in-memory expertise index (SPEC §5), rebuilt from the store at start-up.
-    public let index: MatchIndex
+    public private(set) var index: MatchIndex
     /// Networks this process runs, for `admin join` without a NETWORK.
     public var networks: [String]
     /// Re-reads bot.conf for `admin reload`: the new settings, a summary line, and channels
@@ -62,14 +62,13 @@ public final class Broker {
         try rebuildIndex()
     }
 
+    /// Indexes the store afresh: after a commit failed, what the index was told of the
+    /// failed batch (a topic added, one removed) must not outlive it.
     public func rebuildIndex() throws {
         standing = nil   // built again from the store when next needed
-        index.reserveCapacity(try store.topicCount())
-        try store.forEachTopic { topic in
-            index.insert(topicID: topic.id, member: topic.identity, text: topic.text, analysis: topic.analysis)
-        }
-        index.setAliases(try store.allAliases().map { ($0.alias, $0.topic) })
-        index.prepare()
+        let fresh = index.emptyCopy()
+        try fresh.load(from: store)
+        index = fresh
     }
 
     public func updateSettings(_ settings: BrokerSettings) {

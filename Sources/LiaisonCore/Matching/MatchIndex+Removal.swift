@@ -3,8 +3,10 @@
 /// Every step is proportional to the removed topic, except the compactions, which run only
 /// after as much was freed as is live (O(1) amortised per removal).
 extension MatchIndex {
-    public func remove(topicID: Int64) {
-        guard let slot = slot(of: topicID) else { return }
+    /// Whether the topic was indexed.
+    @discardableResult
+    public func remove(topicID: Int64) -> Bool {
+        guard let slot = slot(of: topicID) else { return false }
         setSlot(-1, of: topicID)
         let s = Int(slot)
         slotAlive[s] = false
@@ -39,8 +41,10 @@ extension MatchIndex {
             memberIDs[members[member]] = nil
             members[member] = Identity(network: "", id: "")
             freeMembers.append(Int32(member))
+            loadMembers = []
         }
         compactIfMostlyDead()
+        return true
     }
 
     /// Removes every topic of `member` (forget, admin remove): a scan of the slots, which

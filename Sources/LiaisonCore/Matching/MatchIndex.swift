@@ -67,9 +67,16 @@ public final class MatchIndex {
     /// that belong to removed topics.
     var deadWords = 0, deadCompounds = 0, deadTextBytes = 0
 
+    /// During a load (`startLoad`): per number its `MemberNumbering` gave, the member's id
+    /// here (-1: not looked up yet).
+    /// Emptied when a member's id is freed, as it may go to another member.
+    var loadMembers: [Int32] = []
+
     /// Where `insert` reads a stored analysis: token ranges in its bytes, reused.
     private var parsedWords: [(stem: Range<Int>, surface: Range<Int>)] = []
     private var parsedCompounds: [(key: Range<Int>, first: Int)] = []
+    /// The terms `insert` posts a topic under, reused (no allocation per topic).
+    private var postedTerms: [Int32] = []
 
     struct Alias {
         var alias: [TopicWord]
@@ -177,6 +184,56 @@ public final class MatchIndex {
     /// fast as the others; a search does it anyway when it was not called.
     public func prepare() {
         typo.prepare(vocabulary)
+        loadMembers = []
+    }
+
+    /// Numbers the members of a bulk load on the thread that reads the topics: looking an
+    /// identity up (hashing two strings, a probe of a table of every member) is a sixth of
+    /// indexing a topic, and at start-up the reading thread has time to spare. A numbering
+    /// belongs to one load; `insert(topicID:member:loadNumber:text:analysis:)` takes its
+    /// numbers until `prepare`. Used by one thread at a time.
+    public final class MemberNumbering: @unchecked Sendable {
+        private var numbers: [Identity: Int32] = [:]
+
+        /// The member's number in this load: 0, 1, 2... in order of first appearance.
+        public func number(_ member: Identity) -> Int32 {
+            if let known = numbers[member] { return known }
+            let next = Int32(numbers.count)
+            numbers[member] = next
+            return next
+        }
+    }
+
+    /// Indexes every topic of the store and its aliases, as start-up does: the topics are
+    /// streamed, and their members numbered on the store's reading thread.
+    public func load(from store: any Store) throws {
+        reserveCapacity(try store.topicCount())
+        let numbering = startLoad()
+        try store.forEachTopic(prepare: { numbering.number($0.identity) }) { topic, number in
+            insert(topicID: topic.id, member: topic.identity, loadNumber: number, text: topic.text, analysis: topic.analysis)
+        }
+        setAliases(try store.allAliases().map { ($0.alias, $0.topic) })
+        prepare()
+    }
+
+    /// An empty index that takes WordNet from where this one does.
+    public func emptyCopy() -> MatchIndex {
+        MatchIndex(lexicon: lexiconSource)
+    }
+
+    /// A load's numbering, for the topics inserted until `prepare`.
+    public func startLoad() -> MemberNumbering {
+        loadMembers = []
+        return MemberNumbering()
+    }
+
+    /// `insert`, with the member's number from this load's `MemberNumbering`.
+    public func insert(topicID: Int64, member: Identity, loadNumber: Int32, text: String, analysis stored: String? = nil) {
+        let n = Int(loadNumber)
+        let known = n < loadMembers.count ? loadMembers[n] : -1
+        let id = insert(topicID: topicID, member: member, memberID: known, text: text, analysis: stored)
+        if n >= loadMembers.count { loadMembers.append(contentsOf: repeatElement(-1, count: n + 1 - loadMembers.count)) }
+        loadMembers[n] = id
     }
 
     /// The term's id, added to the vocabulary if new. `word`: a stem or surface form, which
@@ -223,6 +280,12 @@ public final class MatchIndex {
     /// Adds a member's topic; re-inserting an id replaces it. `analysis` is the stored form
     /// of `TopicAnalysis.stored` (kept in the state file so start-up need not re-analyse).
     public func insert(topicID: Int64, member: Identity, text: String, analysis stored: String? = nil) {
+        insert(topicID: topicID, member: member, memberID: -1, text: text, analysis: stored)
+    }
+
+    /// `memberID`: the member's id here when the caller knows it, else -1. Returns the id.
+    @discardableResult
+    private func insert(topicID: Int64, member: Identity, memberID known: Int32, text: String, analysis stored: String?) -> Int32 {
         remove(topicID: topicID)
         // The stored form is read as bytes straight into term ids: start-up at a million
         // topics must not build a String or a dictionary entry per word.
@@ -234,18 +297,15 @@ public final class MatchIndex {
                 parsedCompounds.removeAll()
             }
         }
-        let memberID = memberSlot(member)
+        // `known` came from `loadMembers`, which is emptied when removing the topic just now
+        // freed an id (this member's last topic, replaced).
+        let memberID = known >= 0 && !loadMembers.isEmpty ? known : memberSlot(member)
         let words = min(parsedWords.count, 255), compounds = min(parsedCompounds.count, 255)
-        let slot = newSlot()
-        let s = Int(slot)
-        slotMember[s] = memberID
-        slotTopicID[s] = topicID
-        slotAlive[s] = true
-        slotWordStart[s] = Int32(wordStems.count)
-        slotWordCount[s] = UInt8(words)
-        slotCompoundStart[s] = Int32(compoundKeys.count)
-        slotCompoundCount[s] = UInt8(compounds)
+        let slot = newSlot(member: memberID, topicID: topicID, words: words, compounds: compounds, textLength: text.utf8.count)
         var keys: [Int32] = []
+        swap(&keys, &postedTerms)   // held alone, so it is emptied and refilled in place
+        keys.removeAll(keepingCapacity: true)
+        defer { swap(&keys, &postedTerms) }
         form.withUTF8 { bytes in
             for word in parsedWords.prefix(words) {
                 let stem = intern(UnsafeBufferPointer(rebasing: bytes[word.stem]), word: true)
@@ -266,14 +326,13 @@ public final class MatchIndex {
                 if !keys.contains(key) { keys.append(key) }
             }
         }
-        slotTextStart[s] = Int32(textBytes.count)
-        slotTextLength[s] = Int32(text.utf8.count)
         textBytes.append(contentsOf: text.utf8)
         for term in keys { postings[Int(term)].append(slot) }
         setSlot(slot, of: topicID)
         memberTopics[Int(memberID)] += 1
         liveCount += 1
         generation &+= 1
+        return memberID
     }
 
     /// The member's small id, a new (or freed) one when they have no topic indexed.
@@ -293,18 +352,33 @@ public final class MatchIndex {
         return id
     }
 
-    /// A free slot (a removed topic's) or a new one at the end.
-    private func newSlot() -> Int32 {
-        if let free = freeSlots.popLast() { return free }
-        slotMember.append(0)
-        slotTopicID.append(0)
-        slotAlive.append(false)
-        slotWordStart.append(0)
-        slotWordCount.append(0)
-        slotCompoundStart.append(0)
-        slotCompoundCount.append(0)
-        slotTextStart.append(0)
-        slotTextLength.append(0)
+    /// A free slot (a removed topic's) or a new one at the end, for a topic whose words,
+    /// compound keys and text go at the ends of their flat arrays. A new slot's fields are
+    /// appended as they are: one access to each array, not an append and then a store.
+    private func newSlot(member: Int32, topicID: Int64, words: Int, compounds: Int, textLength: Int) -> Int32 {
+        let wordStart = Int32(wordStems.count), compoundStart = Int32(compoundKeys.count), textStart = Int32(textBytes.count)
+        if let free = freeSlots.popLast() {
+            let s = Int(free)
+            slotMember[s] = member
+            slotTopicID[s] = topicID
+            slotAlive[s] = true
+            slotWordStart[s] = wordStart
+            slotWordCount[s] = UInt8(words)
+            slotCompoundStart[s] = compoundStart
+            slotCompoundCount[s] = UInt8(compounds)
+            slotTextStart[s] = textStart
+            slotTextLength[s] = Int32(textLength)
+            return free
+        }
+        slotMember.append(member)
+        slotTopicID.append(topicID)
+        slotAlive.append(true)
+        slotWordStart.append(wordStart)
+        slotWordCount.append(UInt8(words))
+        slotCompoundStart.append(compoundStart)
+        slotCompoundCount.append(UInt8(compounds))
+        slotTextStart.append(textStart)
+        slotTextLength.append(Int32(textLength))
         return Int32(slotMember.count - 1)
     }
 

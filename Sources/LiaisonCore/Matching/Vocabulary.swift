@@ -11,9 +11,14 @@ import Foundation
 /// what the topics use, not everything they ever used.
 struct Vocabulary {
     private var bytes: [UInt8] = []
-    /// Term i is bytes[starts[i] ..< starts[i] + lengths[i]]; a start of -1 marks a free id.
-    private var starts: [Int32] = []
-    private var lengths: [Int32] = []
+    /// Term i is bytes[spans[i].start ..< spans[i].start + spans[i].length]; a start of -1
+    /// marks a free id. Start and length side by side: a probe that compares a term reads
+    /// one cell, not two arrays far apart.
+    private var spans: [Span] = []
+    private struct Span {
+        var start: Int32
+        var length: Int32
+    }
     private var freeIDs: [Int32] = []
     /// Bytes of removed terms still in `bytes`.
     private var deadBytes = 0
@@ -22,15 +27,14 @@ struct Vocabulary {
     private var table: [UInt64] = [UInt64](repeating: 0, count: 1_024)
 
     /// Terms in the vocabulary.
-    var count: Int { starts.count - freeIDs.count }
+    var count: Int { spans.count - freeIDs.count }
     /// One more than the largest id in use: the size of arrays indexed by term id.
-    var idCapacity: Int { starts.count }
+    var idCapacity: Int { spans.count }
     /// Bytes held for term text, dead ones included (for tests and the benchmark).
     var byteCount: Int { bytes.count }
 
     mutating func reserveCapacity(terms: Int, bytes extra: Int) {
-        starts.reserveCapacity(starts.count + terms)
-        lengths.reserveCapacity(lengths.count + terms)
+        spans.reserveCapacity(spans.count + terms)
         bytes.reserveCapacity(bytes.count + extra)
         var capacity = table.count
         while capacity * 7 < (count + terms) * 10 { capacity *= 2 }
@@ -38,8 +42,8 @@ struct Vocabulary {
     }
 
     subscript(id: Int32) -> String {
-        let start = Int(starts[Int(id)])
-        return String(decoding: bytes[start..<(start + Int(lengths[Int(id)]))], as: UTF8.self)
+        let span = spans[Int(id)], start = Int(span.start)
+        return String(decoding: bytes[start..<(start + Int(span.length))], as: UTF8.self)
     }
 
     func id(of term: String) -> Int32? {
@@ -55,12 +59,10 @@ struct Vocabulary {
         let id: Int32
         if let free = freeIDs.popLast() {
             id = free
-            starts[Int(id)] = Int32(bytes.count)
-            lengths[Int(id)] = Int32(term.count)
+            spans[Int(id)] = Span(start: Int32(bytes.count), length: Int32(term.count))
         } else {
-            id = Int32(starts.count)
-            starts.append(Int32(bytes.count))
-            lengths.append(Int32(term.count))
+            id = Int32(spans.count)
+            spans.append(Span(start: Int32(bytes.count), length: Int32(term.count)))
         }
         bytes.append(contentsOf: term)
         place(UInt64(hash) << 32 | UInt64(id + 1))
@@ -69,8 +71,8 @@ struct Vocabulary {
 
     /// Forgets term `id`; the id may be handed out again by `intern`.
     mutating func remove(_ id: Int32) {
-        guard id >= 0, Int(id) < starts.count, starts[Int(id)] >= 0 else { return }
-        let start = Int(starts[Int(id)]), length = Int(lengths[Int(id)])
+        guard id >= 0, Int(id) < spans.count, spans[Int(id)].start >= 0 else { return }
+        let start = Int(spans[Int(id)].start), length = Int(spans[Int(id)].length)
         let hash = bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
         let mask = table.count - 1
         var i = Int(hash) & mask
@@ -93,8 +95,7 @@ struct Vocabulary {
             j = (j + 1) & mask
         }
         table[hole] = 0
-        starts[Int(id)] = -1
-        lengths[Int(id)] = 0
+        spans[Int(id)] = Span(start: -1, length: 0)
         freeIDs.append(id)
         deadBytes += length
         if deadBytes > 4_096, deadBytes * 2 > bytes.count { compact() }
@@ -105,10 +106,10 @@ struct Vocabulary {
     private mutating func compact() {
         var packed: [UInt8] = []
         packed.reserveCapacity(bytes.count - deadBytes)
-        for id in starts.indices where starts[id] >= 0 {
-            let start = Int(starts[id])
-            starts[id] = Int32(packed.count)
-            packed.append(contentsOf: bytes[start..<(start + Int(lengths[id]))])
+        for id in spans.indices where spans[id].start >= 0 {
+            let start = Int(spans[id].start)
+            spans[id].start = Int32(packed.count)
+            packed.append(contentsOf: bytes[start..<(start + Int(spans[id].length))])
         }
         bytes = packed
         deadBytes = 0
@@ -127,7 +128,7 @@ struct Vocabulary {
     }
 
     private func equal(_ id: Int32, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = Int(starts[Int(id)]), length = Int(lengths[Int(id)])
+        let span = spans[Int(id)], start = Int(span.start), length = Int(span.length)
         guard length == term.count else { return false }
         return bytes.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress, let other = term.baseAddress else { return true }
