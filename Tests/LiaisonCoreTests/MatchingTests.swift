@@ -324,6 +324,25 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(index.search("tenis").first?.member.id == "tennis")
     }
 
+    /// A bodily task done to a thing asks for someone to do it: "piano moving" is for movers,
+    /// "car washing" for a car wash, not for whoever lists the thing. Playing or tuning one
+    /// is still about it (issue 12).
+    @Test func aBodilyTaskIsNotKnowingTheThingItIsDoneTo() throws {
+        try #require(Lexicon.system != nil, "WordNet is installed in the test image")
+        let index = MatchIndex()
+        for (i, topic) in ["piano", "cars", "dogs", "python"].enumerated() {
+            index.insert(topicID: Int64(i + 1), member: Identity(network: "t", id: topic), text: topic)
+        }
+        #expect(index.search("piano moving").isEmpty)
+        #expect(index.search("moving a piano").isEmpty)
+        #expect(index.search("car washing").isEmpty)
+        #expect(index.search("dog walking").isEmpty)
+        #expect(index.search("piano tuning").first?.member.id == "piano")
+        #expect(index.search("piano playing").first?.member.id == "piano")
+        #expect(index.search("python scripting").first?.member.id == "python")
+        #expect(index.search("dog training").first?.member.id == "dogs")
+    }
+
     /// WordNet's definitions relate a word both ways, but alone they must meet the whole
     /// topic, and only through real senses and common nouns (issue 12).
     @Test func definitionsRelateWordsOnlyWhenTheyMeetTheWholeTopic() throws {

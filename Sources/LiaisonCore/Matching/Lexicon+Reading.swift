@@ -13,11 +13,13 @@ extension Lexicon {
     }
 
     /// Pass 1 over a data file: every synset's byte offset -> its id; its single-word lemmas.
-    static func readSynsetOffsets(_ data: Data, into lexicon: Lexicon) -> [Int: Int32] {
+    static func readSynsetOffsets(_ data: Data, into lexicon: Lexicon, verbs: Bool) -> [Int: Int32] {
         var map: [Int: Int32] = [:]
         Self.forEachEntry(data, maxFields: 64) { fields in
             if fields.count > 4, let offset = Int(fields[0]), let count = Int(fields[3], radix: 16) {
                 map[offset] = Int32(lexicon.memberStart.count - 1)
+                // The lexicographer file: 35 verb.contact, 38 verb.motion.
+                if verbs, fields[1] == "35" || fields[1] == "38" { lexicon.bodilyVerbSynsets.insert(Int32(lexicon.memberStart.count - 1)) }
                 for i in 0..<count where 4 + 2 * i < fields.count {
                     var word = fields[4 + 2 * i].lowercased()
                     if let paren = word.firstIndex(of: "(") { word = String(word[..<paren]) }

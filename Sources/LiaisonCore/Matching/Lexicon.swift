@@ -44,6 +44,9 @@ public final class Lexicon: @unchecked Sendable {
     /// Two-word nouns that name a thing of their own rather than a kind of their last word
     /// ("table tennis", "coffee table", "pen pal"), as first << 32 | second lemma id.
     var opaqueCollocations: Set<UInt64> = []
+    /// Verb synsets of bodily motion or contact (WordNet's verb.motion and verb.contact
+    /// lexicographer files): "move", "walk", "wash", "mow".
+    var bodilyVerbSynsets: Set<Int32> = []
     /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
     var exceptions: [String: String] = [:]
     /// Per lemma, a bit per part of speech in which it has several senses and none was seen
@@ -96,7 +99,7 @@ public final class Lexicon: @unchecked Sendable {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent("data.\(part)")) else { return nil }
             dataFiles.append(data)
             partStart.append(Int32(memberStart.count - 1))
-            offsets.append(Self.readSynsetOffsets(data, into: self))
+            offsets.append(Self.readSynsetOffsets(data, into: self, verbs: part == "verb"))
         }
         var collocations: [Collocation] = []
         for (p, part) in parts.enumerated() {
@@ -272,6 +275,19 @@ public final class Lexicon: @unchecked Sendable {
             }
         }
         return verb
+    }
+
+    /// "moving", "walking", "washing", "mowing": the -ing form of a verb whose first sense is
+    /// a bodily motion or contact. Beside a thing ("piano moving", "dog walking") it asks for
+    /// a task done to the thing, not for knowing it. Verbs of making, changing or playing
+    /// ("building", "tuning", "playing", "scripting") are not tasks of that kind.
+    public func isPhysicalTask(_ word: String) -> Bool {
+        guard partStart.count == 4, word.count > 5, word.hasSuffix("ing") else { return false }
+        for base in baseForms(word) where base != word {
+            guard let id = lemmaIDs[base], let verb = synsets(of: id).first(where: { $0 >= partStart[1] && $0 < partStart[2] }) else { continue }
+            if bodilyVerbSynsets.contains(verb) { return true }
+        }
+        return false
     }
 
     /// "table tennis", "pen pals": two words (folded, lower case, the second in any form)

@@ -25,6 +25,8 @@ struct QueryPlan {
         /// A verb only ("configure" in "configure nginx"): says what to do, not what about,
         /// so leaving it unmatched is no contradiction.
         var onlyVerb = false
+        /// A bodily task ("moving", "walking", "cleaning": `Lexicon.isPhysicalTask`).
+        var physicalTask = false
     }
 
     /// A related term's quality, and whether it is only a broader term ("angling" -> "fishing":
@@ -128,6 +130,7 @@ extension MatchIndex {
             var terms: [Int32] = []
             let realWord = lexicon.map { $0.isWord(word.surface) || $0.isWord(word.stem) } ?? false
             planned1.onlyVerb = realWord && (lexicon?.isOnlyVerb(word.surface) ?? false)
+            planned1.physicalTask = realWord && (lexicon?.isPhysicalTask(word.surface) ?? false)
             for (term, quality, relation) in relatedTerms(word.surface) where term != stem {
                 if let known = planned1.related[term], known.quality >= quality { continue }
                 planned1.related[term] = QueryPlan.RelatedTerm(quality: quality, broader: relation == .broader,
@@ -337,6 +340,11 @@ extension MatchIndex {
         // An unmatched verb ("configure nginx") only says what to do.
         let leftOver = variant.words.indices.contains(where: { quality[$0] == 0 && !variant.words[$0].onlyVerb })
         if leftOver, covered.contains(false) { return 0 }
+        // A bodily task left unmatched asks for someone to do it, not for someone who knows
+        // the thing it is done to: "piano moving" is for movers, not the pianist.
+        if variant.words.count >= 2, variant.words.indices.contains(where: { quality[$0] == 0 && variant.words[$0].physicalTask }) {
+            return 0
+        }
         // Nor when a single related word carries a request that keeps a word of its own:
         // "cat care" is not "nursing", "goat farming" not "gardening" (two related words
         // still may: "fix a bike chain" is "bicycle repair").
