@@ -198,6 +198,17 @@ import Testing
         // A request that says what it wants needs no "?", in a line that asks nothing else.
         ("looking for someone who knows about immigration law", "immigration law"),
         ("we're moving in june. I'm looking for someone familiar with landlord tenant law", "landlord tenant law"),
+        ("i'm looking for help with my resume", "resume"),
+        // Field trials: more ways to ask, and a question after a clause of context.
+        ("is there anyone who can help me with my tax return?", "tax return"),
+        ("do we have any plumbers in here?", "plumbers"),
+        ("my sink is leaking, does anyone know plumbing?", "plumbing"),
+        ("is anyone here a nurse?", "nurse"),
+        ("is there an electrician around?", "electrician"),
+        ("can someone explain index funds?", "index funds"),
+        // What a /me action says.
+        ("wonders if anyone is familiar with japanese?", "japanese"),
+        ("asks around: does anyone know about marine biology?", "marine biology"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -213,6 +224,8 @@ import Testing
         "anyone know alice's email?", "anyone know a guy named steve?", "anyone do anything fun?",
         "looking for someone who knows about rust? lol", "he is looking for someone who knows about rust",
         "can anyone recommend something?",
+        "is anyone here a student?", "is anyone here a fan of jazz?", "is anyone here from ohio?",
+        "is there a problem with the server?", "bob, who knows rust?", "ok so, who knows?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

@@ -53,7 +53,8 @@ public enum RequestDetector {
         var start = 0
         for (i, token) in tokens.enumerated() where token.endsSentence {
             let sentence = tokens[start...i].map(\.raw).joined(separator: " ")
-            if token.trailing.contains("?"), let topic = detectAtStart(sentence, addressed: false) {
+            if token.trailing.contains("?"),
+               let topic = detectAtStart(sentence, addressed: false) ?? detectAfterClause(tokens[start...i]) {
                 // "who knows tax law? nvm found it": withdrawn in the same line.
                 let after = tokens[(i + 1)...].map(\.word)
                 if after.contains(where: { ["nvm", "nevermind", "nvmd"].contains($0) })
@@ -63,6 +64,20 @@ public enum RequestDetector {
                 return topic
             }
             start = i + 1
+        }
+        return nil
+    }
+
+    /// "my sink is leaking, does anyone know plumbing?": a question after a clause of context
+    /// and a comma. The clause has three words or more, so a name or greeting before the
+    /// comma ("bob, who knows rust?") still talks to someone or opens the line.
+    static func detectAfterClause(_ sentence: ArraySlice<ChatToken>) -> String? {
+        var words = 0
+        for k in sentence.indices.dropLast() {
+            if !sentence[k].word.isEmpty { words += 1 }
+            guard sentence[k].trailing.contains(","), words >= 3 else { continue }
+            let question = sentence[(k + 1)...].map(\.raw).joined(separator: " ")
+            if let topic = detectAtStart(question, addressed: false) { return topic }
         }
         return nil
     }
@@ -197,6 +212,26 @@ public enum RequestDetector {
             return tokens[words[end].token...]
         }
         return expertsTopic(words, tokens: tokens, at: start, addressed: addressed)
+            ?? personTopic(words, tokens: tokens, at: start)
+    }
+
+    /// "is anyone here a nurse?", "is there an electrician around?": one noun for a person
+    /// by what they do, ending the sentence (fillers and a place aside); not a plain person
+    /// ("is anyone here a student?", "a mod?") and not a word WordNet does not know.
+    private static func personTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
+        guard let end = RequestPhrases.personPrefixes.longest(words, tokens: tokens, at: start, punctuation: .request),
+              end < words.count, words[end].startsToken, let lexicon = Lexicon.loaded
+        else { return nil }
+        let sentence = cutAtSentenceEnd(tokens[words[end].token...])
+        let rest = trimEnd(sentence)
+        let tail = sentence.suffix(from: rest.endIndex).map(\.word).filter { !$0.isEmpty }
+        guard rest.count == 1, let noun = rest.first?.word, noun.count > 3,
+              tail.isEmpty || RequestPhrases.places.contains(where: { tail.starts(with: $0) }),
+              !RequestPhrases.plainPeople.contains(noun + "s"), !RequestPhrases.plainPeople.contains(noun),
+              !personWords.contains(noun),
+              lexicon.isWord(noun), lexicon.isPerson(noun)
+        else { return nil }
+        return rest
     }
 
     /// "any rust experts here?", "are there any tax law specialists?": X is between the

@@ -57,6 +57,14 @@ enum RequestPhrases {
         "who can|could recommend a|an|any good|decent|reliable|great|trustworthy",
         "does|do S here|around do|practice|practise",
         "S here|around do|does|practice|practise",
+        // Heard in field trials of the chat set's second batch.
+        "is|are there S H? who|that can|could help|assist me|us? out? with",
+        "is|are there S H? who|that has|have any? experience with|in",
+        "is|are there S H? who|that can|could give me? some|any? advice|tips on|about|with|for",
+        "can|could S H? explain",
+        // "/me wonders if anyone is familiar with Japanese?"
+        "S H? is|are familiar with",
+        "S H? is|are good with|at",
     ]
 
     /// Requests that say what they want without asking: "looking for someone who knows
@@ -68,6 +76,8 @@ enum RequestPhrases {
         "i|we? am|are|is? looking|searching for S with experience in|with",
         "i|we? am|are|is? looking|searching for an|a expert|specialist on|in|with|for",
         "i|we? need|want S who|that knows|know",
+        "i|we? am|are|is? looking|searching for help|advice with|on",
+        "i|we? need|want some? help|advice with|on",
     ]
 
     /// For an explicit `ask TEXT`: the request forms and extra ones, where the words around
@@ -87,7 +97,9 @@ enum RequestPhrases {
     ])
 
     /// "any X experts (here)": the prefix before X, and the words that may end it.
-    static let expertsPrefixes = WordPatterns(["any", "are|is there any?"])
+    static let expertsPrefixes = WordPatterns(["any", "are|is there any?", "do|does we|you|yall|y'all have any", "got any"])
+    /// "is anyone here a nurse?": the prefix before one person noun that names what they do.
+    static let personPrefixes = WordPatterns(["is|are S H? a|an", "is|are there a|an"])
     static let expertWords: Set<String> = ["expert", "experts", "specialist", "specialists", "guru", "gurus"]
     /// "any python people here?": words for people that X qualifies, dropped from the topic.
     static let peopleWords: Set<String> = [
@@ -126,7 +138,9 @@ enum RequestPhrases {
         "sorry to bother|interrupt", "long shot", "anyway|anyways",
         "real quick", "out of curiosity", "by any chance", "just? curious",
         "good morning|afternoon|evening",
-        "i? am|was? just? wonder|wonders|wondering if|whether?",
+        "i? am|was|is? just? wonder|wonders|wondering if|whether?",
+        // "/me asks around: does anyone know X?"
+        "asks|ask around?",
     ])
 
     /// Words addressing the room, skipped after an opener ("hey all") or when punctuated
