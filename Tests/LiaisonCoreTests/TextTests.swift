@@ -32,3 +32,21 @@ import LiaisonTestSupport
         #expect(Text.quote("") == "")
     }
 }
+
+/// Chat lines are split into tokens on their bytes when they are ASCII: the same tokens as
+/// the general path, on every kind of piece people type.
+@Suite struct ChatTokenTests {
+    @Test func theASCIIPathSplitsAsTheGeneralOne() {
+        var rng = SplitMix64(seed: 12)
+        let alphabet = Array("abcXYZ019'-*_~`.,;:!?)]}\"([{/<>@#$%^&+=|\\")
+        for _ in 0..<20_000 {
+            let piece = String((0..<Int.random(in: 1...9, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let fast = ChatToken.ascii(Substring(piece)), general = ChatToken.general(Substring(piece))
+            #expect(fast == general, "\(piece)")
+            if fast != general { return }
+        }
+        #expect(ChatToken.ascii("caf\u{E9}") == nil)
+        #expect(ChatToken("*Rust*?") == ChatToken.general("*Rust*?"))
+        #expect(ChatToken("*Rust*?").word == "rust" && ChatToken("*Rust*?").trailing == "?")
+    }
+}

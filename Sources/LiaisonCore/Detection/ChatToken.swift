@@ -19,6 +19,11 @@ struct ChatToken: Sendable, Equatable {
                                                       "\u{201D}", "\u{2019}", "\u{BB}", "\u{2026}"]
 
     init(_ piece: Substring) {
+        self = Self.ascii(piece) ?? Self.general(piece)
+    }
+
+    /// Any text, by Characters.
+    static func general(_ piece: Substring) -> ChatToken {
         // "？" (full width) is a question mark too.
         var chars = Array(piece.map { $0 == "\u{FF1F}" ? "?" : $0 })
         while let first = chars.first, Self.emphasis.contains(first) { chars.removeFirst() }
@@ -29,14 +34,48 @@ struct ChatToken: Sendable, Equatable {
         }
         let tail = chars[end...].filter { !Self.emphasis.contains($0) }
         chars = Array(chars[..<end]) + tail
-        raw = String(chars)
-        trailing = String(tail)
         var core = chars[..<end]
         while let first = core.first, Self.leadingPunctuation.contains(first) || Self.emphasis.contains(first) {
             core = core.dropFirst()
         }
         let text = String(core).lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
-        word = text.contains(where: { $0.isLetter || $0.isNumber }) ? text : ""
+        return ChatToken(raw: String(chars), word: text.contains(where: { $0.isLetter || $0.isNumber }) ? text : "",
+                         trailing: String(tail))
+    }
+
+    private init(raw: String, word: String, trailing: String) {
+        self.raw = raw
+        self.word = word
+        self.trailing = trailing
+    }
+
+    /// The same as the general path for a piece of ASCII text, on its bytes: most chat is
+    /// ASCII, and this runs for every word of every line heard.
+    static func ascii(_ piece: Substring) -> ChatToken? {
+        let bytes = Array(piece.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isEmphasis(_ b: UInt8) -> Bool { b == 0x2A || b == 0x5F || b == 0x7E || b == 0x60 }   // * _ ~ `
+        func isTrailing(_ b: UInt8) -> Bool { b == 0x2E || b == 0x2C || b == 0x3B || b == 0x3A || b == 0x21 || b == 0x3F
+            || b == 0x29 || b == 0x5D || b == 0x7D || b == 0x22 || b == 0x27 }                        // . , ; : ! ? ) ] } " '
+        func isLeading(_ b: UInt8) -> Bool { b == 0x22 || b == 0x27 || b == 0x28 || b == 0x5B || b == 0x7B }   // " ' ( [ {
+        var start = 0
+        while start < bytes.count, isEmphasis(bytes[start]) { start += 1 }
+        var end = bytes.count
+        while end > start, isEmphasis(bytes[end - 1]) || isTrailing(bytes[end - 1]) { end -= 1 }
+        let tail = bytes[end...].filter { !isEmphasis($0) }
+        var core = start
+        while core < end, isLeading(bytes[core]) || isEmphasis(bytes[core]) { core += 1 }
+        var word: [UInt8] = []
+        word.reserveCapacity(end - core)
+        var alphanumeric = false
+        for b in bytes[core..<end] {
+            let isUpper = b >= 0x41 && b <= 0x5A
+            if isUpper || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) { alphanumeric = true }
+            word.append(isUpper ? b | 0x20 : b)
+        }
+        return ChatToken(raw: String(decoding: bytes[start..<end] + tail, as: UTF8.self),
+                         word: alphanumeric ? String(decoding: word, as: UTF8.self) : "",
+                         trailing: String(decoding: tail, as: UTF8.self))
     }
 
     static func split(_ line: String) -> [ChatToken] {

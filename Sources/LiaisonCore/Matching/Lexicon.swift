@@ -176,7 +176,11 @@ public final class Lexicon: @unchecked Sendable {
     }
 
     /// A real English word (or a form of one), so not a typo of another word.
-    public func isWord(_ word: String) -> Bool { !baseForms(word).isEmpty }
+    public func isWord(_ word: String) -> Bool {
+        // Most words asked about are lemmas as typed: one lookup, no forms built.
+        if let id = lemmaIDs[word], hasSenses(id) { return true }
+        return !baseForms(word).isEmpty
+    }
 
     /// Words related to `word`, each with its closest relation; the word's own forms excluded.
     public func related(_ word: String) -> [(word: String, relation: Relation)] {
