@@ -206,6 +206,8 @@ import Testing
         ("is anyone here a nurse?", "nurse"),
         ("is there an electrician around?", "electrician"),
         ("can someone explain index funds?", "index funds"),
+        ("does anyone speak german?", "german"),
+        ("any recommendations for learning japanese?", "japanese"),
         // What a /me action says.
         ("wonders if anyone is familiar with japanese?", "japanese"),
         ("asks around: does anyone know about marine biology?", "marine biology"),
@@ -226,6 +228,7 @@ import Testing
         "can anyone recommend something?",
         "is anyone here a student?", "is anyone here a fan of jazz?", "is anyone here from ohio?",
         "is there a problem with the server?", "bob, who knows rust?", "ok so, who knows?",
+        "does anyone speak to the admins?", "anyone speak up for me?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

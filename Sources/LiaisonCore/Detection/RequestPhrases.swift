@@ -65,6 +65,9 @@ enum RequestPhrases {
         // "/me wonders if anyone is familiar with Japanese?"
         "S H? is|are familiar with",
         "S H? is|are good with|at",
+        "does|do S H? speak",
+        "S H? speak|speaks",
+        "any recommendations|suggestions|pointers for|on|about",
     ]
 
     /// Requests that say what they want without asking: "looking for someone who knows
@@ -219,7 +222,7 @@ enum RequestPhrases {
         "why's", "wat", "i", "me", "you", "u", "he", "him", "she", "her", "it", "it's", "its", "we",
         "us", "they", "them", "that", "those", "there", "this", "anything", "something",
         "everything", "nothing", "anyone", "anybody", "someone", "somebody", "everyone",
-        "everybody", "nobody", "whatever", "yourself", "myself", "yes", "no",
+        "everybody", "nobody", "whatever", "yourself", "myself", "yes", "no", "to", "up",
     ]
 
     /// A topic cannot end on these: "any updates from the experts?" is not about "updates from the".
