@@ -6,7 +6,7 @@ import LiaisonTestSupport
 // Liaison's benchmarks. Each prints figures as "name value unit", one per line.
 //   LiaisonBench quality DATA_DIR          precision@1, recall@3 (dev, holdout), detection, the chat tiers
 //   LiaisonBench scale N DATA_DIR          directory of N topics: state file, build, RSS, latency
-//   LiaisonBench bot N BINARY DATA_DIR     the liaison process at N topics: start-up, throughput
+//   LiaisonBench bot N BINARY DATA_DIR     the liaison process at N topics: start-up, throughput, RSS, ask p50
 //   LiaisonBench bounded N DATA_DIR        `topics` at N topics; 1,000 add/forget/ask cycles (Bounded.swift)
 //   LiaisonBench standing N DATA_DIR       `expertise add` with N (and 100) open requests standing (Standing.swift)
 // Generated data uses a fixed seed; timings are wall-clock on this machine.
@@ -284,6 +284,63 @@ func bot(_ n: Int, binary: String, _ dataDir: String) throws {
     let (elapsed, replies) = try run(lines.joined(separator: "\n") + "\n")
     emit("bot_\(n)_console_throughput", Double(lines.count) / max(elapsed - startup, 0.001), "lines/s", decimals: 0)
     emit("bot_\(n)_console_replies", Double(replies), "lines", decimals: 0)
+    try interactive(n, binary: binary, dir: dir, queries: queries)
+}
+
+/// The bot serving a directory of `n` topics (n / 5 members): its resident set once it
+/// answers, and `ask` one at a time, each timed from the line written to its reply read.
+func interactive(_ n: Int, binary: String, dir: URL, queries: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = ["--config", "bot.conf"]
+    process.currentDirectoryURL = dir
+    let stdin = Pipe(), stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+    var pending = Data()
+    // The next output line to `who` (lines to others are dropped); nil at the end of output.
+    func reply(to who: String) -> String? {
+        while true {
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                if line.hasPrefix("-> \(who): ") { return line }
+            }
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            pending.append(chunk)
+        }
+    }
+    func say(_ line: String) { stdin.fileHandleForWriting.write(Data((line + "\n").utf8)) }
+    say("probe: help")
+    guard reply(to: "probe") != nil else { return }
+    // WordNet is read on a thread of its own after start-up (about 2 s): the resident set and
+    // the asks below meet it loaded, as in a bot that has run for a while.
+    Thread.sleep(forTimeInterval: 4)
+    let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+    let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap { $0.split(separator: " ").dropFirst().first }
+    emit("bot_\(n)_members", Double(n / 5), "members", decimals: 0)
+    emit("bot_\(n)_rss_serving", (Double(rss ?? "0") ?? 0) / 1024, "MB", decimals: 1)
+    var samples: [Double] = []
+    let pool = queries.isEmpty ? ["reverse mortgages"] : queries
+    for i in 0..<300 {
+        let who = "asker\(i)"
+        let start = DispatchTime.now().uptimeNanoseconds
+        say("\(who): ask \(pool[(i * 13) % pool.count])")
+        // Its reply: the request recorded, or a refusal ("... no words I can match").
+        guard let line = reply(to: who) else { break }
+        if line.contains("Request #") { samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+    }
+    guard !samples.isEmpty else { return }
+    samples.sort()
+    emit("bot_\(n)_ask_p50", samples[samples.count / 2], "ms")
+    emit("bot_\(n)_ask_p99", samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))], "ms")
 }
 
 let args = CommandLine.arguments
