@@ -251,16 +251,8 @@ func bot(_ n: Int, binary: String, _ dataDir: String) throws {
         """.write(to: dir.appendingPathComponent("bot.conf"), atomically: true, encoding: .utf8)
     let queries = (load([Query].self, dataDir + "/matching-queries.json") ?? []).map(\.query)
     func run(_ input: String) throws -> (Double, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--config", "bot.conf"]
-        process.currentDirectoryURL = dir
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
         let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
+        let (process, stdin, stdout) = try launch(binary, in: dir)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -287,9 +279,8 @@ func bot(_ n: Int, binary: String, _ dataDir: String) throws {
     try interactive(n, binary: binary, dir: dir, queries: queries)
 }
 
-/// The bot serving a directory of `n` topics (n / 5 members): its resident set once it
-/// answers, and `ask` one at a time, each timed from the line written to its reply read.
-func interactive(_ n: Int, binary: String, dir: URL, queries: [String]) throws {
+/// The bot at `binary` started on dir/bot.conf, its console on pipes.
+func launch(_ binary: String, in dir: URL) throws -> (Process, stdin: Pipe, stdout: Pipe) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = ["--config", "bot.conf"]
@@ -299,6 +290,13 @@ func interactive(_ n: Int, binary: String, dir: URL, queries: [String]) throws {
     process.standardOutput = stdout
     process.standardError = FileHandle.nullDevice
     try process.run()
+    return (process, stdin, stdout)
+}
+
+/// The bot serving a directory of `n` topics (n / 5 members): its resident set once it
+/// answers, and `ask` one at a time, each timed from the line written to its reply read.
+func interactive(_ n: Int, binary: String, dir: URL, queries: [String]) throws {
+    let (process, stdin, stdout) = try launch(binary, in: dir)
     defer {
         try? stdin.fileHandleForWriting.close()
         process.waitUntilExit()
