@@ -50,6 +50,12 @@ extension StoreTransaction {
 /// The batched reads one id at a time: what they must return, for a store that has nothing
 /// faster (SQLite reads each kind in one query).
 extension StoreTransaction {
+    public func requesterCounts(of requester: Identity, key: String, since: Date) throws -> RequesterCounts {
+        RequesterCounts(version: try versions(ofMembers: [requester])[requester], openCount: try openRequestCount(of: requester),
+                        madeSince: try requestCount(of: requester, since: since),
+                        openWithKey: try openRequest(of: requester, key: key), nextRequestID: try nextRequestID())
+    }
+
     public func channels(of ids: [Identity]) throws -> [Identity: Set<String>] {
         try Self.each(ids) { try channels(of: $0).nilIfEmpty }
     }
@@ -163,6 +169,10 @@ public protocol StoreTransaction {
     /// The id the next request recorded in this transaction gets: ids are never reused, so
     /// a decision can name "#N" before it writes (`createRequest` of a request with that id).
     func nextRequestID() throws -> Int64
+    /// What an ask reads of its requester besides their row, in one read: their row's version,
+    /// their open requests, those made since `since`, the open one with `key`, and the id the
+    /// next request gets.
+    func requesterCounts(of requester: Identity, key: String, since: Date) throws -> RequesterCounts
 
     // Row versions (docs/STORE-PROTOCOL.md §2.2): bumped by every change to a request (its
     // offers and introductions included) or a member (topics, blocks, links, bans included).

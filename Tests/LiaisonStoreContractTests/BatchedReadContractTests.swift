@@ -109,6 +109,41 @@ import Testing
         }
     }
 
+    /// What an ask reads of its requester in one go is what the five one-row reads give: a
+    /// stranger, someone with requests (open, closed, old), the open one with the key asked.
+    @Test(arguments: Backend.all)
+    func requesterCountsGiveWhatTheRowReadsGive(_ backend: Backend) throws {
+        try backend.withStore { store throws in
+            let t0 = Date(timeIntervalSince1970: 2_000_000)
+            let (r, s) = (Identity.console("r"), Identity.console("s"))
+            func request(_ who: Identity, _ key: String, _ status: RequestStatus, at: Date) -> Request {
+                Request(id: 0, requester: who, topic: key, key: key, originalText: "ask \(key)", channel: nil, status: status,
+                        createdAt: at, expiresAt: at + 86_400)
+            }
+            func rowReads(_ tx: any StoreTransaction, _ who: Identity, _ key: String, _ since: Date) throws -> RequesterCounts {
+                RequesterCounts(version: try tx.versions(ofMembers: [who])[who], openCount: try tx.openRequestCount(of: who),
+                                madeSince: try tx.requestCount(of: who, since: since), openWithKey: try tx.openRequest(of: who, key: key),
+                                nextRequestID: try tx.nextRequestID())
+            }
+            try store.transaction { tx throws in
+                #expect(try tx.requesterCounts(of: r, key: "rust", since: t0) == rowReads(tx, r, "rust", t0))
+                try tx.savePerson(Person(identity: r, displayName: "r", firstSeen: t0))
+                _ = try tx.createRequest(request(r, "rust", .open, at: t0))
+                _ = try tx.createRequest(request(r, "go", .open, at: t0 - 2 * 86_400))
+                _ = try tx.createRequest(request(r, "tax", .cancelled, at: t0))
+                _ = try tx.createRequest(request(s, "rust", .open, at: t0))
+            }
+            try store.transaction { tx throws in
+                for (who, key) in [(r, "rust"), (r, "go"), (r, "tax"), (r, "none"), (s, "rust"), (Identity.console("x"), "rust")] {
+                    let one = try tx.requesterCounts(of: who, key: key, since: t0 - 86_400)
+                    #expect(one == (try rowReads(tx, who, key, t0 - 86_400)), "\(who) \(key)")
+                }
+                let counts = try tx.requesterCounts(of: r, key: "rust", since: t0 - 86_400)
+                #expect(counts.openCount == 2 && counts.madeSince == 2 && counts.openWithKey?.key == "rust" && counts.nextRequestID == 5)
+            }
+        }
+    }
+
     private static func oneByOne<V>(_ ids: [Identity], _ read: (Identity) throws -> V?) throws -> [Identity: V] {
         var out: [Identity: V] = [:]
         for id in ids { if let value = try read(id) { out[id] = value } }

@@ -102,6 +102,24 @@ public struct AskContext: Sendable {
     public var nextRequestID: Int64
 }
 
+/// `StoreTransaction.requesterCounts`: an asker's row version (nil: no row), counts of their
+/// requests, their open request with the key asked about, and the next request's id.
+public struct RequesterCounts: Sendable, Equatable {
+    public var version: Int64?
+    public var openCount: Int
+    public var madeSince: Int
+    public var openWithKey: Request?
+    public var nextRequestID: Int64
+
+    public init(version: Int64?, openCount: Int, madeSince: Int, openWithKey: Request?, nextRequestID: Int64) {
+        self.version = version
+        self.openCount = openCount
+        self.madeSince = madeSince
+        self.openWithKey = openWithKey
+        self.nextRequestID = nextRequestID
+    }
+}
+
 /// What an offer's text says of the expert beside the request: the topics they listed and
 /// what they have in common with the requester.
 public struct OfferDetails: Sendable {

@@ -58,13 +58,13 @@ extension StoreTransaction {
         for id in hits where id != member && seen.insert(id).inserted && known[id]?.optedIn == true {
             optedIn.append(id)
         }
-        return AskContext(requester: try person(member), requesterVersion: RowVersion(try versions(ofMembers: [member])[member]),
-                          requesterBanned: try isBanned(member), openWithKey: try openRequest(of: member, key: key),
-                          openCount: try openRequestCount(of: member),
-                          askedToday: try requestCount(of: member, since: now.addingTimeInterval(-86_400)),
+        let counts = try requesterCounts(of: member, key: key, since: now.addingTimeInterval(-86_400))
+        return AskContext(requester: try person(member), requesterVersion: RowVersion(counts.version),
+                          requesterBanned: try isBanned(member), openWithKey: counts.openWithKey,
+                          openCount: counts.openCount, askedToday: counts.madeSince,
                           bannedKnowing: try banned(among: optedIn),
                           pool: try candidatePool(hits, requester: member, known: known, now: now),
-                          nextRequestID: try nextRequestID())
+                          nextRequestID: counts.nextRequestID)
     }
 
     /// The people `id` was introduced to before, either way round.
