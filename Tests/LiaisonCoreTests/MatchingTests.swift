@@ -324,6 +324,49 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(index.search("tenis").first?.member.id == "tennis")
     }
 
+    /// A two-word noun that WordNet defines without its first word is named by that word,
+    /// not about it: rock music is "a genre of popular music originating in the 1950s" and a
+    /// video game "a game played against a computer". Its first word alone does not meet it,
+    /// on either side, nor does that word relate apart ("rock" to a calculus, a stone). One
+    /// defined by its first word is about it: a sewing machine is "for sewing" (issue 12).
+    @Test func aNamedKindIsNotItsFirstWord() throws {
+        try #require(Lexicon.system != nil, "WordNet is installed in the test image")
+        #expect(Lexicon.system?.collocation("video", "games") == .named)
+        #expect(Lexicon.system?.collocation("rock", "music") == .named)
+        #expect(Lexicon.system?.collocation("sewing", "machines") == .kind)
+        #expect(Lexicon.system?.collocation("table", "tennis") == .opaque)
+        let index = MatchIndex()
+        for (i, topic) in ["rock", "video", "calculus", "rock music", "sewing", "coffee", "salt"].enumerated() {
+            index.insert(topicID: Int64(i + 1), member: Identity(network: "t", id: topic), text: topic)
+        }
+        // Rock salt is no kind of salt either (opaque): nobody, and no calculus through "rock".
+        #expect(index.search("rock salt").isEmpty)
+        #expect(index.search("video games").isEmpty)
+        #expect(index.search("music").first?.member.id == "rock music")
+        #expect(!index.search("rock").map(\.member.id).contains("rock music"))
+        #expect(index.search("sewing machine").first?.member.id == "sewing")
+        #expect(index.search("coffee mill").first?.member.id == "coffee")
+        #expect(index.search("video").first?.member.id == "video")
+    }
+
+    /// A real word is never a typo of another real word, compared as typed or as stems:
+    /// "astrology" stems to "astrologi" and "astronomy" to "astronomi", one substitution
+    /// apart, and neither stem is a word (issue 12). A member's misspelling is still found.
+    @Test func aRealWordIsNoTypoOfAnotherEvenByItsStem() throws {
+        try #require(Lexicon.system != nil, "WordNet is installed in the test image")
+        let index = MatchIndex()
+        for (i, topic) in ["astronomy", "drones", "banking", "photograpy"].enumerated() {
+            index.insert(topicID: Int64(i + 1), member: Identity(network: "t", id: topic), text: topic)
+        }
+        #expect(index.search("astrology").isEmpty)
+        #expect(index.search("drowning").isEmpty)
+        #expect(index.search("baking").isEmpty)
+        #expect(index.relevance(query: "astrology", topic: "astronomy") == 0)
+        // Typos of them still find them, and a real word finds a member's misspelling.
+        #expect(index.search("astronmy").first?.member.id == "astronomy")
+        #expect(index.search("photography").first?.member.id == "photograpy")
+    }
+
     /// A bodily task done to a thing asks for someone to do it: "piano moving" is for movers,
     /// "car washing" for a car wash, not for whoever lists the thing. Playing or tuning one
     /// is still about it (issue 12).

@@ -224,12 +224,13 @@ extension Lexicon {
         }
     }
 
-    /// Keeps the two-word nouns that are no kind of their last word: no sense of "table
-    /// tennis" has tennis among its broader terms (three levels up) or its synonyms, so it
-    /// names a thing of its own; "acoustic guitar" is a guitar, "stock car" a car and "rock
-    /// climbing" a climb, so they are not kept.
-    func findCollocations(_ collocations: [Collocation]) {
-        for (first, second, synsets) in collocations {
+    /// Sorts the two-word nouns: no sense of "table tennis" has tennis among its broader terms
+    /// (three levels up) or its synonyms, so it names a thing of its own (opaque); "acoustic
+    /// guitar" is a guitar, "stock car" a car and "rock climbing" a climb. Of those, one whose
+    /// definitions never use its first word (in any form: "climbing rocks", "made by
+    /// craftsmen") is named by it rather than about it.
+    func findCollocations(_ found: [Collocation]) {
+        for (first, second, synsets) in found {
             // "rock climbing" is a climb: the last word in any of its forms.
             let heads = Set([second] + baseForms(lemmas[Int(second)]).compactMap { lemmaIDs[$0] })
             let names = { (synset: Int32) in self.members(synset).contains(where: heads.contains) }
@@ -245,7 +246,17 @@ extension Lexicon {
                 }
                 frontier = next
             }
-            if !kind { opaqueCollocations.insert(UInt64(UInt32(first)) << 32 | UInt64(UInt32(second))) }
+            let key = UInt64(UInt32(first)) << 32 | UInt64(UInt32(second))
+            if !kind {
+                collocations[key] = .opaque
+                continue
+            }
+            let word = lemmas[Int(first)]
+            let about = synsets.contains { synset in
+                Int(synset) + 1 < glossStart.count && glossWords[Int(glossStart[Int(synset)])..<Int(glossStart[Int(synset) + 1])]
+                    .contains { lemmas[Int($0)].hasPrefix(word) }
+            }
+            collocations[key] = about ? .kind : .named
         }
     }
 

@@ -16,6 +16,20 @@ public import Foundation
 /// words are kept (as lemma ids, both ways: what a synset is defined by, and which synsets a
 /// lemma defines).
 public final class Lexicon: @unchecked Sendable {
+    /// How a two-word noun's words relate to it.
+    public enum CollocationKind: UInt8, Sendable {
+        /// A kind of its last word, and about its first: "sewing machine" is "a textile
+        /// machine used as a home appliance for sewing", "dog food" "food prepared for dogs".
+        case kind
+        /// A kind of its last word that no definition of it says its first word for: the first
+        /// names it ("rock music" is "a genre of popular music originating in the 1950s", "video
+        /// game" "a game played against a computer"). Its first word alone is not it.
+        case named
+        /// No kind of its last word: a thing of its own ("table tennis", "pen pal"). Neither
+        /// word alone is it.
+        case opaque
+    }
+
     /// How a related word is related; expansions score by it (see `MatchIndex+Scoring`).
     public enum Relation: UInt8, Sendable {
         case synonym, derivation, narrower, broader, compound
@@ -41,9 +55,9 @@ public final class Lexicon: @unchecked Sendable {
     var partStart: [Int32] = []
     /// Compound lemmas a lemma starts ("bee" -> "beekeeping", "beehive"): both halves real words.
     var compounds: [Int32: [Int32]] = [:]
-    /// Two-word nouns that name a thing of their own rather than a kind of their last word
-    /// ("table tennis", "coffee table", "pen pal"), as first << 32 | second lemma id.
-    var opaqueCollocations: Set<UInt64> = []
+    /// Two-word nouns of WordNet ("table tennis", "rock salt", "sewing machine") by how their
+    /// words relate to them, as first << 32 | second lemma id (`findCollocations`).
+    var collocations: [UInt64: CollocationKind] = [:]
     /// Verb synsets of bodily motion or contact (WordNet's verb.motion and verb.contact
     /// lexicographer files): "move", "walk", "wash", "mow".
     var bodilyVerbSynsets: Set<Int32> = []
@@ -298,11 +312,17 @@ public final class Lexicon: @unchecked Sendable {
     /// that WordNet lists together as a noun which is no kind of the second word. A topic
     /// that meets one of them only is about something else: "tennis" is not "table tennis".
     public func isCollocation(_ first: String, _ second: String) -> Bool {
-        guard !opaqueCollocations.isEmpty, let a = lemmaIDs[first] else { return false }
+        collocation(first, second) == .opaque
+    }
+
+    /// How WordNet lists two words (folded, lower case, the second in any form) together as
+    /// a noun; nil when it does not.
+    public func collocation(_ first: String, _ second: String) -> CollocationKind? {
+        guard !collocations.isEmpty, let a = lemmaIDs[first] else { return nil }
         for base in baseForms(second) {
-            if let b = lemmaIDs[base], opaqueCollocations.contains(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))) { return true }
+            if let b = lemmaIDs[base], let kind = collocations[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))] { return kind }
         }
-        return false
+        return nil
     }
 
     /// Lemmas known.

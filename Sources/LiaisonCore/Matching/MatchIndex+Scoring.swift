@@ -27,6 +27,8 @@ struct QueryPlan {
         var onlyVerb = false
         /// A bodily task ("moving", "walking", "cleaning": `Lexicon.isPhysicalTask`).
         var physicalTask = false
+        /// A real word (WordNet): it finds only a member's misspelling, never another real word.
+        var realWord = false
     }
 
     /// A related term's quality, and whether it is only a broader term ("angling" -> "fishing":
@@ -45,6 +47,9 @@ struct QueryPlan {
         /// Neighbouring query words that name one thing together ("table tennis"): the
         /// first's index. A topic must meet both or neither.
         var collocations: [Int] = []
+        /// Neighbouring query words whose first names a kind of the second ("rock music",
+        /// "video games"): the first's index. A topic must not meet the first alone.
+        var named: [Int] = []
     }
 
     /// The query as typed first, then one variant per alias that applies.
@@ -121,6 +126,11 @@ extension MatchIndex {
                 df[i + 1] = max(df[i + 1], n)
             }
         }
+        // Two-word nouns of WordNet among the words: their first word relates only as part of
+        // them ("rock" in "rock salt" is no stone, "video" in "video games" no recording).
+        let kinds: [Lexicon.CollocationKind?] = lexicon.map { lexicon in
+            words.indices.dropLast().map { lexicon.collocation(words[$0].surface, words[$0 + 1].surface) }
+        } ?? []
         let topics = Double(max(count, 1))
         var planned: [QueryPlan.Word] = []
         for (i, word) in words.enumerated() {
@@ -131,7 +141,8 @@ extension MatchIndex {
             let realWord = lexicon.map { $0.isWord(word.surface) || $0.isWord(word.stem) } ?? false
             planned1.onlyVerb = realWord && (lexicon?.isOnlyVerb(word.surface) ?? false)
             planned1.physicalTask = realWord && (lexicon?.isPhysicalTask(word.surface) ?? false)
-            for (term, quality, relation) in relatedTerms(word.surface) where term != stem {
+            let firstOfCollocation = i < kinds.count && kinds[i] != nil
+            for (term, quality, relation) in firstOfCollocation ? [] : relatedTerms(word.surface) where term != stem {
                 if let known = planned1.related[term], known.quality >= quality { continue }
                 planned1.related[term] = QueryPlan.RelatedTerm(quality: quality, broader: relation == .broader,
                                                                definition: relation == .definedBy || relation == .defines)
@@ -154,11 +165,15 @@ extension MatchIndex {
                 if realWord, let lexicon {
                     // A real word is no typo, but it may find a member's misspelling of it. A
                     // misspelling is rare: a term many topics share is a word of its own.
+                    // It is compared as typed only: a stem is no word ("astronomy" -> "astronomi"),
+                    // so stems would let "astrology" find astronomy and "drowning" drones.
                     let misspelling = { (term: Int32) in
                         self.carrierPostings(term) <= Self.maxMisspellingTopics && !lexicon.isWord(self.vocabulary[term])
                     }
-                    planned1.stemNear = planned1.stemNear.filter { misspelling($0.key) }
+                    planned1.stemLimit = 0
+                    planned1.stemNear = [:]
                     planned1.surfaceNear = planned1.surfaceNear.filter { misspelling($0.key) }
+                    planned1.realWord = true
                 }
                 for term in planned1.stemNear.keys.sorted() + planned1.surfaceNear.keys.sorted() {
                     let carrier = postings[Int(term)].isEmpty ? surfaceStem[Int(term)] : term
@@ -173,10 +188,8 @@ extension MatchIndex {
             planned.append(planned1)
         }
         for term in compoundTerms { candidates.append((term, log(1 + (topics + 1) / Double(max(postings[Int(term)].count, 1))))) }
-        let collocations = lexicon.map { lexicon in
-            words.indices.dropLast().filter { lexicon.isCollocation(words[$0].surface, words[$0 + 1].surface) }
-        } ?? []
-        return QueryPlan.Variant(words: planned, compounds: compounds, collocations: collocations)
+        return QueryPlan.Variant(words: planned, compounds: compounds, collocations: kinds.indices.filter { kinds[$0] == .opaque },
+                                 named: kinds.indices.filter { kinds[$0] == .named })
     }
 
     /// Topics carrying a term, or the stem a surface form stands for.
@@ -215,11 +228,13 @@ extension MatchIndex {
 
     /// Edits from a query word to a topic's term, when within `limit`: looked up for terms of
     /// the vocabulary, computed for a topic text that is not in the index (`relevance`).
-    private func typoEdits(_ word: String, _ term: Int32, _ limit: Int, _ near: [Int32: Int], _ resolver: TermResolver) -> Int? {
+    private func typoEdits(_ word: String, _ term: Int32, _ limit: Int, _ near: [Int32: Int], _ resolver: TermResolver,
+                           realWord: Bool) -> Int? {
         guard limit > 0 else { return nil }
         if term >= 0 { return near[term] }
         let text = resolver.string(term)
-        return TopicAnalysis.isTypoCandidate(text) ? EditDistance.within(word, text, limit: limit) : nil
+        guard TopicAnalysis.isTypoCandidate(text), !(realWord && lexicon?.isWord(text) == true) else { return nil }
+        return EditDistance.within(word, text, limit: limit)
     }
 
     /// The topic words related words of `query` meet (marked covered), the best quality among
@@ -236,7 +251,8 @@ extension MatchIndex {
     }
 
     /// Whether the request met one word of two that the topic says together as a thing of
-    /// its own ("table tennis" listed, "tennis" asked).
+    /// its own ("table tennis" listed, "tennis" asked), or only the first word of a named kind
+    /// ("rock music" listed, "rock" asked).
     private func splitsCollocation(_ topic: TopicView, _ covered: UnsafeMutableBufferPointer<Bool>,
                                    _ resolver: TermResolver) -> Bool {
         guard let lexicon else { return false }
@@ -249,13 +265,14 @@ extension MatchIndex {
             let a = surfaces[base + j], b = surfaces[base + j + 1]
             // Looked up once per pair of words: at a million topics most candidates meet part of theirs.
             let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+            let kind: Lexicon.CollocationKind?
             if a >= 0, b >= 0, let known = collocationCache[key] {
-                if known { return true }
-                continue
+                kind = known
+            } else {
+                kind = lexicon.collocation(resolver.string(a), resolver.string(b))
+                if a >= 0, b >= 0 { collocationCache[key] = kind }
             }
-            let found = lexicon.isCollocation(resolver.string(a), resolver.string(b))
-            if a >= 0, b >= 0 { collocationCache[key] = found }
-            if found { return true }
+            if kind == .opaque || (kind == .named && covered[j]) { return true }
         }
         return false
     }
@@ -314,8 +331,10 @@ extension MatchIndex {
             } else if query.pointee.hasTypos {
                 for (j, stem) in topic.stems.enumerated() {
                     let surface = topic.surfaces[topic.surfaces.startIndex + j]
-                    let asStem = typoEdits(query.pointee.stemText, stem, query.pointee.stemLimit, query.pointee.stemNear, resolver)
-                    let asTyped = typoEdits(query.pointee.surfaceText, surface, query.pointee.surfaceLimit, query.pointee.surfaceNear, resolver)
+                    let asStem = typoEdits(query.pointee.stemText, stem, query.pointee.stemLimit, query.pointee.stemNear, resolver,
+                                           realWord: query.pointee.realWord)
+                    let asTyped = typoEdits(query.pointee.surfaceText, surface, query.pointee.surfaceLimit, query.pointee.surfaceNear,
+                                            resolver, realWord: query.pointee.realWord)
                     guard let edits = asStem.map({ min($0, asTyped ?? $0) }) ?? asTyped else { continue }
                     quality[i] = max(quality[i], Self.typoQuality(edits: edits))
                     covered[j] = true
@@ -335,6 +354,9 @@ extension MatchIndex {
         // "table tennis" is not "tennis", nor "tennis" "table tennis": two words WordNet lists
         // as a thing of their own are met together or not at all, on either side.
         for i in variant.collocations where (quality[i] > 0) != (quality[i + 1] > 0) { return 0 }
+        // "rock music" is no rock, "video games" no video: a named kind is met by its last word
+        // or by both.
+        for i in variant.named where quality[i] > 0 && quality[i + 1] == 0 { return 0 }
         // A word of the request left unmatched while the topic has a word of its own left
         // over: "cat behavior" is not "puppy behaviour", "criminal law" not "employment law".
         // An unmatched verb ("configure nginx") only says what to do.

@@ -143,7 +143,7 @@ public final class MatchIndex {
     var expansionGeneration = -1
     /// Per pair of neighbouring topic words (surface ids, first << 32 | second): whether
     /// WordNet lists them as a thing of their own. Reset when the vocabulary changes.
-    var collocationCache: [UInt64: Bool] = [:]
+    var collocationCache: [UInt64: Lexicon.CollocationKind?] = [:]
     var collocationGeneration = -1
 
     public init(lexicon: Lexicon? = Lexicon.system) {
