@@ -211,6 +211,16 @@ import Testing
         // What a /me action says.
         ("wonders if anyone is familiar with japanese?", "japanese"),
         ("asks around: does anyone know about marine biology?", "marine biology"),
+        // Experience asked after: a field probe's forms.
+        ("anyone around who knows nginx well?", "nginx"),
+        ("hey, anyone experienced with sourdough baking?", "sourdough baking"),
+        ("is there anyone experienced in welding?", "welding"),
+        ("anyone with a background in statistics?", "statistics"),
+        ("anyone with first aid training around?", "first aid"),
+        ("does anyone have docker experience?", "docker"),
+        ("anyone got any sailing experience?", "sailing"),
+        ("is there anyone with nursing experience here?", "nursing"),
+        ("who has genealogy experience?", "genealogy"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -229,6 +239,9 @@ import Testing
         "is anyone here a student?", "is anyone here a fan of jazz?", "is anyone here from ohio?",
         "is there a problem with the server?", "bob, who knows rust?", "ok so, who knows?",
         "does anyone speak to the admins?", "anyone speak up for me?",
+        "anyone with a car?", "does anyone have any experience?", "anyone with experience?", "who has the keys?",
+        "anyone here who knows where the slides are?", "anyone with admin rights around?",
+        "does anyone have a charger?", "anyone with a spare hour tomorrow?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

@@ -213,6 +213,25 @@ public enum RequestDetector {
         }
         return expertsTopic(words, tokens: tokens, at: start, addressed: addressed)
             ?? personTopic(words, tokens: tokens, at: start)
+            ?? skilledTopic(words, tokens: tokens, at: start)
+    }
+
+    /// "anyone with first aid training around?", "does anyone have docker experience?": X is
+    /// between the prefix and a word for having done it, which ends the sentence (a place
+    /// aside). "anyone with a car?" and "does anyone have any experience?" name no skill.
+    private static func skilledTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
+        guard let end = RequestPhrases.skillPrefixes.longest(words, tokens: tokens, at: start, punctuation: .request),
+              end < words.count, words[end].startsToken
+        else { return nil }
+        let sentence = cutAtSentenceEnd(tokens[words[end].token...])
+        var rest = trimEnd(sentence)
+        let tail = sentence.suffix(from: rest.endIndex).map(\.word).filter { !$0.isEmpty }
+        guard rest.count >= 2, let last = rest.last, RequestPhrases.skillWords.contains(last.word),
+              tail.isEmpty || RequestPhrases.places.contains(where: { tail.starts(with: $0) })
+        else { return nil }
+        rest.removeLast()
+        guard rest.contains(where: { !RequestPhrases.determiners.contains($0.word) }) else { return nil }
+        return rest
     }
 
     /// "is anyone here a nurse?", "is there an electrician around?": one noun for a person

@@ -68,6 +68,14 @@ enum RequestPhrases {
         "does|do S H? speak",
         "S H? speak|speaks",
         "any recommendations|suggestions|pointers for|on|about",
+        // Heard in a field probe of experience asked after (issue 12).
+        "S H? who|that knows|know",
+        "S H? experienced with|in|at",
+        "is|are S H? experienced with|in|at",
+        "is|are there S H? experienced with|in|at",
+        "S H? who|that is|are experienced with|in|at",
+        "S H? with a|some|any? background|experience|expertise|knowledge|training in|with|of|on",
+        "is|are there S H? with a|some|any? background|experience|expertise|knowledge|training in|with|of|on",
     ]
 
     /// Requests that say what they want without asking: "looking for someone who knows
@@ -104,6 +112,13 @@ enum RequestPhrases {
     /// "is anyone here a nurse?": the prefix before one person noun that names what they do.
     static let personPrefixes = WordPatterns(["is|are S H? a|an", "is|are there a|an"])
     static let expertWords: Set<String> = ["expert", "experts", "specialist", "specialists", "guru", "gurus"]
+    /// "anyone with first aid training around?", "does anyone have docker experience?": the
+    /// prefix before X, which a word for having done it (`skillWords`) must end.
+    static let skillPrefixes = WordPatterns([
+        "S H? with", "is|are there S H? with", "does|do S H? have", "S H? has|have|got", "has|have S H? got",
+        "who H? has|have|got",
+    ])
+    static let skillWords: Set<String> = ["experience", "expertise", "knowledge", "training", "background", "skills"]
     /// "any python people here?": words for people that X qualifies, dropped from the topic.
     static let peopleWords: Set<String> = [
         "people", "folks", "folk", "peeps", "users", "fans", "nerds", "geeks", "pros", "enthusiasts", "buffs",
