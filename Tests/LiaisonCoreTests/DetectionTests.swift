@@ -221,6 +221,20 @@ import Testing
         ("anyone got any sailing experience?", "sailing"),
         ("is there anyone with nursing experience here?", "nursing"),
         ("who has genealogy experience?", "genealogy"),
+        // A second probe: pointers to a person, whom to ask, other verbs of knowing.
+        ("can anybody point me to someone who knows about mortgages?", "mortgages"),
+        ("i could use some help with my garden, anyone?", "garden"),
+        ("does someone here understand kubernetes?", "kubernetes"),
+        ("anyone knowledgeable about index funds?", "index funds"),
+        ("anyone who can help with excel?", "excel"),
+        ("where can i find someone who knows welding?", "welding"),
+        ("is there someone i can ask about diabetes?", "diabetes"),
+        ("who would know about solar panels?", "solar panels"),
+        ("can someone who knows python help me?", "python"),
+        ("who's the person to ask about nginx?", "nginx"),
+        ("who do i ask about home insurance?", "home insurance"),
+        ("anyone an expert in sign language?", "sign language"),
+        ("do any of you know anything about bonsai?", "bonsai"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -242,6 +256,9 @@ import Testing
         "anyone with a car?", "does anyone have any experience?", "anyone with experience?", "who has the keys?",
         "anyone here who knows where the slides are?", "anyone with admin rights around?",
         "does anyone have a charger?", "anyone with a spare hour tomorrow?",
+        "does anyone understand this error?", "can someone who knows help?", "who do i ask about the wifi password?",
+        "can anyone point me to the bathroom?", "who would know what's going on?", "is there someone i can ask?",
+        "any of you know why it's down?", "anyone who can help with setup tonight?", "does anyone know these songs?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

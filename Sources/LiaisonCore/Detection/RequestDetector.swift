@@ -119,7 +119,7 @@ public enum RequestDetector {
         "meeting", "party", "outage", "answer", "answers", "password", "deadline", "schedule", "agenda", "score",
         "result", "results",
     ]
-    static let emptyTopics: Set<String> = ["anymore", "one", "ones", "that", "this", "it"]
+    static let emptyTopics: Set<String> = ["anymore", "one", "ones", "that", "this", "it", "help"]
     /// "anyone know a good time to call?": not a skill when alone or followed by these.
     static let vagueHeads: Set<String> = [
         "time", "reason", "excuse", "idea", "joke", "question", "day", "moment", "way", "kind", "sort", "name", "names",

@@ -76,6 +76,23 @@ enum RequestPhrases {
         "S H? who|that is|are experienced with|in|at",
         "S H? with a|some|any? background|experience|expertise|knowledge|training in|with|of|on",
         "is|are there S H? with a|some|any? background|experience|expertise|knowledge|training in|with|of|on",
+        // A second field probe: pointers to a person, whom to ask, other verbs of knowing.
+        "can|could S H? point me|us to S who|that knows|know",
+        "where can|could i|we find S who|that knows|know",
+        "does|do S H? understand",
+        "S H? understand|understands",
+        "S H? knowledgeable about|in|on",
+        "is|are S H? knowledgeable about|in|on",
+        "is|are there S H? knowledgeable about|in|on",
+        "S H? who|that can|could help|assist me|us? out? with",
+        "is|are there S i|we can|could ask about",
+        "who can|could|should|do|would i|we ask about",
+        "who is the person|one|guy to ask about",
+        "who would|might H? know|knows",
+        "S H? an|a expert|specialist|guru on|in|with|at|for",
+        "is|are S H? an|a expert|specialist|guru on|in|with|at|for",
+        "do|does? any of you H? know|knows",
+        "can|could|would S who|that knows|know",
     ]
 
     /// Requests that say what they want without asking: "looking for someone who knows
@@ -89,6 +106,7 @@ enum RequestPhrases {
         "i|we? need|want S who|that knows|know",
         "i|we? am|are|is? looking|searching for help|advice with|on",
         "i|we? need|want some? help|advice with|on",
+        "i|we? could use some|a? help|advice with|on",
     ]
 
     /// For an explicit `ask TEXT`: the request forms and extra ones, where the words around
@@ -189,6 +207,8 @@ enum RequestPhrases {
         ["if", "any"], ["if", "anyone"], ["too"], ["either"], ["stuff"], ["things"], ["online"],
         ["by", "any", "chance"], ["in", "this", "channel"], ["in", "this", "room"], ["on", "this", "channel"],
         ["to", "me"], ["in", "the", "room"], ["in", "chat"], ["around", "here"], ["for", "me"],
+        // "can someone who knows python help me?"
+        ["help", "me"], ["help", "us"], ["help", "me", "out"], ["help", "out"],
     ]
 
     /// Removed from the start of a topic.
@@ -226,8 +246,10 @@ enum RequestPhrases {
         ["tips"], ["resources"], ["options"], ["programming", "language"], ["programming", "languages"],
     ]
 
-    /// Removed from the start of a topic when more words follow ("my tax return").
-    static let determiners: Set<String> = ["a", "an", "the", "some", "my", "our", "this", "these", "any"]
+    /// Removed from the start of a topic when more words follow ("my tax return"). Not "this"
+    /// or "these": "does anyone understand this error?" points at a thing in front of the
+    /// asker, a fact, not a skill (`notTopicStarts` has them).
+    static let determiners: Set<String> = ["a", "an", "the", "some", "my", "our", "any"]
 
     /// A topic starting with one of these is a question about a fact, or a how-to, not a
     /// topic: "does anyone know if the meeting is today?", "anyone know how to exit vim?".
@@ -235,7 +257,7 @@ enum RequestPhrases {
         "if", "whether", "when", "where", "why", "how", "what", "who", "whom", "whose", "which",
         "what's", "whats", "where's", "wheres", "how's", "hows", "when's", "whens", "who's", "whos",
         "why's", "wat", "i", "me", "you", "u", "he", "him", "she", "her", "it", "it's", "its", "we",
-        "us", "they", "them", "that", "those", "there", "this", "anything", "something",
+        "us", "they", "them", "that", "those", "there", "this", "these", "anything", "something",
         "everything", "nothing", "anyone", "anybody", "someone", "somebody", "everyone",
         "everybody", "nobody", "whatever", "yourself", "myself", "yes", "no", "to", "up",
     ]
