@@ -324,6 +324,25 @@ private func names(_ hits: [MatchHit]) -> [String] { hits.map(\.member.id) }
         #expect(index.search("tenis").first?.member.id == "tennis")
     }
 
+    /// The lexicon's lemma table: every text interned gets one id for good, through the table's
+    /// growth, and finds it again; an unknown text finds nothing.
+    @Test func lemmaTableKeepsEveryTextAndItsId() {
+        var table = LemmaTable()
+        var rng = SplitMix64(seed: 12)
+        var ids: [String: Int32] = [:]
+        for i in 0..<20_000 {
+            let text = i % 7 == 0 ? "caf\u{E9}\(i)" : String((0..<(1 + Int(rng.next() % 12))).map { _ in Character(UnicodeScalar(UInt8(97 + rng.next() % 26))) })
+            let id = table.intern(text)
+            if let known = ids[text] { #expect(id == known) } else { ids[text] = id }
+        }
+        #expect(table.count == ids.count)
+        for (text, id) in ids {
+            #expect(table[text] == id)
+            #expect(table[Int(id)] == text)
+        }
+        #expect(table["not a lemma"] == nil && table[""] == nil)
+    }
+
     /// A two-word noun that WordNet defines without its first word is named by that word,
     /// not about it: rock music is "a genre of popular music originating in the 1950s" and a
     /// video game "a game played against a computer". Its first word alone does not meet it,

@@ -5,11 +5,7 @@ import Foundation
 /// each lemma its senses, and pass 2 gives each synset its relations and its definition.
 extension Lexicon {
     func lemmaID(_ text: String) -> Int32 {
-        if let id = lemmaIDs[text] { return id }
-        let id = Int32(lemmas.count)
-        lemmas.append(text)
-        lemmaIDs[text] = id
-        return id
+        lemmaIDs.intern(text)
     }
 
     /// Pass 1 over a data file: every synset's byte offset -> its id; its single-word lemmas.

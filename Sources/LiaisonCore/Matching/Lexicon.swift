@@ -39,9 +39,9 @@ public final class Lexicon: @unchecked Sendable {
         case defines
     }
 
-    /// Lemma text -> id.
-    var lemmaIDs: [String: Int32] = [:]
-    var lemmas: [String] = []
+    /// Lemma text -> id, and id -> text (`lemmas`, the same table).
+    var lemmaIDs = LemmaTable()
+    var lemmas: LemmaTable { lemmaIDs }
     /// Per lemma: its synsets, most frequent sense first (flat, with offsets).
     var senseStart: [Int32] = [0]
     var senses: [Int32] = []
