@@ -235,6 +235,8 @@ import Testing
         ("who do i ask about home insurance?", "home insurance"),
         ("anyone an expert in sign language?", "sign language"),
         ("do any of you know anything about bonsai?", "bonsai"),
+        ("any of you into astronomy?", "astronomy"),
+        ("are any of you familiar with docker?", "docker"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -258,7 +260,7 @@ import Testing
         "does anyone have a charger?", "anyone with a spare hour tomorrow?",
         "does anyone understand this error?", "can someone who knows help?", "who do i ask about the wifi password?",
         "can anyone point me to the bathroom?", "who would know what's going on?", "is there someone i can ask?",
-        "any of you know why it's down?", "anyone who can help with setup tonight?", "does anyone know these songs?",
+        "any of you know why it's down?", "are any of you going tonight?", "any of you awake?", "anyone who can help with setup tonight?", "does anyone know these songs?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

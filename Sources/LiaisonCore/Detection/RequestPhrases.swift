@@ -91,7 +91,12 @@ enum RequestPhrases {
         "who would|might H? know|knows",
         "S H? an|a expert|specialist|guru on|in|with|at|for",
         "is|are S H? an|a expert|specialist|guru on|in|with|at|for",
-        "do|does? any of you H? know|knows",
+        "do|does any of you H? know|knows",
+        "any of you H? know|knows",
+        "are|is? any of you H? into",
+        "are|is? any of you H? familiar|experienced with|in",
+        "are|is? any of you H? good at|with",
+        "are|is? any of you H? knowledgeable about|in|on",
         "can|could|would S who|that knows|know",
     ]
 
