@@ -237,6 +237,9 @@ import Testing
         ("do any of you know anything about bonsai?", "bonsai"),
         ("any of you into astronomy?", "astronomy"),
         ("are any of you familiar with docker?", "docker"),
+        ("has anyone done a marathon before?", "marathon"),
+        ("has anyone here used docker before?", "docker"),
+        ("who here has tried sourdough baking before?", "sourdough baking"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -260,7 +263,9 @@ import Testing
         "does anyone have a charger?", "anyone with a spare hour tomorrow?",
         "does anyone understand this error?", "can someone who knows help?", "who do i ask about the wifi password?",
         "can anyone point me to the bathroom?", "who would know what's going on?", "is there someone i can ask?",
-        "any of you know why it's down?", "are any of you going tonight?", "any of you awake?", "anyone who can help with setup tonight?", "does anyone know these songs?",
+        "any of you know why it's down?", "are any of you going tonight?", "any of you awake?",
+        "has anyone done the homework?", "has anyone done this before?", "has anyone used the new printer before?",
+        "is anyone into the new season of the show?", "who has used the printer?", "does anyone know about the latest update?", "anyone who can help with setup tonight?", "does anyone know these songs?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

@@ -11,6 +11,10 @@ extension RequestDetector {
                 topic.removeFirst()
             } else if let n = phraseAtStart(topic, RequestPhrases.topicOpenings) {
                 topic.removeFirst(n)
+            } else if strict, first.word == "the", topic.count > 1,
+                      RequestPhrases.particular.contains(topic[topic.index(after: topic.startIndex)].word) {
+                // "the new printer", "the latest season": one thing in the news, not a skill.
+                return nil
             } else if topic.count > 1, RequestPhrases.determiners.contains(first.word) {
                 topic.removeFirst()
             } else if topic.count > 1, let n = phraseAtStart(topic, RequestPhrases.qualityOpenings), n < topic.count {

@@ -213,20 +213,23 @@ public enum RequestDetector {
         }
         return expertsTopic(words, tokens: tokens, at: start, addressed: addressed)
             ?? personTopic(words, tokens: tokens, at: start)
-            ?? skilledTopic(words, tokens: tokens, at: start)
+            ?? skilledTopic(words, tokens: tokens, at: start, prefixes: RequestPhrases.skillPrefixes, ends: RequestPhrases.skillWords)
+            ?? skilledTopic(words, tokens: tokens, at: start, prefixes: RequestPhrases.donePrefixes, ends: ["before"])
     }
 
-    /// "anyone with first aid training around?", "does anyone have docker experience?": X is
-    /// between the prefix and a word for having done it, which ends the sentence (a place
-    /// aside). "anyone with a car?" and "does anyone have any experience?" name no skill.
-    private static func skilledTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
-        guard let end = RequestPhrases.skillPrefixes.longest(words, tokens: tokens, at: start, punctuation: .request),
+    /// "anyone with first aid training around?", "does anyone have docker experience?", "has
+    /// anyone done a marathon before?": X is between the prefix and a word for having done it
+    /// (one of `ends`), which ends the sentence (a place aside). "anyone with a car?", "does
+    /// anyone have any experience?" and "has anyone done the homework?" name no skill.
+    private static func skilledTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int,
+                                     prefixes: WordPatterns, ends: Set<String>) -> ArraySlice<ChatToken>? {
+        guard let end = prefixes.longest(words, tokens: tokens, at: start, punctuation: .request),
               end < words.count, words[end].startsToken
         else { return nil }
         let sentence = cutAtSentenceEnd(tokens[words[end].token...])
         var rest = trimEnd(sentence)
         let tail = sentence.suffix(from: rest.endIndex).map(\.word).filter { !$0.isEmpty }
-        guard rest.count >= 2, let last = rest.last, RequestPhrases.skillWords.contains(last.word),
+        guard rest.count >= 2, let last = rest.last, ends.contains(last.word),
               tail.isEmpty || RequestPhrases.places.contains(where: { tail.starts(with: $0) })
         else { return nil }
         rest.removeLast()

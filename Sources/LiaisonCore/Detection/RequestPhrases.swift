@@ -142,6 +142,12 @@ enum RequestPhrases {
         "who H? has|have|got",
     ])
     static let skillWords: Set<String> = ["experience", "expertise", "knowledge", "training", "background", "skills"]
+    /// "has anyone here done a marathon before?", "who has used docker before?": the prefix
+    /// before X, which "before" must end (without it, "has anyone done the homework?" asks a fact).
+    static let donePrefixes = WordPatterns([
+        "has|have S H? done|tried|used|run|built|taught", "has|have S H? ever done|tried|used|run|built|taught",
+        "who H? has|have done|tried|used|run|built|taught", "who H? has|have ever done|tried|used|run|built|taught",
+    ])
     /// "any python people here?": words for people that X qualifies, dropped from the topic.
     static let peopleWords: Set<String> = [
         "people", "folks", "folk", "peeps", "users", "fans", "nerds", "geeks", "pros", "enthusiasts", "buffs",
@@ -250,6 +256,10 @@ enum RequestPhrases {
         ["place"], ["places"], ["spot"], ["spots"], ["brand"], ["brands"], ["recommendation"], ["recommendations"],
         ["tips"], ["resources"], ["options"], ["programming", "language"], ["programming", "languages"],
     ]
+
+    /// After "the", these name one particular thing, a fact or an event rather than a skill:
+    /// "has anyone used the new printer before?", "is anyone into the latest season?".
+    static let particular: Set<String> = ["new", "latest", "last", "next", "upcoming", "current", "recent", "same", "other"]
 
     /// Removed from the start of a topic when more words follow ("my tax return"). Not "this"
     /// or "these": "does anyone understand this error?" points at a thing in front of the
