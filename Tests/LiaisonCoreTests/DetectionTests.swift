@@ -240,6 +240,15 @@ import Testing
         ("has anyone done a marathon before?", "marathon"),
         ("has anyone here used docker before?", "docker"),
         ("who here has tried sourdough baking before?", "sourdough baking"),
+        // Chat shorthand.
+        ("does any1 know python?", "python"),
+        ("ne1 know about solar panels?", "solar panels"),
+        ("who kno about docker?", "docker"),
+        ("who knows abt sourdough baking?", "sourdough baking"),
+        ("can any one help with excel?", "excel"),
+        ("anyone familiar w/ genealogy?", "genealogy"),
+        ("who's familiar with postgresql?", "postgresql"),
+        ("does anybody have any knowledge of german?", "german"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -265,7 +274,9 @@ import Testing
         "can anyone point me to the bathroom?", "who would know what's going on?", "is there someone i can ask?",
         "any of you know why it's down?", "are any of you going tonight?", "any of you awake?",
         "has anyone done the homework?", "has anyone done this before?", "has anyone used the new printer before?",
-        "is anyone into the new season of the show?", "who has used the printer?", "does anyone know about the latest update?", "anyone who can help with setup tonight?", "does anyone know these songs?",
+        "is anyone into the new season of the show?", "who has used the printer?", "does anyone know about the latest update?",
+        "who knows abt the party?", "does any1 know what time it is?", "ne1 up for lunch?", "anyone familiar w/ this error?",
+        "can any one hear me?", "anyone who can help with setup tonight?", "does anyone know these songs?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

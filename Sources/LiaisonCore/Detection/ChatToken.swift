@@ -118,14 +118,28 @@ struct ChatWords {
         "i'm": ["i", "am"], "im": ["i", "am"], "who's": ["who", "is"], "whos": ["who", "is"],
         "we're": ["we", "are"], "there's": ["there", "is"], "theres": ["there", "is"],
         "someone's": ["someone", "is"], "anyone's": ["anyone", "is"],
+        // Chat shorthand: "does any1 know X", "ne1 know about X", "who kno X".
+        "any1": ["anyone"], "ne1": ["anyone"], "anyl": ["anyone"], "some1": ["someone"], "sum1": ["someone"],
+        "kno": ["know"], "knw": ["know"], "kn0w": ["know"], "abt": ["about"], "bout": ["about"],
     ]
 
     init(_ tokens: [ChatToken], from start: Int) {
-        for index in tokens.indices where index >= start {
-            let parts = Self.contractions[tokens[index].word] ?? [tokens[index].word]
+        var index = start
+        while index < tokens.count {
+            // "can any one help with X": one subject in two tokens.
+            if tokens[index].word == "any", index + 1 < tokens.count, tokens[index + 1].word == "one",
+               tokens[index].trailing.isEmpty {
+                words.append(Word(text: "anyone", token: index, startsToken: true))
+                index += 2
+                continue
+            }
+            // "anyone familiar w/ genealogy?"
+            let parts = tokens[index].raw == "w/" || tokens[index].raw == "W/" ? ["with"]
+                : Self.contractions[tokens[index].word] ?? [tokens[index].word]
             for (n, part) in parts.enumerated() {
                 words.append(Word(text: part, token: index, startsToken: n == 0))
             }
+            index += 1
         }
     }
 }

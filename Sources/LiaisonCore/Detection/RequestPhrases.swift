@@ -97,6 +97,9 @@ enum RequestPhrases {
         "are|is? any of you H? familiar|experienced with|in",
         "are|is? any of you H? good at|with",
         "are|is? any of you H? knowledgeable about|in|on",
+        "who H? is|are familiar|experienced with|in",
+        "who H? is|are knowledgeable about|in|on",
+        "does|do S H? have any|some? knowledge|experience|expertise of|about|in|with|on",
         "can|could|would S who|that knows|know",
     ]
 
@@ -225,7 +228,8 @@ enum RequestPhrases {
     /// Removed from the start of a topic.
     static let topicOpenings: [[String]] = [
         ["about"], ["anything", "about"], ["something", "about"], ["much", "about"], ["a", "lot", "about"],
-        ["a", "bit", "about"], ["a", "thing", "about"], ["more", "about"], ["anything", "on"],
+        ["a", "bit", "about"], ["a", "thing", "about"], ["more", "about"], ["anything", "on"], ["abt"], ["bout"],
+        ["anything", "abt"],
         ["anything", "regarding"], ["anything", "re"], ["regarding"], ["re"], ["of"],
     ]
 
