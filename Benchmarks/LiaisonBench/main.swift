@@ -112,6 +112,34 @@ func chatQuality(_ chatDir: String) {
     emitDetection("chat_detection", lines)
 }
 
+/// What detection and matching cost per chat line and per query, on the chat set: every
+/// line detected and every query searched, 30 times over; the median round, per item.
+func chatCost(_ chatDir: String) {
+    _ = Lexicon.system
+    guard let directory = try? EvaluationData.load(Directory.self, from: URL(fileURLWithPath: chatDir + "/chat-directory.json")),
+          let queries = try? EvaluationData.load([ChatEvaluation.Query].self, from: URL(fileURLWithPath: chatDir + "/chat-queries.json")),
+          let lines = try? EvaluationData.load([DetectionLine].self, from: URL(fileURLWithPath: chatDir + "/chat-detection.json"))
+    else {
+        print("chat_data missing \(chatDir)")
+        return
+    }
+    let index = ChatEvaluation.index(directory)
+    let topics = queries.map { RequestDetector.reduceTopic($0.query) }
+    var detectRounds: [Double] = [], searchRounds: [Double] = []
+    var found = 0
+    for _ in 0..<30 {
+        let d = seconds { for line in lines where RequestDetector.detect(line.line, addressed: line.addressed) != nil { found += 1 } }
+        detectRounds.append(d / Double(lines.count))
+        let s = seconds { for topic in topics { found += index.search(topic).count } }
+        searchRounds.append(s / Double(topics.count))
+    }
+    detectRounds.sort()
+    searchRounds.sort()
+    emit("chat_detect_per_line", detectRounds[detectRounds.count / 2] * 1e6, "us")
+    emit("chat_search_per_query", searchRounds[searchRounds.count / 2] * 1e6, "us")
+    if found < 0 { print(found) }
+}
+
 /// A Zipf-like vocabulary: a few very common words and a long tail of rare ones.
 struct ZipfWords {
     let words: [String]
@@ -346,6 +374,8 @@ let dataDir = args.count > 3 ? args[3] : (args.count > 2 && args[1] == "quality"
 switch args.count > 1 ? args[1] : "" {
 case "quality":
     quality(dataDir)
+case "chatcost":
+    chatCost((args.count > 2 ? args[2] : "Benchmarks/data") + "/chat")
 case "scale":
     let n = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
     do { try scale(n, dataDir) } catch { print("scale_error 1 \(error)") }
@@ -361,5 +391,5 @@ case "bot":
     let binary = args.count > 3 ? args[3] : ".build/release/liaison"
     do { try bot(n, binary: binary, args.count > 4 ? args[4] : "Benchmarks/data") } catch { print("bot_error 1 \(error)") }
 default:
-    print("usage: LiaisonBench quality [DATA_DIR] | scale N [DATA_DIR] | bounded N [DATA_DIR] | standing N [DATA_DIR] | bot N BINARY [DATA_DIR]")
+    print("usage: LiaisonBench quality [DATA_DIR] | chatcost [DATA_DIR] | scale N [DATA_DIR] | bounded N [DATA_DIR] | standing N [DATA_DIR] | bot N BINARY [DATA_DIR]")
 }
