@@ -249,6 +249,11 @@ import Testing
         ("anyone familiar w/ genealogy?", "genealogy"),
         ("who's familiar with postgresql?", "postgresql"),
         ("does anybody have any knowledge of german?", "german"),
+        // A person by their work.
+        ("looking for a beekeeper, anyone?", "beekeeper"),
+        ("need a plumber, anyone know one?", "plumber"),
+        ("I'm looking for a good translator", "translator"),
+        ("looking for a photographer for our wedding", "photographer"),
     ])
     func newForms(line: String, topic: String) {
         #expect(RequestDetector.detect(line, addressed: false) == topic)
@@ -276,7 +281,9 @@ import Testing
         "has anyone done the homework?", "has anyone done this before?", "has anyone used the new printer before?",
         "is anyone into the new season of the show?", "who has used the printer?", "does anyone know about the latest update?",
         "who knows abt the party?", "does any1 know what time it is?", "ne1 up for lunch?", "anyone familiar w/ this error?",
-        "can any one hear me?", "anyone who can help with setup tonight?", "does anyone know these songs?",
+        "can any one hear me?",
+        "looking for a roommate, anyone?", "i need a coffee", "looking for a job", "need a ride, anyone?",
+        "i need a friend lol", "looking for a partner for the project", "he is looking for a plumber", "anyone who can help with setup tonight?", "does anyone know these songs?",
     ])
     func chatterStaysQuiet(line: String) {
         #expect(RequestDetector.detect(line, addressed: false) == nil)

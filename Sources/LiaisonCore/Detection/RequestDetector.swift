@@ -198,7 +198,7 @@ public enum RequestDetector {
     static func statedTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
         guard let end = RequestPhrases.declarative.longest(words, tokens: tokens, at: start, punctuation: .request),
               end < words.count, words[end].startsToken
-        else { return nil }
+        else { return occupationTopic(words, tokens: tokens, at: start) }
         return tokens[words[end].token...]
     }
 
@@ -215,6 +215,28 @@ public enum RequestDetector {
             ?? personTopic(words, tokens: tokens, at: start)
             ?? skilledTopic(words, tokens: tokens, at: start, prefixes: RequestPhrases.skillPrefixes, ends: RequestPhrases.skillWords)
             ?? skilledTopic(words, tokens: tokens, at: start, prefixes: RequestPhrases.donePrefixes, ends: ["before"])
+            ?? occupationTopic(words, tokens: tokens, at: start)
+    }
+
+    /// "looking for a plumber", "need a good translator, anyone?": one noun for a person by
+    /// their work (a quality before it aside), up to a comma or the sentence's end, and at
+    /// most a few words after it. "looking for a roommate" and "need a coffee" ask for no skill.
+    static func occupationTopic(_ words: [ChatWords.Word], tokens: [ChatToken], at start: Int) -> ArraySlice<ChatToken>? {
+        guard let end = RequestPhrases.occupationPrefixes.longest(words, tokens: tokens, at: start, punctuation: .request),
+              end < words.count, words[end].startsToken, let lexicon = Lexicon.loaded
+        else { return nil }
+        let sentence = cutAtSentenceEnd(tokens[words[end].token...])
+        guard let comma = sentence.firstIndex(where: { $0.trailing.contains(",") || $0.endsSentence }) ?? sentence.indices.last
+        else { return nil }
+        // "a photographer for our wedding": whom it is for is not the topic.
+        let rest = trimEnd(cutAtQualifier(sentence[...comma]))
+        let after = sentence[(comma + 1)...].filter { !$0.word.isEmpty }
+        guard after.count <= 5, rest.count == 1 || (rest.count == 2 && RequestPhrases.qualityOpenings.contains([rest.first!.word])),
+              let noun = rest.last?.word, noun.count > 3,
+              !RequestPhrases.plainPeople.contains(noun + "s"), !RequestPhrases.plainPeople.contains(noun), !personWords.contains(noun),
+              lexicon.isOccupation(noun)
+        else { return nil }
+        return rest
     }
 
     /// "anyone with first aid training around?", "does anyone have docker experience?", "has

@@ -144,6 +144,11 @@ enum RequestPhrases {
         "S H? with", "is|are there S H? with", "does|do S H? have", "S H? has|have|got", "has|have S H? got",
         "who H? has|have|got",
     ])
+    /// "looking for a plumber", "need a translator, anyone?": the prefix before one noun for a
+    /// person by their work (`Lexicon.isOccupation`).
+    static let occupationPrefixes = WordPatterns([
+        "i|we? am|are|is? looking|searching for a|an", "i|we? need|want a|an",
+    ])
     static let skillWords: Set<String> = ["experience", "expertise", "knowledge", "training", "background", "skills"]
     /// "has anyone here done a marathon before?", "who has used docker before?": the prefix
     /// before X, which "before" must end (without it, "has anyone done the homework?" asks a fact).

@@ -277,6 +277,33 @@ public final class Lexicon: @unchecked Sendable {
         return false
     }
 
+    /// A noun for a person by their work ("plumber", "nurse", "beekeeper", "translator"): its
+    /// first sense has a worker, a professional, an expert, a creator, a businessperson, a
+    /// scientist or a linguist among its broader terms. A roommate, a partner or a friend is
+    /// a person, but no occupation.
+    public func isOccupation(_ word: String) -> Bool {
+        guard partStart.count == 4 else { return false }
+        // Any noun sense of them: a chain meets "creator" as a maker of things, "linguist" as a
+        // speaker of languages, whichever sense comes first on its own.
+        let anchors = Set(["worker", "professional", "expert", "creator", "businessperson", "scientist", "linguist"]
+            .flatMap { lemmaIDs[$0].map { synsets(of: $0).filter { $0 < partStart[1] } } ?? [] })
+        for base in baseForms(word) {
+            guard let id = lemmaIDs[base], let s = synsets(of: id).first, s < partStart[1] else { continue }
+            var frontier = [s], seen = Set<Int32>()
+            for _ in 0..<12 where !frontier.isEmpty {
+                var next: [Int32] = []
+                for f in frontier where seen.insert(f).inserted {
+                    if anchors.contains(f) { return true }
+                    for k in Int(linkStart[Int(f)])..<Int(linkStart[Int(f) + 1]) where linkKinds[k] == .broader {
+                        next.append(links[k])
+                    }
+                }
+                frontier = next
+            }
+        }
+        return false
+    }
+
     /// The first sense of "person".
     private var personSynset: Int32? {
         lemmaIDs["person"].flatMap { synsets(of: $0).first }
