@@ -89,15 +89,21 @@ func emitDetection(_ prefix: String, _ lines: [DetectionLine]) {
     }
 }
 
-/// The chat set (issue 12): each tier, dev and held out, and detection on chat lines.
-func chatQuality(_ chatDir: String) {
+/// The chat set's directory, queries and channel lines; nil (and a line saying so) when missing.
+func loadChatSet(_ chatDir: String) -> (Directory, [ChatEvaluation.Query], [DetectionLine])? {
     guard let directory = try? EvaluationData.load(Directory.self, from: URL(fileURLWithPath: chatDir + "/chat-directory.json")),
           let queries = try? EvaluationData.load([ChatEvaluation.Query].self, from: URL(fileURLWithPath: chatDir + "/chat-queries.json")),
           let lines = try? EvaluationData.load([DetectionLine].self, from: URL(fileURLWithPath: chatDir + "/chat-detection.json"))
     else {
         print("chat_data missing \(chatDir)")
-        return
+        return nil
     }
+    return (directory, queries, lines)
+}
+
+/// The chat set (issue 12): each tier, dev and held out, and detection on chat lines.
+func chatQuality(_ chatDir: String) {
+    guard let (directory, queries, lines) = loadChatSet(chatDir) else { return }
     let result = ChatEvaluation.run(queries, on: ChatEvaluation.index(directory))
     for tier in ChatEvaluation.tiers {
         for split in ["dev", "holdout"] {
@@ -116,13 +122,7 @@ func chatQuality(_ chatDir: String) {
 /// line detected and every query searched, 30 times over; the median round, per item.
 func chatCost(_ chatDir: String) {
     _ = Lexicon.system
-    guard let directory = try? EvaluationData.load(Directory.self, from: URL(fileURLWithPath: chatDir + "/chat-directory.json")),
-          let queries = try? EvaluationData.load([ChatEvaluation.Query].self, from: URL(fileURLWithPath: chatDir + "/chat-queries.json")),
-          let lines = try? EvaluationData.load([DetectionLine].self, from: URL(fileURLWithPath: chatDir + "/chat-detection.json"))
-    else {
-        print("chat_data missing \(chatDir)")
-        return
-    }
+    guard let (directory, queries, lines) = loadChatSet(chatDir) else { return }
     let index = ChatEvaluation.index(directory)
     let topics = queries.map { RequestDetector.reduceTopic($0.query) }
     var detectRounds: [Double] = [], searchRounds: [Double] = []

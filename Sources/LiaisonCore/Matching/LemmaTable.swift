@@ -52,13 +52,13 @@ struct LemmaTable: RandomAccessCollection, Sendable {
                 let id = slots[slot]
                 if id < 0 { return (nil, slot) }
                 let start = Int(starts[Int(id)]), end = Int(starts[Int(id) + 1])
-                if end - start == utf8.count, memcmpEqual(stored, start, utf8) { return (id, slot) }
+                if end - start == utf8.count, sameBytes(stored, start, utf8) { return (id, slot) }
                 slot = (slot + 1) & mask
             }
         }
     }
 
-    private func memcmpEqual(_ stored: UnsafeBufferPointer<UInt8>, _ start: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func sameBytes(_ stored: UnsafeBufferPointer<UInt8>, _ start: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         for i in 0..<utf8.count where stored[start + i] != utf8[i] { return false }
         return true
     }

@@ -61,6 +61,11 @@ public final class Lexicon: @unchecked Sendable {
     /// Verb synsets of bodily motion or contact (WordNet's verb.motion and verb.contact
     /// lexicographer files): "move", "walk", "wash", "mow".
     var bodilyVerbSynsets: Set<Int32> = []
+    /// The broader terms that make a person noun an occupation (`isOccupation`): every noun
+    /// sense of worker, professional, expert, creator, businessperson, scientist and linguist
+    /// (a chain meets "creator" as a maker of things, "linguist" as a speaker of languages,
+    /// whichever sense comes first on its own).
+    var occupationSynsets: Set<Int32> = []
     /// Inflected forms listed in WordNet's exception files ("geese" -> "goose").
     var exceptions: [String: String] = [:]
     /// Per lemma, a bit per part of speech in which it has several senses and none was seen
@@ -132,6 +137,8 @@ public final class Lexicon: @unchecked Sendable {
         findCompounds()
         findCollocations(collocations)
         indexDefinitions()
+        occupationSynsets = Set(["worker", "professional", "expert", "creator", "businessperson", "scientist", "linguist"]
+            .flatMap { lemmaIDs[$0].map { synsets(of: $0).filter { $0 < partStart[1] } } ?? [] })
     }
 
     private func definition(_ synset: Int32) -> ArraySlice<Int32> {
@@ -283,17 +290,13 @@ public final class Lexicon: @unchecked Sendable {
     /// a person, but no occupation.
     public func isOccupation(_ word: String) -> Bool {
         guard partStart.count == 4 else { return false }
-        // Any noun sense of them: a chain meets "creator" as a maker of things, "linguist" as a
-        // speaker of languages, whichever sense comes first on its own.
-        let anchors = Set(["worker", "professional", "expert", "creator", "businessperson", "scientist", "linguist"]
-            .flatMap { lemmaIDs[$0].map { synsets(of: $0).filter { $0 < partStart[1] } } ?? [] })
         for base in baseForms(word) {
             guard let id = lemmaIDs[base], let s = synsets(of: id).first, s < partStart[1] else { continue }
             var frontier = [s], seen = Set<Int32>()
             for _ in 0..<12 where !frontier.isEmpty {
                 var next: [Int32] = []
                 for f in frontier where seen.insert(f).inserted {
-                    if anchors.contains(f) { return true }
+                    if occupationSynsets.contains(f) { return true }
                     for k in Int(linkStart[Int(f)])..<Int(linkStart[Int(f) + 1]) where linkKinds[k] == .broader {
                         next.append(links[k])
                     }
